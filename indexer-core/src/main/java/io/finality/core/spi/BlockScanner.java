@@ -1,0 +1,25 @@
+package io.finality.core.spi;
+
+import io.finality.core.ring.ChainEvent;
+
+/**
+ * Stage 1's per-chain-family work: walk a slot's payload in place and record every output paying
+ * a watched key (and the outpoints that matter for conflicts) in the slot's
+ * {@link io.finality.core.ring.MatchList}.
+ *
+ * <p>Thread rules: called only from the scan stage thread. Must not allocate in steady state and
+ * must never throw on bad input: malformed payloads yield a non-zero status code, stored with the
+ * failing offset through {@link ChainEvent#scanResult(int, int)}.
+ */
+@FunctionalInterface
+public interface BlockScanner {
+    /** Returned when the payload scanned cleanly. */
+    int OK = 0;
+
+    /**
+     * Scan {@code event}'s payload against {@code index}.
+     *
+     * @return {@link #OK} or a scanner-specific error code (also stored in the event).
+     */
+    int scan(ChainEvent event, AddressIndex index);
+}

@@ -1,0 +1,26 @@
+package io.finality.core.spi;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * The writable index. Only the scan stage mutates it (invoice open/cancel arrive through the
+ * ring), and loading at start-up happens before the pipeline starts.
+ */
+public interface MutableAddressIndex extends AddressIndex {
+    /**
+     * Watch a key for an invoice slot, replacing any previous slot for the same key.
+     *
+     * @return the previous slot, or {@link #MISSING}.
+     */
+    int put(int chainCode, DirectBuffer key, int offset, int length, int invoiceSlot);
+
+    /**
+     * Stop watching a key.
+     *
+     * @return the slot that watched it, or {@link #MISSING}.
+     */
+    int remove(int chainCode, DirectBuffer key, int offset, int length);
+
+    /** Number of watched keys. */
+    int size();
+}
