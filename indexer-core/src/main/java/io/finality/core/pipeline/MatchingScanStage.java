@@ -1,0 +1,53 @@
+package io.finality.core.pipeline;
+
+import io.finality.core.chain.ChainFamily;
+import io.finality.core.ring.ChainEvent;
+import io.finality.core.spi.BlockScanner;
+import io.finality.core.spi.MutableAddressIndex;
+
+/**
+ * The standard stage 1: dispatches each slot by kind. Blocks and mempool transactions go to the
+ * scanner of their chain family; invoice open/cancel mutate the index (here, and only here);
+ * other kinds pass through untouched for the state engine.
+ *
+ * <p>Thread rules: single-threaded (the scan thread).
+ */
+public final class MatchingScanStage implements ScanStage {
+    private final MutableAddressIndex index;
+    private final BlockScanner[] scannersByFamily = new BlockScanner[ChainFamily.values().length];
+    private final WatchCommandHandler commands;
+
+    /**
+     * @param index    the watched keys.
+     * @param commands applies invoice open/cancel to the index.
+     */
+    public MatchingScanStage(final MutableAddressIndex index, final WatchCommandHandler commands) {
+        this.index = index;
+        this.commands = commands;
+    }
+
+    /** Register the scanner for a chain family (before the pipeline starts). */
+    public MatchingScanStage scanner(final ChainFamily family, final BlockScanner scanner) {
+        scannersByFamily[family.ordinal()] = scanner;
+        return this;
+    }
+
+    @Override
+    public void onScan(final ChainEvent event, final long sequence, final boolean endOfBatch) {
+        switch (event.kind()) {
+            case BLOCK_CONNECTED, MEMPOOL_TX -> {
+                final BlockScanner scanner = scannersByFamily[event.chain().family().ordinal()];
+                if (scanner == null) {
+                    throw new IllegalStateException("no scanner registered for " + event.chain().family());
+                }
+                event.matches().clear();
+                scanner.scan(event, index);
+            }
+            case INVOICE_OPEN -> commands.onInvoiceOpen(event, index);
+            case INVOICE_CANCEL -> commands.onInvoiceCancel(event, index);
+            default -> {
+                // BLOCK_DISCONNECTED, MEMPOOL_TX_GONE and TICK carry no payload to match.
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.finality.core.pipeline;
+
+import io.finality.core.config.ConfigException;
+import io.finality.core.config.ConfigSection;
+
+/**
+ * Maps the {@code pipeline:} section of {@code finality.yaml} to a {@link PipelineContext}.
+ *
+ * <pre>
+ * pipeline:
+ *   ring_size: 64                # slots, power of two
+ *   max_payload_bytes: 16MiB     # largest block/tx payload a slot accepts
+ *   memory_budget_bytes: 1GiB    # must cover ring_size * max_payload_bytes
+ *   wait_strategy: blocking      # blocking | yielding | sleeping | busy-spin
+ *   shutdown_timeout: 30s
+ * </pre>
+ */
+public final class PipelineConfig {
+    private PipelineConfig() {
+    }
+
+    public static PipelineContext from(final ConfigSection section) {
+        final PipelineContext ctx = new PipelineContext()
+            .ringSize(section.intValue("ring_size", PipelineContext.DEFAULT_RING_SIZE, 2, 1 << 20))
+            .maxPayloadBytes((int)section.bytes("max_payload_bytes", PipelineContext.DEFAULT_MAX_PAYLOAD_BYTES, 1024,
+                Integer.MAX_VALUE - 1024))
+            .memoryBudgetBytes(section.bytes("memory_budget_bytes", PipelineContext.DEFAULT_MEMORY_BUDGET_BYTES, 1024,
+                Long.MAX_VALUE))
+            .initialPayloadBytes((int)section.bytes("initial_payload_bytes", PipelineContext.DEFAULT_INITIAL_PAYLOAD_BYTES,
+                0, Integer.MAX_VALUE - 1024))
+            .waitStrategy(section.enumValue("wait_strategy", PipelineContext.WaitStrategyKind.class,
+                PipelineContext.WaitStrategyKind.BLOCKING))
+            .shutdownTimeoutMs(section.durationMs("shutdown_timeout", 30_000, 0, 3_600_000));
+        section.rejectUnknownKeys();
+        try {
+            return ctx.conclude();
+        } catch (final IllegalArgumentException ex) {
+            final String msg = ex.getMessage();
+            final int colon = msg.indexOf(':');
+            final String key = colon > 0 ? section.keyOf(msg.substring(0, colon)) : section.path();
+            throw ConfigException.of(key, msg.substring(colon + 1).trim());
+        }
+    }
+}

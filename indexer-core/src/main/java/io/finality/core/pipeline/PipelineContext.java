@@ -1,0 +1,142 @@
+package io.finality.core.pipeline;
+
+/**
+ * Configuration of the ring and its two stages. Mutable builder, validated by {@link #conclude()}
+ * before the pipeline is built; read-only afterwards.
+ *
+ * <p>Memory is bounded by construction: every slot's payload may grow to {@link #maxPayloadBytes()}
+ * and no further, so a ring full of maximum-size payloads occupies at most
+ * {@code ringSize * maxPayloadBytes} bytes, which must fit in {@link #memoryBudgetBytes()}.
+ */
+public final class PipelineContext {
+    /** A Bitcoin block is at most 4,000,000 bytes of serialized weight-limited data. */
+    public static final int BITCOIN_MAX_BLOCK_BYTES = 4_000_000;
+    public static final int DEFAULT_RING_SIZE = 64;
+    /** Room for a 4 MB Bitcoin block or an Ethereum block with its receipts as JSON. */
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+    public static final int DEFAULT_INITIAL_PAYLOAD_BYTES = 64 * 1024;
+    public static final long DEFAULT_MEMORY_BUDGET_BYTES = 1024L * 1024 * 1024;
+    public static final int DEFAULT_INITIAL_MATCHES = 64;
+
+    /** How idle stage threads wait for the next slot. */
+    public enum WaitStrategyKind {
+        /** Lock and condition: no CPU while idle, wake-up in microseconds. The sidecar default. */
+        BLOCKING,
+        /** Spin, then yield: lowest latency, burns a core per stage. For benchmarks. */
+        YIELDING,
+        /** Spin, yield, then park briefly: little CPU, ~100 µs wake-up. */
+        SLEEPING,
+        /** Spin forever: needs a dedicated core per stage. */
+        BUSY_SPIN
+    }
+
+    private int ringSize = DEFAULT_RING_SIZE;
+    private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
+    private int initialPayloadBytes = DEFAULT_INITIAL_PAYLOAD_BYTES;
+    private long memoryBudgetBytes = DEFAULT_MEMORY_BUDGET_BYTES;
+    private int initialMatches = DEFAULT_INITIAL_MATCHES;
+    private WaitStrategyKind waitStrategy = WaitStrategyKind.BLOCKING;
+    private long shutdownTimeoutMs = 30_000;
+
+    public int ringSize() {
+        return ringSize;
+    }
+
+    /** Number of slots; a power of two. */
+    public PipelineContext ringSize(final int value) {
+        ringSize = value;
+        return this;
+    }
+
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    /** Largest payload a slot accepts; larger ones are refused at publication. */
+    public PipelineContext maxPayloadBytes(final int value) {
+        maxPayloadBytes = value;
+        return this;
+    }
+
+    public int initialPayloadBytes() {
+        return initialPayloadBytes;
+    }
+
+    public PipelineContext initialPayloadBytes(final int value) {
+        initialPayloadBytes = value;
+        return this;
+    }
+
+    public long memoryBudgetBytes() {
+        return memoryBudgetBytes;
+    }
+
+    /** Upper bound on the bytes a full ring of maximum payloads may occupy. */
+    public PipelineContext memoryBudgetBytes(final long value) {
+        memoryBudgetBytes = value;
+        return this;
+    }
+
+    public int initialMatches() {
+        return initialMatches;
+    }
+
+    public PipelineContext initialMatches(final int value) {
+        initialMatches = value;
+        return this;
+    }
+
+    public WaitStrategyKind waitStrategy() {
+        return waitStrategy;
+    }
+
+    public PipelineContext waitStrategy(final WaitStrategyKind value) {
+        waitStrategy = value;
+        return this;
+    }
+
+    public long shutdownTimeoutMs() {
+        return shutdownTimeoutMs;
+    }
+
+    /** How long {@code close()} waits for the ring to drain. */
+    public PipelineContext shutdownTimeoutMs(final long value) {
+        shutdownTimeoutMs = value;
+        return this;
+    }
+
+    /** Worst-case bytes of a full ring: every slot at its maximum payload. */
+    public long worstCaseRingBytes() {
+        return (long)ringSize * maxPayloadBytes;
+    }
+
+    /**
+     * Check the values are consistent.
+     *
+     * @throws IllegalArgumentException naming the setting, its value and what was expected.
+     */
+    public PipelineContext conclude() {
+        if (ringSize < 2 || Integer.bitCount(ringSize) != 1) {
+            throw new IllegalArgumentException("ring_size: " + ringSize + " is not a power of two >= 2");
+        }
+        if (maxPayloadBytes < 1024) {
+            throw new IllegalArgumentException("max_payload_bytes: " + maxPayloadBytes + " is below the minimum of 1024");
+        }
+        if (initialPayloadBytes < 0 || initialPayloadBytes > maxPayloadBytes) {
+            throw new IllegalArgumentException(
+                "initial_payload_bytes: " + initialPayloadBytes + " must be within 0.." + maxPayloadBytes);
+        }
+        if (initialMatches < 1) {
+            throw new IllegalArgumentException("initial_matches: " + initialMatches + " must be >= 1");
+        }
+        if (worstCaseRingBytes() > memoryBudgetBytes) {
+            throw new IllegalArgumentException("memory_budget_bytes: " + memoryBudgetBytes
+                + " is below ring_size * max_payload_bytes = " + ringSize + " * " + maxPayloadBytes + " = "
+                + worstCaseRingBytes() + "; lower ring_size or max_payload_bytes, or raise the budget");
+        }
+        if (shutdownTimeoutMs < 0) {
+            throw new IllegalArgumentException("shutdown_timeout_ms: " + shutdownTimeoutMs + " must be >= 0");
+        }
+        return this;
+    }
+}
