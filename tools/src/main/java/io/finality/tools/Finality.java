@@ -1,0 +1,33 @@
+package io.finality.tools;
+
+import io.finality.tools.cli.CheckConfigCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code finality} executable: the entry point of every command.
+ *
+ * <p>Sets the Chronicle "no analytics" properties before any Chronicle class can load, so no entry
+ * point can forget them (Chronicle otherwise tries to reach a host on the internet).
+ */
+@Command(
+    name = "finality",
+    mixinStandardHelpOptions = true,
+    version = "finality 0.1.0-SNAPSHOT",
+    description = "Chain indexer and payment confirmation engine.",
+    subcommands = {CheckConfigCommand.class, CommandLine.HelpCommand.class})
+public final class Finality {
+    static {
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
+    }
+
+    public static void main(final String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree, for tests that run commands in-process. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Finality());
+    }
+}

@@ -1,0 +1,52 @@
+package io.finality.tools.cli;
+
+import io.finality.core.config.ConfigException;
+import io.finality.core.config.ConfigSection;
+import io.finality.core.config.YamlConfig;
+import io.finality.core.pipeline.PipelineConfig;
+import io.finality.core.pipeline.PipelineContext;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code finality check-config}: load a configuration file the way {@code run} would and report
+ * the first problem with its key, or a summary of the effective settings.
+ */
+@Command(name = "check-config", mixinStandardHelpOptions = true,
+    description = "Validate a finality.yaml without starting anything; exit 2 if it is invalid.")
+public final class CheckConfigCommand implements Callable<Integer> {
+    /** Exit code for an invalid configuration. */
+    public static final int INVALID = 2;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, description = "Path of the YAML configuration file.")
+    private Path config;
+
+    @Override
+    public Integer call() {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        try {
+            final ConfigSection root = YamlConfig.load(config);
+            final PipelineContext pipeline = PipelineConfig.from(root.section("pipeline"));
+            root.rejectUnknownKeys();
+            out.printf("%s: OK%n", config);
+            out.printf("  pipeline: ring_size=%d max_payload_bytes=%d memory_budget_bytes=%d (worst case %d) wait=%s%n",
+                pipeline.ringSize(), pipeline.maxPayloadBytes(), pipeline.memoryBudgetBytes(),
+                pipeline.worstCaseRingBytes(), pipeline.waitStrategy());
+            out.flush();
+            return 0;
+        } catch (final ConfigException ex) {
+            err.printf("invalid configuration: %s%n", ex.getMessage());
+            err.flush();
+            return INVALID;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.finality.tools.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.finality.tools.Finality;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CheckConfigCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(final String... args) {
+        final CommandLine cli = Finality.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void shouldAcceptAValidConfigAndPrintTheEffectiveSettings(@TempDir final Path dir) throws Exception {
+        final Path file = Files.writeString(dir.resolve("finality.yaml"), "pipeline:\n  ring_size: 32\n  max_payload_bytes: 4MiB\n");
+        assertEquals(0, run("check-config", "--config", file.toString()), err.toString());
+        assertTrue(out.toString().contains("ring_size=32"), out.toString());
+    }
+
+    @Test
+    void shouldExitTwoNamingTheKeyOfAnInvalidValue(@TempDir final Path dir) throws Exception {
+        final Path file = Files.writeString(dir.resolve("finality.yaml"), "pipeline:\n  ring_size: 33\n");
+        assertEquals(CheckConfigCommand.INVALID, run("check-config", "-c", file.toString()));
+        assertTrue(err.toString().contains("pipeline.ring_size"), err.toString());
+    }
+
+    @Test
+    void shouldRejectAnUnknownTopLevelSection(@TempDir final Path dir) throws Exception {
+        final Path file = Files.writeString(dir.resolve("finality.yaml"), "pipelin:\n  ring_size: 32\n");
+        assertEquals(CheckConfigCommand.INVALID, run("check-config", "-c", file.toString()));
+        assertTrue(err.toString().contains("pipelin"), err.toString());
+    }
+
+    @Test
+    void shouldOfferHelpOnEveryCommand() {
+        assertEquals(0, run("check-config", "--help"));
+        assertTrue(out.toString().contains("--config"), out.toString());
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString().contains("check-config"));
+    }
+}
