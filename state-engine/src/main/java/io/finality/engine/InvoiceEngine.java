@@ -1,0 +1,472 @@
+package io.finality.engine;
+
+import io.finality.core.amount.U128;
+import io.finality.core.buffer.Bytes;
+import io.finality.core.chain.ChainId;
+import io.finality.core.event.InvoiceStatus;
+import io.finality.core.event.PaymentEventType;
+import io.finality.core.ring.MatchList;
+import io.finality.engine.model.Invoice;
+import io.finality.engine.model.InvoiceSpec;
+import io.finality.engine.model.Payment;
+import io.finality.engine.model.PaymentState;
+import io.finality.engine.policy.ConfirmationPolicy;
+import io.finality.engine.policy.LatePaymentAction;
+import io.finality.engine.policy.PolicyBook;
+import java.util.Arrays;
+import org.agrona.DirectBuffer;
+
+/**
+ * The invoice state machine: applies chain and API inputs to invoices and their payments and
+ * reports every decision to an {@link EngineEventSink}, in a defined order.
+ *
+ * <h2>Rules</h2>
+ * An invoice's status is a pure function of its payments, the chain tip, the policy and two
+ * recorded facts (closed at expiry + grace, cancelled), evaluated after every change:
+ * <ol>
+ *   <li>cancelled: CANCELLED (payments to it are reported late and never count);</li>
+ *   <li>a late payment stands and the policy sends late payments to review: MANUAL_REVIEW;</li>
+ *   <li>confirmed total ≥ threshold: CONFIRMED, or MANUAL_REVIEW if the amount due reaches the review threshold;</li>
+ *   <li>on-chain total ≥ threshold: CONFIRMING; seen total (mempool + chain) ≥ threshold: DETECTED;</li>
+ *   <li>something seen: UNDERPAID; otherwise EXPIRED once closed, else AWAITING_PAYMENT.</li>
+ * </ol>
+ * The threshold is the amount due less the policy's tolerance. Only MEMPOOL and IN_BLOCK payments
+ * count; failed receipts and wrong assets never do; ignored late payments do not.
+ *
+ * <h2>Event order within a step</h2>
+ * Output matches in match-list order, then spends in match-list order (each conflict in payment
+ * creation order), then — for blocks — a re-evaluation of every invoice with an on-chain payment
+ * on that chain in ascending slot order. Disconnects and mempool drops walk payments in creation
+ * order; ticks close invoices by (close time, slot). Each payment event is followed by the status
+ * event(s) it causes.
+ *
+ * <p>Single-threaded: called only on the state-engine thread. Never reads a clock: time comes
+ * from {@link #tick(long)}.
+ */
+public final class InvoiceEngine {
+    /** IN_BLOCK payments deeper than this stop being tracked for reorgs (Bitcoin: about a week). */
+    public static final int DEFAULT_REORG_RETENTION_BLOCKS = 1_000;
+    static final String REASON_CONFLICT = "a conflicting transaction spends the same outpoint (double spend or replacement)";
+    static final String REASON_DROPPED = "dropped from the mempool";
+    static final String REASON_CANCELLED = "payment to a cancelled invoice";
+    static final String REASON_CLOSED = "payment after the invoice closed unpaid";
+    static final String REASON_WRONG_ASSET = "asset differs from the invoice's";
+    static final String REASON_FAILED = "transaction receipt reports failure";
+
+    private static final int CHAIN_CODES = 64;
+
+    private final PolicyBook policies;
+    private final EngineEventSink sink;
+    private final int reorgRetentionBlocks;
+    private final long[] tipByChain = new long[CHAIN_CODES];
+    private final long[] finalizedByChain = new long[CHAIN_CODES];
+    private final TrackedPayments[] trackedByChain = new TrackedPayments[CHAIN_CODES];
+    private final ExpiryQueue expiries = new ExpiryQueue();
+    private final U128 seen = new U128();
+    private final U128 onChain = new U128();
+    private final U128 confirmed = new U128();
+    private Invoice[] bySlot = new Invoice[1024];
+    private int invoiceCount;
+    private int[] scratchSlots = new int[256];
+    private long nowMs = Long.MIN_VALUE;
+    private long markCounter;
+
+    public InvoiceEngine(final PolicyBook policies, final EngineEventSink sink) {
+        this(policies, sink, DEFAULT_REORG_RETENTION_BLOCKS);
+    }
+
+    public InvoiceEngine(final PolicyBook policies, final EngineEventSink sink, final int reorgRetentionBlocks) {
+        this.policies = policies;
+        this.sink = sink;
+        this.reorgRetentionBlocks = reorgRetentionBlocks;
+        Arrays.fill(tipByChain, -1);
+        Arrays.fill(finalizedByChain, -1);
+        for (int i = 0; i < CHAIN_CODES; i++) {
+            trackedByChain[i] = new TrackedPayments();
+        }
+    }
+
+    public Invoice invoice(final int slot) {
+        return slot >= 0 && slot < bySlot.length ? bySlot[slot] : null;
+    }
+
+    public int invoiceCount() {
+        return invoiceCount;
+    }
+
+    public long tip(final ChainId chain) {
+        return tipByChain[chain.code()];
+    }
+
+    public long nowMs() {
+        return nowMs;
+    }
+
+    /**
+     * Open an invoice.
+     *
+     * @return false (and no event) if the slot is taken or the policy is unknown: both are caught at the API.
+     */
+    public boolean open(final InvoiceSpec spec) {
+        final ConfirmationPolicy policy = policies.resolve(spec.policyName(), spec.chain());
+        if (policy == null || spec.slot() < 0 || invoice(spec.slot()) != null) {
+            return false;
+        }
+        if (spec.slot() >= bySlot.length) {
+            bySlot = Arrays.copyOf(bySlot, Math.max(bySlot.length * 2, spec.slot() + 1));
+        }
+        final Invoice inv = new Invoice(spec, policy);
+        bySlot[spec.slot()] = inv;
+        invoiceCount++;
+        expiries.add(inv.closeAtMs(), inv.slot());
+        sink.onEvent(PaymentEventType.INVOICE_OPENED, inv, null, InvoiceStatus.AWAITING_PAYMENT, null);
+        return true;
+    }
+
+    /**
+     * Cancel an invoice that has received nothing.
+     *
+     * @return false (and no event) if it is unknown, already cancelled, or has a counted payment.
+     */
+    public boolean cancel(final int slot) {
+        final Invoice inv = invoice(slot);
+        if (inv == null || inv.cancelled()) {
+            return false;
+        }
+        for (int i = 0; i < inv.paymentCount(); i++) {
+            if (inv.payment(i).active()) {
+                return false;
+            }
+        }
+        final InvoiceStatus previous = inv.status();
+        inv.cancel();
+        inv.status(evaluate(inv));
+        sink.onEvent(PaymentEventType.INVOICE_CANCELLED, inv, null, previous, null);
+        return true;
+    }
+
+    /** A block joined the best chain at {@code height}; {@code finalizedHeight} is -1 when unknown. */
+    public void blockConnected(
+        final ChainId chain,
+        final long height,
+        final DirectBuffer hash,
+        final int hashOffset,
+        final long finalizedHeight,
+        final MatchList matches) {
+        final int code = chain.code();
+        tipByChain[code] = height;
+        if (finalizedHeight > finalizedByChain[code]) {
+            finalizedByChain[code] = finalizedHeight;
+        }
+        applyOutputs(chain, true, height, hash, hashOffset, matches);
+        applySpends(chain, true, matches);
+        reevaluateOnChain(chain);
+        pruneDeep(chain);
+    }
+
+    /** The block at {@code height} with {@code hash} left the best chain (tip first). */
+    public void blockDisconnected(final ChainId chain, final long height, final DirectBuffer hash, final int hashOffset) {
+        final int code = chain.code();
+        tipByChain[code] = height - 1;
+        final TrackedPayments tracked = trackedByChain[code];
+        for (int i = 0, n = tracked.size(); i < n; i++) {
+            final Payment p = tracked.get(i);
+            if (p.state() == PaymentState.IN_BLOCK && p.isInBlock(height, hash, hashOffset)) {
+                p.state(PaymentState.REVERTED);
+                p.leaveBlock();
+                apply(p.invoice(), p, PaymentEventType.PAYMENT_REVERTED, null);
+            }
+        }
+        reevaluateOnChain(chain);
+    }
+
+    /** An unconfirmed transaction with the given matches. */
+    public void mempoolTx(final ChainId chain, final MatchList matches) {
+        applyOutputs(chain, false, -1, null, 0, matches);
+        applySpends(chain, false, matches);
+    }
+
+    /** An unconfirmed transaction left the mempool without being mined. */
+    public void mempoolTxGone(final ChainId chain, final DirectBuffer txid, final int offset) {
+        final TrackedPayments tracked = trackedByChain[chain.code()];
+        for (int i = 0, n = tracked.size(); i < n; i++) {
+            final Payment p = tracked.get(i);
+            if (p.state() == PaymentState.MEMPOOL && p.sameTxid(txid, offset)) {
+                p.state(PaymentState.INVALIDATED);
+                apply(p.invoice(), p, PaymentEventType.PAYMENT_INVALIDATED, REASON_DROPPED);
+            }
+        }
+    }
+
+    /** Wall-clock time advanced: close every invoice whose expiry plus grace has passed. */
+    public void tick(final long timeMs) {
+        if (timeMs > nowMs) {
+            nowMs = timeMs;
+        }
+        while (expiries.due(nowMs)) {
+            final Invoice inv = bySlot[expiries.poll()];
+            if (inv == null || inv.cancelled() || inv.closed()) {
+                continue;
+            }
+            inv.close();
+            final InvoiceStatus previous = inv.status();
+            final InvoiceStatus next = evaluate(inv);
+            inv.status(next);
+            if (next == InvoiceStatus.EXPIRED) {
+                sink.onEvent(PaymentEventType.INVOICE_EXPIRED, inv, null, previous, null);
+            } else if (next == InvoiceStatus.UNDERPAID) {
+                sink.onEvent(PaymentEventType.INVOICE_UNDERPAID, inv, null, previous, null);
+            }
+        }
+    }
+
+    private void applyOutputs(
+        final ChainId chain,
+        final boolean inBlock,
+        final long height,
+        final DirectBuffer hash,
+        final int hashOffset,
+        final MatchList matches) {
+        final DirectBuffer txids = matches.txids();
+        for (int i = 0, n = matches.outputCount(); i < n; i++) {
+            final Invoice inv = invoice(matches.invoiceSlot(i));
+            if (inv == null || inv.chain() != chain) {
+                continue;
+            }
+            final int txidOffset = i * MatchList.TXID_LENGTH;
+            final int outIdx = matches.outputIndex(i);
+            final boolean failed = (matches.flags(i) & MatchList.FLAG_FAILED) != 0;
+            final boolean wrongAsset = wrongAsset(inv, matches, i);
+            Payment p = inv.payment(txids, txidOffset, outIdx);
+            if (p == null) {
+                p = inv.addPayment();
+                p.init(txids, txidOffset, outIdx, matches.amountHi(i), matches.amountLo(i));
+                if ((matches.flags(i) & MatchList.FLAG_TOKEN) != 0) {
+                    p.token(matches.contracts(), i * MatchList.CONTRACT_LENGTH);
+                }
+                track(chain, p);
+                final boolean late = inv.cancelled()
+                    || (inv.closed() && (inv.status() == InvoiceStatus.EXPIRED || inv.status() == InvoiceStatus.UNDERPAID));
+                p.late(late);
+                if (inBlock) {
+                    p.inBlock(height, hash, hashOffset);
+                }
+                if (wrongAsset) {
+                    p.state(PaymentState.WRONG_ASSET);
+                    apply(inv, p, PaymentEventType.WRONG_ASSET_PAYMENT, REASON_WRONG_ASSET);
+                } else if (failed && inBlock) {
+                    p.state(PaymentState.FAILED);
+                    apply(inv, p, PaymentEventType.PAYMENT_FAILED, REASON_FAILED);
+                } else {
+                    p.state(inBlock ? PaymentState.IN_BLOCK : PaymentState.MEMPOOL);
+                    if (late) {
+                        apply(inv, p, PaymentEventType.LATE_PAYMENT, inv.cancelled() ? REASON_CANCELLED : REASON_CLOSED);
+                    } else {
+                        apply(inv, p, inBlock ? PaymentEventType.PAYMENT_IN_BLOCK : PaymentEventType.PAYMENT_DETECTED, null);
+                    }
+                }
+            } else if (p.state() != PaymentState.WRONG_ASSET) {
+                if (inBlock) {
+                    final PaymentState target = failed ? PaymentState.FAILED : PaymentState.IN_BLOCK;
+                    if (p.state() == target && p.isInBlock(height, hash, hashOffset)) {
+                        continue;
+                    }
+                    p.state(target);
+                    p.inBlock(height, hash, hashOffset);
+                    track(chain, p);
+                    apply(inv, p, failed ? PaymentEventType.PAYMENT_FAILED : PaymentEventType.PAYMENT_IN_BLOCK,
+                        failed ? REASON_FAILED : null);
+                } else if (p.state() == PaymentState.REVERTED || p.state() == PaymentState.INVALIDATED) {
+                    p.state(PaymentState.MEMPOOL);
+                    p.leaveBlock();
+                    track(chain, p);
+                    apply(inv, p, PaymentEventType.PAYMENT_DETECTED, null);
+                }
+            }
+        }
+    }
+
+    private void applySpends(final ChainId chain, final boolean inBlock, final MatchList matches) {
+        final TrackedPayments tracked = trackedByChain[chain.code()];
+        final DirectBuffer spenders = matches.spenderTxids();
+        final DirectBuffer prevs = matches.prevTxids();
+        for (int j = 0, n = matches.spendCount(); j < n; j++) {
+            final int off = j * MatchList.TXID_LENGTH;
+            final int prevIndex = matches.prevIndex(j);
+            for (int i = 0, m = tracked.size(); i < m; i++) {
+                final Payment p = tracked.get(i);
+                if (p.sameTxid(spenders, off)) {
+                    p.addInput(prevs, off, prevIndex);
+                }
+            }
+            for (int i = 0, m = tracked.size(); i < m; i++) {
+                final Payment p = tracked.get(i);
+                if (!p.sameTxid(spenders, off) && conflictApplies(p.state(), inBlock) && p.spends(prevs, off, prevIndex)) {
+                    p.state(PaymentState.INVALIDATED);
+                    p.leaveBlock();
+                    apply(p.invoice(), p, PaymentEventType.PAYMENT_INVALIDATED, REASON_CONFLICT);
+                }
+            }
+        }
+    }
+
+    /** A mempool conflict only displaces a mempool payment; a mined conflict displaces anything not yet final. */
+    private static boolean conflictApplies(final PaymentState state, final boolean inBlock) {
+        return state == PaymentState.MEMPOOL
+            || (inBlock && (state == PaymentState.IN_BLOCK || state == PaymentState.REVERTED));
+    }
+
+    private static boolean wrongAsset(final Invoice inv, final MatchList matches, final int i) {
+        final boolean isToken = (matches.flags(i) & MatchList.FLAG_TOKEN) != 0;
+        if (isToken != inv.token()) {
+            return true;
+        }
+        return isToken && !Bytes.equal(inv.contract(), 0, matches.contracts(), i * MatchList.CONTRACT_LENGTH,
+            MatchList.CONTRACT_LENGTH);
+    }
+
+    private void track(final ChainId chain, final Payment p) {
+        if (!p.tracked()) {
+            p.tracked(true);
+            trackedByChain[chain.code()].add(p);
+        }
+    }
+
+    /** Re-evaluate, in slot order, every invoice with an on-chain payment on this chain (the tip moved). */
+    private void reevaluateOnChain(final ChainId chain) {
+        final TrackedPayments tracked = trackedByChain[chain.code()];
+        final long mark = ++markCounter;
+        int count = 0;
+        for (int i = 0, n = tracked.size(); i < n; i++) {
+            final Payment p = tracked.get(i);
+            final Invoice inv = p.invoice();
+            if (p.state() == PaymentState.IN_BLOCK && inv.mark() != mark) {
+                inv.mark(mark);
+                if (count == scratchSlots.length) {
+                    scratchSlots = Arrays.copyOf(scratchSlots, count * 2);
+                }
+                scratchSlots[count++] = inv.slot();
+            }
+        }
+        Arrays.sort(scratchSlots, 0, count);
+        for (int i = 0; i < count; i++) {
+            final Invoice inv = bySlot[scratchSlots[i]];
+            final InvoiceStatus previous = inv.status();
+            final InvoiceStatus next = evaluate(inv);
+            inv.status(next);
+            statusEvents(inv, previous, next);
+        }
+    }
+
+    /** Stop tracking payments buried deeper than the reorg retention: no reorg we handle can reach them. */
+    private void pruneDeep(final ChainId chain) {
+        final TrackedPayments tracked = trackedByChain[chain.code()];
+        final long tip = tipByChain[chain.code()];
+        int kept = 0;
+        for (int i = 0, n = tracked.size(); i < n; i++) {
+            final Payment p = tracked.get(i);
+            if (p.state() == PaymentState.IN_BLOCK && tip - p.height() + 1 > reorgRetentionBlocks) {
+                p.tracked(false);
+            } else {
+                tracked.set(kept++, p);
+            }
+        }
+        tracked.truncate(kept);
+    }
+
+    /** Record a payment change: re-evaluate the invoice, report the payment event, then any status event. */
+    private void apply(final Invoice inv, final Payment p, final PaymentEventType type, final String reason) {
+        final InvoiceStatus previous = inv.status();
+        final InvoiceStatus next = evaluate(inv);
+        inv.status(next);
+        sink.onEvent(type, inv, p, previous, reason);
+        statusEvents(inv, previous, next);
+    }
+
+    private void statusEvents(final Invoice inv, final InvoiceStatus previous, final InvoiceStatus next) {
+        if (previous == next) {
+            return;
+        }
+        if (previous == InvoiceStatus.CONFIRMED) {
+            sink.onEvent(PaymentEventType.CONFIRMATION_REVERTED, inv, null, previous, null);
+            return;
+        }
+        switch (next) {
+            case CONFIRMED -> {
+                sink.onEvent(PaymentEventType.INVOICE_CONFIRMED, inv, null, previous, null);
+                if (U128.compare(inv.confirmedHi(), inv.confirmedLo(), inv.dueHi(), inv.dueLo()) > 0) {
+                    sink.onEvent(PaymentEventType.OVERPAID, inv, null, next, null);
+                }
+            }
+            case CONFIRMING -> sink.onEvent(PaymentEventType.INVOICE_CONFIRMING, inv, null, previous, null);
+            case MANUAL_REVIEW -> sink.onEvent(PaymentEventType.INVOICE_MANUAL_REVIEW, inv, null, previous, null);
+            default -> {
+                // AWAITING_PAYMENT, DETECTED, UNDERPAID, EXPIRED: carried by the payment event that caused them.
+            }
+        }
+    }
+
+    /** The status rules of the class comment; also stores the invoice's totals. */
+    private InvoiceStatus evaluate(final Invoice inv) {
+        seen.zero();
+        onChain.zero();
+        confirmed.zero();
+        final ConfirmationPolicy policy = inv.policy();
+        final LatePaymentAction lateAction = policy.lateAction();
+        final int code = inv.chain().code();
+        final long tip = tipByChain[code];
+        final long finalized = finalizedByChain[code];
+        boolean lateStands = false;
+        for (int i = 0, n = inv.paymentCount(); i < n; i++) {
+            final Payment p = inv.payment(i);
+            if (!p.active()) {
+                continue;
+            }
+            if (p.late()) {
+                lateStands = true;
+                if (lateAction == LatePaymentAction.IGNORE || inv.cancelled()) {
+                    continue;
+                }
+            }
+            addSaturating(seen, p);
+            if (p.state() == PaymentState.IN_BLOCK) {
+                addSaturating(onChain, p);
+                final boolean deepEnough = policy.finalizedMode()
+                    ? finalized >= 0 && p.height() <= finalized
+                    : tip - p.height() + 1 >= inv.requiredConfirmations();
+                if (deepEnough) {
+                    addSaturating(confirmed, p);
+                }
+            }
+        }
+        inv.totals(seen.hi(), seen.lo(), confirmed.hi(), confirmed.lo());
+        if (inv.cancelled()) {
+            return InvoiceStatus.CANCELLED;
+        }
+        if (lateStands && lateAction == LatePaymentAction.MANUAL_REVIEW) {
+            return InvoiceStatus.MANUAL_REVIEW;
+        }
+        final long tHi = inv.thresholdHi();
+        final long tLo = inv.thresholdLo();
+        if (confirmed.compareTo(tHi, tLo) >= 0) {
+            return policy.needsReview(inv.dueHi(), inv.dueLo()) ? InvoiceStatus.MANUAL_REVIEW : InvoiceStatus.CONFIRMED;
+        }
+        if (onChain.compareTo(tHi, tLo) >= 0) {
+            return InvoiceStatus.CONFIRMING;
+        }
+        if (seen.compareTo(tHi, tLo) >= 0) {
+            return InvoiceStatus.DETECTED;
+        }
+        if (!seen.isZero()) {
+            return InvoiceStatus.UNDERPAID;
+        }
+        return inv.closed() ? InvoiceStatus.EXPIRED : InvoiceStatus.AWAITING_PAYMENT;
+    }
+
+    /** Token amounts are attacker-chosen: a sum that would overflow 128 bits saturates instead of wrapping. */
+    private static void addSaturating(final U128 sum, final Payment p) {
+        if (!sum.add(p.amountHi(), p.amountLo())) {
+            sum.set(-1L, -1L);
+        }
+    }
+}

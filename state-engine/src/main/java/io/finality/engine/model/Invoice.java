@@ -1,0 +1,215 @@
+package io.finality.engine.model;
+
+import io.finality.core.chain.ChainId;
+import io.finality.core.event.InvoiceStatus;
+import io.finality.core.ring.MatchList;
+import io.finality.engine.policy.ConfirmationPolicy;
+import java.util.Arrays;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The engine's state of one invoice: what is due, under which policy, its payments and the
+ * status and totals last computed from them.
+ *
+ * <p>Owned by the state-engine thread.
+ */
+public final class Invoice {
+    private final int slot;
+    private final String id;
+    private final ChainId chain;
+    private final UnsafeBuffer contract = new UnsafeBuffer(new byte[MatchList.CONTRACT_LENGTH]);
+    private final boolean token;
+    private final long dueHi;
+    private final long dueLo;
+    private final long thresholdHi;
+    private final long thresholdLo;
+    private final ConfirmationPolicy policy;
+    private final int requiredConfirmations;
+    private final long expiresAtMs;
+    private final long closeAtMs;
+    private final String orderId;
+    private final String correlationId;
+
+    private InvoiceStatus status = InvoiceStatus.AWAITING_PAYMENT;
+    private boolean closed;
+    private boolean cancelled;
+    private Payment[] payments = new Payment[2];
+    private int paymentCount;
+    private long receivedHi;
+    private long receivedLo;
+    private long confirmedHi;
+    private long confirmedLo;
+    private long mark = -1;
+
+    public Invoice(final InvoiceSpec spec, final ConfirmationPolicy policy) {
+        slot = spec.slot();
+        id = spec.invoiceId();
+        chain = spec.chain();
+        token = spec.contract() != null;
+        if (token) {
+            contract.putBytes(0, spec.contract());
+        }
+        dueHi = spec.dueHi();
+        dueLo = spec.dueLo();
+        this.policy = policy;
+        final io.finality.core.amount.U128 threshold = new io.finality.core.amount.U128(dueHi, dueLo);
+        threshold.mulDivBasisPoints(io.finality.core.amount.U128.BASIS_POINTS - policy.toleranceBps());
+        thresholdHi = threshold.hi();
+        thresholdLo = threshold.lo();
+        requiredConfirmations = policy.requiredConfirmations(dueHi, dueLo);
+        expiresAtMs = spec.expiresAtMs();
+        closeAtMs = spec.expiresAtMs() > Long.MAX_VALUE - policy.graceMs() ? Long.MAX_VALUE : spec.expiresAtMs() + policy.graceMs();
+        orderId = spec.orderId();
+        correlationId = spec.correlationId();
+    }
+
+    /** Find the payment for an output or log, or null. */
+    public Payment payment(final DirectBuffer txid, final int offset, final int outputIndex) {
+        for (int i = 0; i < paymentCount; i++) {
+            if (payments[i].sameOutput(txid, offset, outputIndex)) {
+                return payments[i];
+            }
+        }
+        return null;
+    }
+
+    /** Add a new payment (in first-seen order). */
+    public Payment addPayment() {
+        if (paymentCount == payments.length) {
+            payments = Arrays.copyOf(payments, paymentCount * 2);
+        }
+        final Payment p = new Payment(this, paymentCount);
+        payments[paymentCount++] = p;
+        return p;
+    }
+
+    public int paymentCount() {
+        return paymentCount;
+    }
+
+    public Payment payment(final int i) {
+        return payments[i];
+    }
+
+    public int slot() {
+        return slot;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public ChainId chain() {
+        return chain;
+    }
+
+    /** True if the invoice is paid in a token; {@link #contract()} holds it. */
+    public boolean token() {
+        return token;
+    }
+
+    public DirectBuffer contract() {
+        return contract;
+    }
+
+    public long dueHi() {
+        return dueHi;
+    }
+
+    public long dueLo() {
+        return dueLo;
+    }
+
+    /** The least amount accepted as full payment: due less the policy's tolerance. */
+    public long thresholdHi() {
+        return thresholdHi;
+    }
+
+    public long thresholdLo() {
+        return thresholdLo;
+    }
+
+    public ConfirmationPolicy policy() {
+        return policy;
+    }
+
+    public int requiredConfirmations() {
+        return requiredConfirmations;
+    }
+
+    public long expiresAtMs() {
+        return expiresAtMs;
+    }
+
+    /** Expiry plus the late-payment grace: when the invoice closes if still unpaid. */
+    public long closeAtMs() {
+        return closeAtMs;
+    }
+
+    public String orderId() {
+        return orderId;
+    }
+
+    public String correlationId() {
+        return correlationId;
+    }
+
+    public InvoiceStatus status() {
+        return status;
+    }
+
+    public void status(final InvoiceStatus value) {
+        status = value;
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    public void close() {
+        closed = true;
+    }
+
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    public void cancel() {
+        cancelled = true;
+    }
+
+    /** Counted payments, mempool and on-chain, as of the last evaluation. */
+    public long receivedHi() {
+        return receivedHi;
+    }
+
+    public long receivedLo() {
+        return receivedLo;
+    }
+
+    /** Payments that meet the confirmation policy, as of the last evaluation. */
+    public long confirmedHi() {
+        return confirmedHi;
+    }
+
+    public long confirmedLo() {
+        return confirmedLo;
+    }
+
+    public void totals(final long recHi, final long recLo, final long confHi, final long confLo) {
+        receivedHi = recHi;
+        receivedLo = recLo;
+        confirmedHi = confHi;
+        confirmedLo = confLo;
+    }
+
+    /** Scratch stamp for de-duplicating invoices within one step. */
+    public long mark() {
+        return mark;
+    }
+
+    public void mark(final long value) {
+        mark = value;
+    }
+}

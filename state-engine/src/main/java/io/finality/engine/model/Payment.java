@@ -1,0 +1,184 @@
+package io.finality.engine.model;
+
+import io.finality.core.buffer.Bytes;
+import io.finality.core.ring.MatchList;
+import java.util.Arrays;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One payment to an invoice: identified by (txid, output or log index), with its amount, its
+ * state, the block it is in and the outpoints its transaction spends (for conflict detection).
+ *
+ * <p>Owned by the state-engine thread. Instances are created when a payment is first seen and
+ * live as long as their invoice.
+ */
+public final class Payment {
+    private final Invoice invoice;
+    private final int index;
+    private final UnsafeBuffer txid = new UnsafeBuffer(new byte[MatchList.TXID_LENGTH]);
+    private final UnsafeBuffer blockHash = new UnsafeBuffer(new byte[MatchList.TXID_LENGTH]);
+    private final UnsafeBuffer contract = new UnsafeBuffer(new byte[MatchList.CONTRACT_LENGTH]);
+    private int outputIndex;
+    private long amountHi;
+    private long amountLo;
+    private PaymentState state;
+    private long height = -1;
+    private boolean late;
+    private boolean token;
+    private byte[] inputTxids = new byte[0];
+    private int[] inputIndexes = new int[0];
+    private int inputCount;
+    private boolean tracked;
+
+    Payment(final Invoice invoice, final int index) {
+        this.invoice = invoice;
+        this.index = index;
+    }
+
+    /** Set identity and amount from a match entry. */
+    public void init(final DirectBuffer txidSrc, final int txidOffset, final int outIdx, final long hi, final long lo) {
+        txid.putBytes(0, txidSrc, txidOffset, MatchList.TXID_LENGTH);
+        outputIndex = outIdx;
+        amountHi = hi;
+        amountLo = lo;
+    }
+
+    public Invoice invoice() {
+        return invoice;
+    }
+
+    /** Position among the invoice's payments (first seen = 0): the tie-breaker of event order. */
+    public int index() {
+        return index;
+    }
+
+    public DirectBuffer txid() {
+        return txid;
+    }
+
+    public boolean sameTxid(final DirectBuffer other, final int offset) {
+        return Bytes.equal(txid, 0, other, offset, MatchList.TXID_LENGTH);
+    }
+
+    public boolean sameOutput(final DirectBuffer otherTxid, final int offset, final int outIdx) {
+        return outputIndex == outIdx && sameTxid(otherTxid, offset);
+    }
+
+    public int outputIndex() {
+        return outputIndex;
+    }
+
+    public long amountHi() {
+        return amountHi;
+    }
+
+    public long amountLo() {
+        return amountLo;
+    }
+
+    public PaymentState state() {
+        return state;
+    }
+
+    public void state(final PaymentState value) {
+        state = value;
+    }
+
+    /** Height of its block, or -1 when not in a block. */
+    public long height() {
+        return height;
+    }
+
+    public DirectBuffer blockHash() {
+        return blockHash;
+    }
+
+    public void inBlock(final long blockHeight, final DirectBuffer hash, final int hashOffset) {
+        height = blockHeight;
+        blockHash.putBytes(0, hash, hashOffset, MatchList.TXID_LENGTH);
+    }
+
+    public boolean isInBlock(final long blockHeight, final DirectBuffer hash, final int hashOffset) {
+        return height == blockHeight && Bytes.equal(blockHash, 0, hash, hashOffset, MatchList.TXID_LENGTH);
+    }
+
+    public void leaveBlock() {
+        height = -1;
+        blockHash.setMemory(0, MatchList.TXID_LENGTH, (byte)0);
+    }
+
+    /** Arrived after the invoice closed unpaid, or after it was cancelled. */
+    public boolean late() {
+        return late;
+    }
+
+    public void late(final boolean value) {
+        late = value;
+    }
+
+    /** An ERC-20 transfer (then {@link #contract()} is its token). */
+    public boolean token() {
+        return token;
+    }
+
+    public DirectBuffer contract() {
+        return contract;
+    }
+
+    public void token(final DirectBuffer contractSrc, final int offset) {
+        token = true;
+        contract.putBytes(0, contractSrc, offset, MatchList.CONTRACT_LENGTH);
+    }
+
+    /** True while the engine keeps it on its chain's list of payments a reorg or conflict can still change. */
+    public boolean tracked() {
+        return tracked;
+    }
+
+    public void tracked(final boolean value) {
+        tracked = value;
+    }
+
+    /** True while the payment counts toward its invoice (before policy exclusions such as ignored late payments). */
+    public boolean active() {
+        return state == PaymentState.MEMPOOL || state == PaymentState.IN_BLOCK;
+    }
+
+    /** Remember an outpoint this payment's transaction spends (idempotent). */
+    public void addInput(final DirectBuffer prevTxid, final int offset, final int prevIndex) {
+        if (spends(prevTxid, offset, prevIndex)) {
+            return;
+        }
+        if (inputCount == inputIndexes.length) {
+            final int capacity = Math.max(2, inputCount * 2);
+            inputIndexes = Arrays.copyOf(inputIndexes, capacity);
+            inputTxids = Arrays.copyOf(inputTxids, capacity * MatchList.TXID_LENGTH);
+        }
+        prevTxid.getBytes(offset, inputTxids, inputCount * MatchList.TXID_LENGTH, MatchList.TXID_LENGTH);
+        inputIndexes[inputCount++] = prevIndex;
+    }
+
+    /** True if this payment's transaction spends the outpoint. */
+    public boolean spends(final DirectBuffer prevTxid, final int offset, final int prevIndex) {
+        for (int i = 0; i < inputCount; i++) {
+            if (inputIndexes[i] == prevIndex && equalAt(inputTxids, i * MatchList.TXID_LENGTH, prevTxid, offset)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public int inputCount() {
+        return inputCount;
+    }
+
+    private static boolean equalAt(final byte[] a, final int aOffset, final DirectBuffer b, final int bOffset) {
+        for (int i = 0; i < MatchList.TXID_LENGTH; i++) {
+            if (a[aOffset + i] != b.getByte(bOffset + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
