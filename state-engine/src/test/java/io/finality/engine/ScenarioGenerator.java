@@ -292,7 +292,7 @@ final class ScenarioGenerator {
             for (Out o : tx.outs) {
                 final int i = m.addOutput(t, txid, 0, o.vout, 0, o.amount, o.slot, o.flags);
                 if (o.contract != null) {
-                    m.tokenContract(i, new UnsafeBuffer(o.contract), 0);
+                    m.putTokenContract(i, new UnsafeBuffer(o.contract), 0);
                 }
             }
         }

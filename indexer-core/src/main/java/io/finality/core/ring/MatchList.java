@@ -24,7 +24,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * published the slot; never touched by two threads at once.
  */
 public final class MatchList {
-    /** The transfer is an ERC-20 token transfer; {@link #tokenContract(int, MutableDirectBuffer, int)} is set. */
+    /** The transfer is an ERC-20 token transfer; {@link #copyTokenContract(int, MutableDirectBuffer, int)} gives the contract. */
     public static final int FLAG_TOKEN = 1;
     /** The transaction's receipt reports failure (EVM status 0): it must never count. */
     public static final int FLAG_FAILED = 2;
@@ -97,12 +97,12 @@ public final class MatchList {
     }
 
     /** Set the token contract of output entry {@code i} (ERC-20 transfers). */
-    public void tokenContract(final int i, final DirectBuffer src, final int srcOffset) {
+    public void putTokenContract(final int i, final DirectBuffer src, final int srcOffset) {
         contracts.putBytes(i * CONTRACT_LENGTH, src, srcOffset, CONTRACT_LENGTH);
     }
 
     /** Copy the token contract of entry {@code i} into {@code dst}. */
-    public void tokenContract(final int i, final MutableDirectBuffer dst, final int dstOffset) {
+    public void copyTokenContract(final int i, final MutableDirectBuffer dst, final int dstOffset) {
         dst.putBytes(dstOffset, contracts, i * CONTRACT_LENGTH, CONTRACT_LENGTH);
     }
 
