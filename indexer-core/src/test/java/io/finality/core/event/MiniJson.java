@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * A strict little JSON parser for tests (indexer-core has no JSON library): objects become insertion-ordered
- * maps, arrays lists, numbers {@link BigInteger} (the renderer writes integers only), strings with every
- * escape resolved. Rejects trailing garbage, so a structurally broken rendering fails the test.
+ * maps, arrays lists, integers {@link BigInteger} (the renderer writes integers only), strings with every
+ * escape resolved; whitespace between tokens is skipped. Rejects trailing garbage, so a structurally broken rendering fails the test.
  */
 final class MiniJson {
     private final String text;
@@ -22,6 +22,7 @@ final class MiniJson {
     static Object parse(final String text) {
         final MiniJson parser = new MiniJson(text);
         final Object value = parser.value();
+        parser.skipWhitespace();
         if (parser.pos != text.length()) {
             throw parser.error("trailing characters");
         }
@@ -37,7 +38,14 @@ final class MiniJson {
         return new IllegalArgumentException(what + " at " + pos + " in " + text);
     }
 
+    private void skipWhitespace() {
+        while (pos < text.length() && " \t\r\n".indexOf(text.charAt(pos)) >= 0) {
+            pos++;
+        }
+    }
+
     private Object value() {
+        skipWhitespace();
         if (pos >= text.length()) {
             throw error("unexpected end");
         }
@@ -83,6 +91,7 @@ final class MiniJson {
     }
 
     private void expect(final char c) {
+        skipWhitespace();
         if (pos >= text.length() || text.charAt(pos) != c) {
             throw error("expected '" + c + "'");
         }
@@ -92,17 +101,20 @@ final class MiniJson {
     private Map<String, Object> object() {
         expect('{');
         final Map<String, Object> map = new LinkedHashMap<>();
+        skipWhitespace();
         if (text.charAt(pos) == '}') {
             pos++;
             return map;
         }
         while (true) {
+            skipWhitespace();
             final String key = string();
             expect(':');
             if (map.containsKey(key)) {
                 throw error("duplicate key " + key);
             }
             map.put(key, value());
+            skipWhitespace();
             if (text.charAt(pos) == ',') {
                 pos++;
                 continue;
@@ -115,12 +127,14 @@ final class MiniJson {
     private List<Object> array() {
         expect('[');
         final List<Object> list = new ArrayList<>();
+        skipWhitespace();
         if (text.charAt(pos) == ']') {
             pos++;
             return list;
         }
         while (true) {
             list.add(value());
+            skipWhitespace();
             if (text.charAt(pos) == ',') {
                 pos++;
                 continue;
