@@ -102,6 +102,74 @@ public final class InvoiceEngine {
         return nowMs;
     }
 
+    long finalized(final int chainCode) {
+        return finalizedByChain[chainCode];
+    }
+
+    long tip(final int chainCode) {
+        return tipByChain[chainCode];
+    }
+
+    TrackedPayments tracked(final int chainCode) {
+        return trackedByChain[chainCode];
+    }
+
+    static int chainCodes() {
+        return CHAIN_CODES;
+    }
+
+    /** Snapshot restore: chain positions and the clock. */
+    void restoreChain(final int chainCode, final long tip, final long finalized) {
+        tipByChain[chainCode] = tip;
+        finalizedByChain[chainCode] = finalized;
+    }
+
+    void restoreClock(final long timeMs) {
+        nowMs = timeMs;
+    }
+
+    /** Snapshot restore: an invoice without its INVOICE_OPENED event; the caller restores its facts. */
+    Invoice restoreInvoice(final InvoiceSpec spec) {
+        final ConfirmationPolicy policy = policies.resolve(spec.policyName(), spec.chain());
+        if (policy == null) {
+            throw new IllegalStateException("snapshot names policy '" + spec.policyName() + "' for invoice "
+                + spec.invoiceId() + ", which the configuration no longer defines");
+        }
+        if (spec.slot() >= bySlot.length) {
+            bySlot = Arrays.copyOf(bySlot, Math.max(bySlot.length * 2, spec.slot() + 1));
+        }
+        final Invoice inv = new Invoice(spec, policy);
+        bySlot[spec.slot()] = inv;
+        invoiceCount++;
+        return inv;
+    }
+
+    /** Snapshot restore: re-arm expiry for invoices still open, after all invoices are restored. */
+    void restoreExpiries() {
+        for (Invoice inv : bySlot) {
+            if (inv != null && !inv.closed() && !inv.cancelled()) {
+                expiries.add(inv.closeAtMs(), inv.slot());
+            }
+        }
+    }
+
+    /** Snapshot restore: track a payment (in the saved order). */
+    void restoreTracked(final ChainId chain, final Payment p) {
+        track(chain, p);
+    }
+
+    /** Snapshot restore: recompute the derived totals of an invoice (its status is restored as recorded). */
+    void refreshTotals(final Invoice inv) {
+        final InvoiceStatus recorded = inv.status();
+        evaluate(inv);
+        inv.status(recorded);
+    }
+
+    /** All invoice slots in ascending order, for snapshots. */
+    int slotCapacity() {
+        return bySlot.length;
+    }
+
     /**
      * Open an invoice.
      *

@@ -16,9 +16,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * expire invoices; on a Bitcoin chain and an Ethereum chain (tokens, wrong tokens, failed
  * receipts, the finalized tag).
  */
-final class ScenarioGenerator {
+public final class ScenarioGenerator {
     /** What a scenario drives: the engine and the reference model through the same calls. */
-    interface Target {
+    public interface Target {
         void open(InvoiceSpec spec);
 
         void cancel(int slot);

@@ -38,6 +38,7 @@ public final class ChainEvent {
     private EventKind kind;
     private ChainId chain;
     private long height;
+    private long finalizedHeight;
     private long timestampMs;
     private long publishNanos;
     private long correlationId;
@@ -61,6 +62,7 @@ public final class ChainEvent {
         kind = eventKind;
         chain = chainId;
         height = -1;
+        finalizedHeight = -1;
         timestampMs = 0;
         publishNanos = 0;
         correlationId = 0;
@@ -157,6 +159,16 @@ public final class ChainEvent {
 
     public ChainEvent height(final long value) {
         height = value;
+        return this;
+    }
+
+    /** The chain's {@code finalized} block height as the node reported it with this block, or -1 if unknown. */
+    public long finalizedHeight() {
+        return finalizedHeight;
+    }
+
+    public ChainEvent finalizedHeight(final long value) {
+        finalizedHeight = value;
         return this;
     }
 

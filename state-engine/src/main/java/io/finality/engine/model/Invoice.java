@@ -30,6 +30,7 @@ public final class Invoice {
     private final long closeAtMs;
     private final String orderId;
     private final String correlationId;
+    private final InvoiceSpec spec;
 
     private InvoiceStatus status = InvoiceStatus.AWAITING_PAYMENT;
     private boolean closed;
@@ -43,6 +44,7 @@ public final class Invoice {
     private long mark = -1;
 
     public Invoice(final InvoiceSpec spec, final ConfirmationPolicy policy) {
+        this.spec = spec;
         slot = spec.slot();
         id = spec.invoiceId();
         chain = spec.chain();
@@ -62,6 +64,18 @@ public final class Invoice {
         closeAtMs = spec.expiresAtMs() > Long.MAX_VALUE - policy.graceMs() ? Long.MAX_VALUE : spec.expiresAtMs() + policy.graceMs();
         orderId = spec.orderId();
         correlationId = spec.correlationId();
+    }
+
+    /** What the invoice was opened with (kept for snapshots). */
+    public InvoiceSpec spec() {
+        return spec;
+    }
+
+    /** Restore the recorded facts of a snapshot. */
+    public void restore(final InvoiceStatus value, final boolean wasClosed, final boolean wasCancelled) {
+        status = value;
+        closed = wasClosed;
+        cancelled = wasCancelled;
     }
 
     /** Find the payment for an output or log, or null. */

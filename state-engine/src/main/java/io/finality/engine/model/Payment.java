@@ -173,6 +173,15 @@ public final class Payment {
         return inputCount;
     }
 
+    /** Txid of spent outpoint {@code i}, written into {@code dst}. */
+    public void inputTxid(final int i, final org.agrona.MutableDirectBuffer dst, final int dstOffset) {
+        dst.putBytes(dstOffset, inputTxids, i * MatchList.TXID_LENGTH, MatchList.TXID_LENGTH);
+    }
+
+    public int inputIndex(final int i) {
+        return inputIndexes[i];
+    }
+
     private static boolean equalAt(final byte[] a, final int aOffset, final DirectBuffer b, final int bOffset) {
         for (int i = 0; i < MatchList.TXID_LENGTH; i++) {
             if (a[aOffset + i] != b.getByte(bOffset + i)) {

@@ -1,0 +1,143 @@
+package io.finality.engine.journal;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * The Chronicle Queue holding one document per engine step (the write-ahead log of DESIGN.md).
+ * A document is written whole or not at all: a process killed mid-append leaves a document that
+ * readers never see and that the next append reclaims after {@link JournalContext#recoveryTimeoutMs()}.
+ *
+ * <p>Thread rules: {@link #append} on the state-engine thread only (Chronicle appenders are
+ * single-threaded); open readers with {@link #reader()} on any thread, one per thread.
+ */
+public final class EventJournal implements AutoCloseable {
+    static {
+        ChronicleGuard.disableAnalytics();
+    }
+
+    private final SingleChronicleQueue queue;
+    private ExcerptAppender appender;
+
+    private EventJournal(final SingleChronicleQueue queue) {
+        this.queue = queue;
+    }
+
+    /** Open (creating if needed) the journal of a context. */
+    public static EventJournal open(final JournalContext context) {
+        ChronicleGuard.disableAnalytics();
+        final SyncMode sync = switch (context.durability()) {
+            case NONE -> SyncMode.NONE;
+            case ASYNC -> SyncMode.ASYNC;
+            case SYNC -> SyncMode.SYNC;
+        };
+        return new EventJournal(SingleChronicleQueueBuilder.binary(context.directory())
+            .rollCycle(RollCycles.FAST_DAILY)
+            .timeoutMS(context.recoveryTimeoutMs())
+            .syncMode(sync)
+            .build());
+    }
+
+    /** Open an existing journal for reading only (e.g. {@code finality tail}). */
+    public static EventJournal openReadOnly(final java.nio.file.Path directory) {
+        ChronicleGuard.disableAnalytics();
+        return new EventJournal(SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY)
+            .readOnly(true).build());
+    }
+
+    /**
+     * Append one document of {@code length} bytes from the array-backed buffer.
+     *
+     * @return the document's queue index.
+     */
+    public long append(final ExpandableArrayBuffer document, final int length) {
+        if (appender == null) {
+            appender = queue.createAppender();
+        }
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(document.byteArray(), 0, length);
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /** Index of the last document, or -1 when the journal is empty. */
+    public long lastIndex() {
+        final long last = queue.lastIndex();
+        return last < 0 || queue.firstIndex() == Long.MAX_VALUE ? -1 : last;
+    }
+
+    /** A new reader positioned at the start. */
+    public Reader reader() {
+        return new Reader(queue.createTailer());
+    }
+
+    /** A reader whose position is persisted under {@code name} (a consumer's own cursor). */
+    public Reader namedReader(final String name) {
+        return new Reader(queue.createTailer(name));
+    }
+
+    @Override
+    public void close() {
+        if (appender != null) {
+            appender.close();
+        }
+        queue.close();
+    }
+
+    /** Reads documents in order into a reusable buffer. Not thread-safe. */
+    public static final class Reader implements AutoCloseable {
+        private final ExcerptTailer tailer;
+        private long index = -1;
+
+        Reader(final ExcerptTailer tailer) {
+            this.tailer = tailer;
+        }
+
+        /** Position so that the next read returns the document after {@code queueIndex}. */
+        public Reader after(final long queueIndex) {
+            if (queueIndex < 0) {
+                tailer.toStart();
+            } else if (!tailer.moveToIndex(queueIndex + 1)) {
+                // The successor is not written yet: sit at the end, which is right after queueIndex.
+                tailer.toEnd();
+            }
+            return this;
+        }
+
+        /**
+         * Read the next document into {@code into}.
+         *
+         * @return its length, or -1 if no complete document is available.
+         */
+        public int next(final ExpandableArrayBuffer into) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return -1;
+                }
+                final Bytes<?> bytes = dc.wire().bytes();
+                final int length = (int)bytes.readRemaining();
+                into.checkLimit(length);
+                bytes.read(into.byteArray(), 0, length);
+                index = dc.index();
+                return length;
+            }
+        }
+
+        /** Queue index of the document last returned by {@link #next}. */
+        public long index() {
+            return index;
+        }
+
+        @Override
+        public void close() {
+            tailer.close();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.finality.engine.journal;
+
+import io.finality.core.event.EventRecord;
+import io.finality.core.event.PaymentEventDecoder;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * How a consumer reads payment events from the journal, in order, from a sequence of its choice
+ * (its own cursor: the last sequence it processed plus one), skipping step inputs and markers.
+ * Consumers dedupe by sequence: delivery after a restart starts exactly where asked.
+ *
+ * <p>One instance per consumer thread; allocation-free per event.
+ */
+public final class EventTailer implements AutoCloseable {
+    /** Receives each event; the decoder is valid only during the call. */
+    @FunctionalInterface
+    public interface Handler {
+        void onEvent(PaymentEventDecoder event);
+    }
+
+    private final EventJournal.Reader reader;
+    private final ExpandableArrayBuffer document = new ExpandableArrayBuffer(64 * 1024);
+    private final PaymentEventDecoder decoder = new PaymentEventDecoder();
+    private long nextSequence;
+
+    /** Deliver events with sequence {@code >= fromSequence} (1 = everything). */
+    public EventTailer(final EventJournal journal, final long fromSequence) {
+        this.reader = journal.reader();
+        this.nextSequence = Math.max(1, fromSequence);
+    }
+
+    /** The sequence the next delivered event will have. */
+    public long nextSequence() {
+        return nextSequence;
+    }
+
+    /**
+     * Deliver the events of up to {@code maxDocuments} journal documents.
+     *
+     * @return journal documents read; 0 when caught up (documents with only earlier events count too).
+     * @throws IllegalStateException if a record fails to decode or a sequence is missing: the journal is damaged.
+     */
+    public int poll(final Handler handler, final int maxDocuments) {
+        int documents = 0;
+        for (int d = 0; d < maxDocuments; d++) {
+            final int length = reader.next(document);
+            if (length < 0) {
+                break;
+            }
+            documents++;
+            int position = 4 + document.getInt(0);
+            while (position < length) {
+                final int type = EventRecord.recordType(document, position);
+                final long recordLength = EventRecord.recordLength(document, position);
+                if (type == EventRecord.TYPE_PAYMENT_EVENT) {
+                    final int result = decoder.wrap(document, position, length);
+                    if (result != EventRecord.OK) {
+                        throw new IllegalStateException("journal document " + reader.index() + ": "
+                            + EventRecord.describe(result));
+                    }
+                    final long sequence = decoder.sequence();
+                    if (sequence >= nextSequence) {
+                        if (sequence != nextSequence) {
+                            throw new IllegalStateException("journal gap: expected event " + nextSequence + ", found " + sequence);
+                        }
+                        handler.onEvent(decoder);
+                        nextSequence++;
+                    }
+                }
+                if (recordLength <= 0) {
+                    throw new IllegalStateException("journal document " + reader.index() + " has a zero-length record");
+                }
+                position += (int)recordLength;
+            }
+        }
+        return documents;
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}

@@ -1,0 +1,62 @@
+package io.finality.engine.journal;
+
+import java.nio.file.Path;
+
+/**
+ * Configuration of the event journal: where it lives, how durable each append is, how often the
+ * engine state is snapshotted.
+ */
+public final class JournalContext {
+    /** How far an append is pushed to disk before the step completes. */
+    public enum Durability {
+        /** Page cache only: survives a process kill, not a power cut. Fastest. */
+        NONE,
+        /** Asynchronous msync after each append. */
+        ASYNC,
+        /** Synchronous msync after each append: survives a power cut. */
+        SYNC
+    }
+
+    private Path directory;
+    private Durability durability = Durability.ASYNC;
+    private long snapshotEverySteps = 10_000;
+    private long recoveryTimeoutMs = 2_000;
+
+    public Path directory() {
+        return directory;
+    }
+
+    public JournalContext directory(final Path value) {
+        directory = value;
+        return this;
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    public JournalContext durability(final Durability value) {
+        durability = value;
+        return this;
+    }
+
+    public long snapshotEverySteps() {
+        return snapshotEverySteps;
+    }
+
+    /** Write an engine snapshot after this many steps (also on clean shutdown); 0 = only on shutdown. */
+    public JournalContext snapshotEverySteps(final long value) {
+        snapshotEverySteps = value;
+        return this;
+    }
+
+    public long recoveryTimeoutMs() {
+        return recoveryTimeoutMs;
+    }
+
+    /** How long an append waits on a document left half-written by a killed process before reclaiming it. */
+    public JournalContext recoveryTimeoutMs(final long value) {
+        recoveryTimeoutMs = value;
+        return this;
+    }
+}
