@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import io.finality.core.chain.ChainId;
@@ -241,6 +243,67 @@ public final class InvoiceStore implements AutoCloseable {
             return new OpenResult(accepted, true);
         } catch (final RocksDBException ex) {
             throw new StoreException(path, "cannot write invoice " + request.invoiceId(), ex);
+        }
+    }
+
+    /**
+     * Accepts many invoices in one synced batch (bulk import, rescans, benchmarks): the same rules as
+     * {@link #open} for each request, applied in order, and all-or-nothing on a conflict.
+     *
+     * @return one result per request, in order.
+     * @throws InvoiceConflictException if any request conflicts with the store or with an earlier request of the batch.
+     */
+    public synchronized List<OpenResult> openBatch(final List<InvoiceRecord> requests) {
+        checkOpen();
+        final List<OpenResult> results = new ArrayList<>(requests.size());
+        final Map<String, InvoiceRecord> batchIds = new HashMap<>();
+        final Map<ByteBuffer, String> batchKeys = new HashMap<>();
+        int slot = nextSlot;
+        try (WriteBatch batch = new WriteBatch()) {
+            for (final InvoiceRecord request : requests) {
+                if (request.status() != InvoiceStatus.OPEN) {
+                    throw new IllegalArgumentException("only OPEN invoices can be opened, was " + request.status());
+                }
+                InvoiceRecord existing = batchIds.get(request.invoiceId());
+                if (existing == null) {
+                    existing = get(request.invoiceId());
+                }
+                if (existing != null) {
+                    final String difference = existing.firstDifference(request);
+                    if (difference != null) {
+                        throw new InvoiceConflictException(path, "invoice " + request.invoiceId()
+                            + " already exists with a different " + difference);
+                    }
+                    results.add(new OpenResult(existing, false));
+                    continue;
+                }
+                final byte[] keyRow = keyRow(request.chain(), request.watchKey());
+                String holder = batchKeys.get(ByteBuffer.wrap(keyRow));
+                if (holder == null) {
+                    final byte[] stored = db.get(byKey, keyRow);
+                    holder = stored == null ? null : new String(stored, StandardCharsets.UTF_8);
+                }
+                if (holder != null) {
+                    throw new InvoiceConflictException(path, "the watch key of invoice " + request.invoiceId()
+                        + " is already watched by open invoice " + holder);
+                }
+                if (slot == Integer.MAX_VALUE) {
+                    throw new StoreException(path, "invoice slots exhausted");
+                }
+                final InvoiceRecord accepted = request.withAssigned(slot++, context.clock().getAsLong());
+                final byte[] id = bytes(accepted.invoiceId());
+                batch.put(invoices, id, encode(accepted));
+                batch.put(byKey, keyRow, id);
+                batchIds.put(accepted.invoiceId(), accepted);
+                batchKeys.put(ByteBuffer.wrap(keyRow), accepted.invoiceId());
+                results.add(new OpenResult(accepted, true));
+            }
+            batch.put(meta, META_NEXT_SLOT, intBytes(slot));
+            db.write(syncWrite, batch);
+            nextSlot = slot;
+            return results;
+        } catch (final RocksDBException ex) {
+            throw new StoreException(path, "cannot write a batch of " + requests.size() + " invoices", ex);
         }
     }
 

@@ -137,6 +137,34 @@ class InvoiceStoreTest {
     }
 
     @Test
+    void shouldOpenABatchLikeSequentialOpensAndRollBackTheWholeBatchOnConflict() {
+        final List<InvoiceRecord> requests = new ArrayList<>();
+        for (int n = 0; n < 100; n++) {
+            requests.add(TestInvoices.request(28, n));
+        }
+        requests.add(TestInvoices.request(28, 5));
+        try (InvoiceStore store = InvoiceStore.open(context())) {
+            store.open(TestInvoices.request(28, 0));
+            final List<OpenResult> results = store.openBatch(requests);
+            assertFalse(results.get(0).created(), "already stored");
+            assertFalse(results.get(100).created(), "repeated within the batch");
+            assertEquals(results.get(5).record(), results.get(100).record());
+            for (int n = 1; n < 100; n++) {
+                assertTrue(results.get(n).created());
+                assertEquals(n, results.get(n).record().slot());
+                assertEquals(results.get(n).record(), store.get(requests.get(n).invoiceId()));
+            }
+            final InvoiceRecord base = TestInvoices.request(28, 200);
+            final InvoiceRecord sameKey = new InvoiceRecord("clash", InvoiceRecord.UNASSIGNED, base.chain(), base.assetContract(),
+                base.assetDecimals(), base.watchKey(), base.address(), 0, 1, 0, 1, "default", null, null, InvoiceStatus.OPEN);
+            assertThrows(InvoiceConflictException.class, () -> store.openBatch(List.of(TestInvoices.request(28, 300), base, sameKey)));
+            assertNull(store.get(TestInvoices.request(28, 300).invoiceId()), "nothing of a conflicting batch is written");
+            assertNull(store.get(base.invoiceId()));
+            assertEquals(100, store.nextSlot());
+        }
+    }
+
+    @Test
     void shouldStoreSnapshotsDurably() {
         try (InvoiceStore store = InvoiceStore.open(context())) {
             assertNull(store.getSnapshot("engine"));
