@@ -1,6 +1,7 @@
 package io.finality.matcher.index;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
@@ -25,8 +26,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Records are 8-byte aligned; a reference is {@code chunk << 25 | offset >>> 3} over chunks of at most
  * {@value #CHUNK_SIZE} bytes (the first chunk starts small and doubles by copying until it reaches that size;
- * later chunks are allocated full size). Freed records are only counted as garbage: the owning index copies
- * the live records into a fresh arena ({@link #copyFrom}) when garbage outweighs live data.
+ * later chunks are allocated full size). A freed record goes on a free list for its exact record length (its
+ * chain-code word then links to the next free record), so churn of the usual 20..34-byte keys reuses memory
+ * without any pause. The owning index copies the live records into a fresh arena ({@link #copyFrom}) only
+ * when free records far outweigh live ones, i.e. after a mass removal.
  *
  * <p>Thread rules: owned by one {@link WatchKeyIndex}, used only from that index's single writer thread.
  */
@@ -38,17 +41,22 @@ final class KeyArena implements AutoCloseable {
     private static final int OFFSET_MASK = (1 << CHUNK_SHIFT) - 1;
     private static final int MAX_CHUNKS = 64;
     private static final int MIN_CHUNK = 4096;
+    private static final int NONE = -1;
 
     private final UnsafeBuffer[] chunks = new UnsafeBuffer[MAX_CHUNKS];
     private int chunkCount;
+    /** Head reference of the free list per record length / 8, or {@link #NONE}. */
+    private final int[] freeHeads = new int[recordLength(WatchKeyIndex.MAX_KEY_LENGTH) / 8 + 1];
     private int tail;
     private long liveBytes;
-    private long garbageBytes;
+    private long freeBytes;
+    private long wastedBytes;
 
     KeyArena(final long expectedBytes) {
         final int first = (int) Math.min(CHUNK_SIZE, BitUtil.findNextPositivePowerOfTwo(Math.max(MIN_CHUNK, expectedBytes)));
         chunks[0] = allocate(first);
         chunkCount = 1;
+        Arrays.fill(freeHeads, NONE);
     }
 
     static int recordLength(final int keyLength) {
@@ -58,14 +66,28 @@ final class KeyArena implements AutoCloseable {
     /** Stores a key and returns its reference. */
     int add(final int chainCode, final DirectBuffer key, final int offset, final int length) {
         final int recordLength = recordLength(length);
-        final UnsafeBuffer chunk = reserve(recordLength);
-        final int at = tail;
+        final int sizeClass = recordLength >>> 3;
+        final int free = freeHeads[sizeClass];
+        final int ref;
+        final UnsafeBuffer chunk;
+        final int at;
+        if (free != NONE) {
+            chunk = chunks[free >>> CHUNK_SHIFT];
+            at = (free & OFFSET_MASK) << 3;
+            freeHeads[sizeClass] = chunk.getInt(at + 4);
+            freeBytes -= recordLength;
+            ref = free;
+        } else {
+            chunk = reserve(recordLength);
+            at = tail;
+            tail += recordLength;
+            ref = ((chunkCount - 1) << CHUNK_SHIFT) | (at >>> 3);
+        }
         chunk.putInt(at, length);
         chunk.putInt(at + 4, chainCode);
         chunk.putBytes(at + HEADER_LENGTH, key, offset, length);
-        tail += recordLength;
         liveBytes += recordLength;
-        return ((chunkCount - 1) << CHUNK_SHIFT) | (at >>> 3);
+        return ref;
     }
 
     /** Copies a record from another arena into this one and returns its new reference. */
@@ -76,10 +98,14 @@ final class KeyArena implements AutoCloseable {
     }
 
     void free(final int ref) {
-        final int length = chunks[ref >>> CHUNK_SHIFT].getInt((ref & OFFSET_MASK) << 3);
-        final int recordLength = recordLength(length);
+        final UnsafeBuffer chunk = chunks[ref >>> CHUNK_SHIFT];
+        final int at = (ref & OFFSET_MASK) << 3;
+        final int recordLength = recordLength(chunk.getInt(at));
+        final int sizeClass = recordLength >>> 3;
+        chunk.putInt(at + 4, freeHeads[sizeClass]);
+        freeHeads[sizeClass] = ref;
         liveBytes -= recordLength;
-        garbageBytes += recordLength;
+        freeBytes += recordLength;
     }
 
     /** Full compare of a stored key with a candidate; reads the candidate eight bytes at a time. */
@@ -108,8 +134,14 @@ final class KeyArena implements AutoCloseable {
         return liveBytes;
     }
 
-    long garbageBytes() {
-        return garbageBytes;
+    /** Bytes of freed records waiting on free lists. */
+    long freeBytes() {
+        return freeBytes;
+    }
+
+    /** Bytes lost at chunk ends. */
+    long wastedBytes() {
+        return wastedBytes;
     }
 
     /** Off-heap bytes held. */
@@ -134,7 +166,7 @@ final class KeyArena implements AutoCloseable {
                 if (chunkCount == MAX_CHUNKS) {
                     throw new IllegalStateException("watch key arena full: " + MAX_CHUNKS + " chunks of " + CHUNK_SIZE + " bytes");
                 }
-                garbageBytes += chunk.capacity() - tail;
+                wastedBytes += chunk.capacity() - tail;
                 chunk = allocate(CHUNK_SIZE);
                 chunks[chunkCount++] = chunk;
                 tail = 0;

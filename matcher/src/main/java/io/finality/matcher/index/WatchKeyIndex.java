@@ -63,7 +63,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     private static final long EMPTY = 0;
     /** Stand-in for a hash that happens to equal the empty marker. */
     private static final long ZERO_HASH_FINGERPRINT = 0x5BD1E9955BD1E995L;
-    /** Compact the key arena only once this much is garbage, so small indexes never bother. */
+    /** Compact the key arena only once this much sits on its free lists, so small indexes never bother. */
     private static final long ARENA_COMPACT_MIN_BYTES = 1 << 20;
 
     private final KeyHasher hasher;
@@ -215,7 +215,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             rebuildFilter();
             recordPause(start);
         }
-        if (arena.garbageBytes() > ARENA_COMPACT_MIN_BYTES && arena.garbageBytes() > arena.liveBytes()) {
+        if (arena.freeBytes() > ARENA_COMPACT_MIN_BYTES && arena.freeBytes() > 2 * arena.liveBytes()) {
             final long start = System.nanoTime();
             compactArena();
             recordPause(start);

@@ -87,6 +87,32 @@ class WatchKeyIndexTest {
     }
 
     @Test
+    void shouldCompactTheKeyArenaAfterAMassRemovalAndKeepAnswering() {
+        try (WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(100_000))) {
+            for (int i = 0; i < 100_000; i++) {
+                buffer.putInt(0, i);
+                index.put(2, buffer, 0, 34, i);
+            }
+            final long before = index.offHeapBytes();
+            for (int i = 0; i < 100_000; i++) {
+                if (i % 20 != 0) {
+                    buffer.putInt(0, i);
+                    assertEquals(i, index.remove(2, buffer, 0, 34));
+                }
+            }
+            assertTrue(index.pauseCount() > 0, "compaction ran");
+            assertTrue(index.offHeapBytes() < before, "arena shrank: " + index.offHeapBytes() + " < " + before);
+            for (int i = 0; i < 100_000; i++) {
+                buffer.putInt(0, i);
+                assertEquals(i % 20 == 0 ? i : AddressIndex.MISSING, index.lookup(2, buffer, 0, 34));
+            }
+            buffer.putInt(0, 7);
+            assertEquals(AddressIndex.MISSING, index.put(2, buffer, 0, 34, 77));
+            assertEquals(77, index.lookup(2, buffer, 0, 34));
+        }
+    }
+
+    @Test
     void shouldNotAllocateOnLookup() {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(10_000))) {
