@@ -31,9 +31,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <ul>
  *   <li>Removal is backward-shift deletion: no tombstones, so probe lengths never degrade with churn.</li>
- *   <li>Growth doubles the table when it passes the load factor; the rehash moves slots by their stored
- *       fingerprint without touching key bytes. That is the one pause the scan stage sees (measured at 10 M
- *       keys in docs/BENCHMARKS.md, "Matcher"); presize with {@link WatchKeyIndexContext#expectedKeys}.</li>
+ *   <li>Growth is incremental: past the load factor a doubled table is allocated (that allocation is the only
+ *       pause) and the old one is drained into it, whole clusters at a time, {@value #MIGRATE_QUOTA} positions
+ *       per later mutation or in {@link #doMaintenance} when the owner is idle. Meanwhile a lookup whose old home
+ *       is not yet drained checks the old table, then the new one; new keys always go to the new table. Pauses
+ *       are measured at 10 M keys in docs/BENCHMARKS.md ("Matcher"); presize with
+ *       {@link WatchKeyIndexContext#expectedKeys} to avoid even those.</li>
  *   <li>The optional pre-filter is a Bloom filter with all three bits of a key in one 64-bit word: one
  *       cache-resident read rejects most misses before the table (DRAM) is touched. Removal leaves stale bits
  *       (false positives only); the filter is rebuilt from the table's fingerprints once stale entries
@@ -45,7 +48,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Thread rules: single-threaded. Only the scan stage (stage 1) calls it once the pipeline runs: invoice
  * open and cancel arrive through the ring, so lookups never race with updates. Start-up loading happens on
  * the thread that then starts the pipeline (a happens-before edge through the Disruptor start).
- * {@link #lookup} never allocates and never throws for any key; mutations allocate only when growing.
+ * {@link #lookup} never allocates and never throws for any key; mutations allocate only when growing or compacting.
  */
 public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     /** Longest watch key: the consensus limit on a Bitcoin script. */
@@ -63,6 +66,8 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     private static final long EMPTY = 0;
     /** Stand-in for a hash that happens to equal the empty marker. */
     private static final long ZERO_HASH_FINGERPRINT = 0x5BD1E9955BD1E995L;
+    /** Old-table positions drained per mutation while growing; at least 1 / load factor keeps ahead of inserts. */
+    public static final int MIGRATE_QUOTA = 64;
     /** Compact the key arena only once this much sits on its free lists, so small indexes never bother. */
     private static final long ARENA_COMPACT_MIN_BYTES = 1 << 20;
 
@@ -79,9 +84,20 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     private int size;
     private KeyArena arena;
 
+    /** The table being drained after growth, or {@code null}. */
+    private UnsafeBuffer old;
+    private int oldCapacity;
+    private int oldMask;
+    private int oldShift;
+    private int migrateStart;
+    private int migrated;
+
     private UnsafeBuffer filter;
     private int filterWordMask;
     private int filterStale;
+    /** The pre-filter for the grown table, filled while the old table drains; lookups use {@link #filter} until then. */
+    private UnsafeBuffer nextFilter;
+    private int nextFilterWordMask;
 
     private long pauseCount;
     private long maxPauseNanos;
@@ -118,20 +134,18 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         if (preFilter && !filterMightContain(fp)) {
             return MISSING;
         }
-        final UnsafeBuffer table = this.table;
-        final int mask = this.mask;
-        int i = (int) (fp >>> shift);
-        while (true) {
-            final int at = i << SLOT_SHIFT;
-            final long slotFp = table.getLong(at);
-            if (slotFp == EMPTY) {
-                return MISSING;
+        final UnsafeBuffer old = this.old;
+        if (old != null) {
+            final int oldHome = (int) (fp >>> oldShift);
+            if (unmigrated(oldHome)) {
+                final int at = probe(old, oldMask, oldHome, fp, chainCode, key, offset, length);
+                if (at >= 0) {
+                    return old.getInt(at + INVOICE_OFFSET);
+                }
             }
-            if (slotFp == fp && arena.matches(table.getInt(at + REF_OFFSET), chainCode, key, offset, length)) {
-                return table.getInt(at + INVOICE_OFFSET);
-            }
-            i = (i + 1) & mask;
         }
+        final int at = probe(table, mask, (int) (fp >>> shift), fp, chainCode, key, offset, length);
+        return at >= 0 ? table.getInt(at + INVOICE_OFFSET) : MISSING;
     }
 
     /**
@@ -146,28 +160,41 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         if (invoiceSlot < 0) {
             throw new IllegalArgumentException("invoice slot must be >= 0, was " + invoiceSlot);
         }
+        if (old != null) {
+            migrate(MIGRATE_QUOTA);
+        }
         final long fp = fingerprint(chainCode, key, offset, length);
-        int i = find(fp, chainCode, key, offset, length);
-        if (i >= 0) {
-            final int at = i << SLOT_SHIFT;
-            final int previous = table.getInt(at + INVOICE_OFFSET);
-            table.putInt(at + INVOICE_OFFSET, invoiceSlot);
+        if (old != null) {
+            final int oldHome = (int) (fp >>> oldShift);
+            if (unmigrated(oldHome)) {
+                final int at = probe(old, oldMask, oldHome, fp, chainCode, key, offset, length);
+                if (at >= 0) {
+                    final int previous = old.getInt(at + INVOICE_OFFSET);
+                    old.putInt(at + INVOICE_OFFSET, invoiceSlot);
+                    return previous;
+                }
+            }
+        }
+        final int found = probe(table, mask, (int) (fp >>> shift), fp, chainCode, key, offset, length);
+        if (found >= 0) {
+            final int previous = table.getInt(found + INVOICE_OFFSET);
+            table.putInt(found + INVOICE_OFFSET, invoiceSlot);
             return previous;
         }
         if (size >= resizeThreshold) {
             grow();
         }
-        i = (int) (fp >>> shift);
-        while (table.getLong(i << SLOT_SHIFT) != EMPTY) {
-            i = (i + 1) & mask;
-        }
-        final int at = i << SLOT_SHIFT;
+        // New keys always go to the current table: the old one only shrinks while it is drained.
+        final int at = emptyFor(table, mask, (int) (fp >>> shift));
         table.putLong(at, fp);
         table.putInt(at + INVOICE_OFFSET, invoiceSlot);
         table.putInt(at + REF_OFFSET, arena.add(chainCode, key, offset, length));
         size++;
         if (preFilter) {
-            filterAdd(fp);
+            filterAdd(filter, filterWordMask, fp);
+            if (nextFilter != null) {
+                filterAdd(nextFilter, nextFilterWordMask, fp);
+            }
         }
         return MISSING;
     }
@@ -180,47 +207,62 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     @Override
     public int remove(final int chainCode, final DirectBuffer key, final int offset, final int length) {
         checkKeyLength(length);
+        if (old != null) {
+            migrate(MIGRATE_QUOTA);
+        }
         final long fp = fingerprint(chainCode, key, offset, length);
-        int hole = find(fp, chainCode, key, offset, length);
-        if (hole < 0) {
-            return MISSING;
-        }
-        final UnsafeBuffer table = this.table;
-        final int removedAt = hole << SLOT_SHIFT;
-        final int removed = table.getInt(removedAt + INVOICE_OFFSET);
-        arena.free(table.getInt(removedAt + REF_OFFSET));
-
-        // Backward-shift: pull later members of the cluster into the hole unless their home lies
-        // cyclically within (hole, j], where moving them would put them before their home.
-        int j = hole;
-        while (true) {
-            j = (j + 1) & mask;
-            final int at = j << SLOT_SHIFT;
-            final long slotFp = table.getLong(at);
-            if (slotFp == EMPTY) {
-                break;
-            }
-            final int home = (int) (slotFp >>> shift);
-            final boolean stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
-            if (!stays) {
-                table.putBytes(hole << SLOT_SHIFT, table, at, SLOT_LENGTH);
-                hole = j;
+        int removed = MISSING;
+        if (old != null) {
+            final int oldHome = (int) (fp >>> oldShift);
+            if (unmigrated(oldHome)) {
+                final int at = probe(old, oldMask, oldHome, fp, chainCode, key, offset, length);
+                if (at >= 0) {
+                    removed = old.getInt(at + INVOICE_OFFSET);
+                    arena.free(old.getInt(at + REF_OFFSET));
+                    backwardShift(old, oldMask, oldShift, at >>> SLOT_SHIFT);
+                }
             }
         }
-        table.setMemory(hole << SLOT_SHIFT, SLOT_LENGTH, (byte) 0);
+        if (removed == MISSING) {
+            final int at = probe(table, mask, (int) (fp >>> shift), fp, chainCode, key, offset, length);
+            if (at < 0) {
+                return MISSING;
+            }
+            removed = table.getInt(at + INVOICE_OFFSET);
+            arena.free(table.getInt(at + REF_OFFSET));
+            backwardShift(table, mask, shift, at >>> SLOT_SHIFT);
+        }
         size--;
 
         if (preFilter && ++filterStale > Math.max(1024, size)) {
             final long start = System.nanoTime();
+            finishMigration();
             rebuildFilter();
             recordPause(start);
         }
         if (arena.freeBytes() > ARENA_COMPACT_MIN_BYTES && arena.freeBytes() > 2 * arena.liveBytes()) {
             final long start = System.nanoTime();
+            finishMigration();
             compactArena();
             recordPause(start);
         }
         return removed;
+    }
+
+    /**
+     * Background duty for the owning thread's idle time (e.g. an Agrona agent's {@code doWork} when the ring is
+     * empty): moves up to about {@code maxSlots} slots of a table being drained after growth. Mutations also drain
+     * {@value #MIGRATE_QUOTA} slots each, so calling this is optional; it only shortens the drain.
+     *
+     * @return the number of old slots processed, 0 when there is nothing to do.
+     */
+    public int doMaintenance(final int maxSlots) {
+        return old == null ? 0 : migrate(Math.max(1, maxSlots));
+    }
+
+    /** Whether a table drained after growth is still being moved into the current one. */
+    public boolean migrating() {
+        return old != null;
     }
 
     @Override
@@ -235,7 +277,8 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
 
     /** Off-heap bytes held: table, pre-filter and key arena. */
     public long offHeapBytes() {
-        return (long) table.capacity() + (filter == null ? 0 : filter.capacity()) + arena.capacityBytes();
+        return (long) table.capacity() + (old == null ? 0 : old.capacity()) + (filter == null ? 0 : filter.capacity())
+            + (nextFilter == null ? 0 : nextFilter.capacity()) + arena.capacityBytes();
     }
 
     /** How many stop-the-world maintenance passes (growth, filter rebuild, arena compaction) have run. */
@@ -260,9 +303,17 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             BufferUtil.free(table);
             table = null;
         }
+        if (old != null) {
+            BufferUtil.free(old);
+            old = null;
+        }
         if (filter != null) {
             BufferUtil.free(filter);
             filter = null;
+        }
+        if (nextFilter != null) {
+            BufferUtil.free(nextFilter);
+            nextFilter = null;
         }
         arena.close();
     }
@@ -272,20 +323,59 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         return hash == EMPTY ? ZERO_HASH_FINGERPRINT : hash;
     }
 
-    /** @return the slot index holding the key, or -1. */
-    private int find(final long fp, final int chainCode, final DirectBuffer key, final int offset, final int length) {
-        int i = (int) (fp >>> shift);
+    /** @return the byte offset of the slot holding the key in {@code t}, or -1. */
+    private int probe(
+        final UnsafeBuffer t, final int m, final int home, final long fp, final int chainCode, final DirectBuffer key,
+        final int offset, final int length) {
+        int i = home;
         while (true) {
             final int at = i << SLOT_SHIFT;
-            final long slotFp = table.getLong(at);
+            final long slotFp = t.getLong(at);
             if (slotFp == EMPTY) {
                 return -1;
             }
-            if (slotFp == fp && arena.matches(table.getInt(at + REF_OFFSET), chainCode, key, offset, length)) {
-                return i;
+            if (slotFp == fp && arena.matches(t.getInt(at + REF_OFFSET), chainCode, key, offset, length)) {
+                return at;
             }
-            i = (i + 1) & mask;
+            i = (i + 1) & m;
         }
+    }
+
+    private static int emptyFor(final UnsafeBuffer t, final int m, final int home) {
+        int i = home;
+        while (t.getLong(i << SLOT_SHIFT) != EMPTY) {
+            i = (i + 1) & m;
+        }
+        return i << SLOT_SHIFT;
+    }
+
+    /** Whether an old-table home position has not been drained yet (positions are drained from {@code migrateStart}). */
+    private boolean unmigrated(final int oldHome) {
+        return ((oldHome - migrateStart) & oldMask) >= migrated;
+    }
+
+    /**
+     * Deletes slot {@code hole} of {@code t}: pulls later members of the cluster into the hole unless their home lies
+     * cyclically within (hole, j], where moving them would put them before their home. No tombstones.
+     */
+    private static void backwardShift(final UnsafeBuffer t, final int m, final int sh, final int removed) {
+        int hole = removed;
+        int j = hole;
+        while (true) {
+            j = (j + 1) & m;
+            final int at = j << SLOT_SHIFT;
+            final long slotFp = t.getLong(at);
+            if (slotFp == EMPTY) {
+                break;
+            }
+            final int home = (int) (slotFp >>> sh);
+            final boolean stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+            if (!stays) {
+                t.putBytes(hole << SLOT_SHIFT, t, at, SLOT_LENGTH);
+                hole = j;
+            }
+        }
+        t.setMemory(hole << SLOT_SHIFT, SLOT_LENGTH, (byte) 0);
     }
 
     private static void checkKeyLength(final int length) {
@@ -294,7 +384,15 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         }
     }
 
+    /**
+     * Starts growth: allocates the doubled table (and its pre-filter) and leaves the old table to be drained
+     * incrementally, whole clusters at a time, by later mutations and {@link #doMaintenance}. The pause is the
+     * allocation (zeroing) of the new table only.
+     */
     private void grow() {
+        if (old != null) {
+            finishMigration();
+        }
         if (capacity == MAX_CAPACITY) {
             if (size >= MAX_KEYS) {
                 throw new IllegalStateException("watch key index full: " + size + " keys");
@@ -303,40 +401,89 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             return;
         }
         final long start = System.nanoTime();
-        final UnsafeBuffer old = table;
-        final int oldCapacity = capacity;
-        allocateTable(capacity * 2);
-        for (int at = 0, end = oldCapacity << SLOT_SHIFT; at < end; at += SLOT_LENGTH) {
-            final long fp = old.getLong(at);
-            if (fp != EMPTY) {
-                int i = (int) (fp >>> shift);
-                while (table.getLong(i << SLOT_SHIFT) != EMPTY) {
-                    i = (i + 1) & mask;
-                }
-                table.putBytes(i << SLOT_SHIFT, old, at, SLOT_LENGTH);
-            }
+        old = table;
+        oldCapacity = capacity;
+        oldMask = mask;
+        oldShift = shift;
+        // Drain from an empty slot, so no cluster straddles the drained/undrained boundary.
+        int s0 = 0;
+        while (old.getLong(s0 << SLOT_SHIFT) != EMPTY) {
+            s0++;
         }
-        BufferUtil.free(old);
+        migrateStart = s0;
+        migrated = 0;
+        table = allocate((long) capacity * 2 << SLOT_SHIFT);
+        setCapacity(capacity * 2);
         if (preFilter) {
-            rebuildFilter();
+            final long words = filterWords(capacity);
+            nextFilter = allocate(words * Long.BYTES);
+            nextFilterWordMask = (int) words - 1;
         }
         recordPause(start);
     }
 
+    /**
+     * Drains at least {@code quota} old positions, stopping only after an empty slot so that a cluster is never
+     * half moved.
+     *
+     * @return positions processed.
+     */
+    private int migrate(final int quota) {
+        final UnsafeBuffer old = this.old;
+        int steps = 0;
+        while (migrated < oldCapacity) {
+            final int from = ((migrateStart + migrated) & oldMask) << SLOT_SHIFT;
+            final long fp = old.getLong(from);
+            migrated++;
+            steps++;
+            if (fp != EMPTY) {
+                table.putBytes(emptyFor(table, mask, (int) (fp >>> shift)), old, from, SLOT_LENGTH);
+                old.putLong(from, EMPTY);
+                if (preFilter) {
+                    filterAdd(nextFilter, nextFilterWordMask, fp);
+                }
+            } else if (steps >= quota) {
+                break;
+            }
+        }
+        if (migrated == oldCapacity) {
+            BufferUtil.free(old);
+            this.old = null;
+            if (preFilter) {
+                BufferUtil.free(filter);
+                filter = nextFilter;
+                filterWordMask = nextFilterWordMask;
+                nextFilter = null;
+            }
+        }
+        return steps;
+    }
+
+    private void finishMigration() {
+        if (old != null) {
+            migrate(Integer.MAX_VALUE);
+        }
+    }
+
     private void allocateTable(final int newCapacity) {
         table = allocate((long) newCapacity << SLOT_SHIFT);
+        setCapacity(newCapacity);
+        if (preFilter) {
+            final long words = filterWords(newCapacity);
+            filter = allocate(words * Long.BYTES);
+            filterWordMask = (int) words - 1;
+        }
+    }
+
+    private void setCapacity(final int newCapacity) {
         capacity = newCapacity;
         mask = newCapacity - 1;
         shift = 64 - Integer.numberOfTrailingZeros(newCapacity);
         resizeThreshold = newCapacity == MAX_CAPACITY ? MAX_KEYS : (int) (newCapacity * loadFactor);
-        if (preFilter) {
-            if (filter != null) {
-                BufferUtil.free(filter);
-            }
-            final long words = Math.max(1L, (long) newCapacity * filterBitsPerSlot / Long.SIZE);
-            filter = allocate(words * Long.BYTES);
-            filterWordMask = (int) words - 1;
-        }
+    }
+
+    private long filterWords(final int slots) {
+        return Math.max(1L, (long) slots * filterBitsPerSlot / Long.SIZE);
     }
 
     private static UnsafeBuffer allocate(final long bytes) {
@@ -356,9 +503,9 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         return (filter.getLong(((int) fp & filterWordMask) << 3) & bits) == bits;
     }
 
-    private void filterAdd(final long fp) {
-        final int at = ((int) fp & filterWordMask) << 3;
-        filter.putLong(at, filter.getLong(at) | filterMask(fp));
+    private static void filterAdd(final UnsafeBuffer f, final int wordMask, final long fp) {
+        final int at = ((int) fp & wordMask) << 3;
+        f.putLong(at, f.getLong(at) | filterMask(fp));
     }
 
     private void rebuildFilter() {
@@ -366,7 +513,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         for (int at = 0, end = capacity << SLOT_SHIFT; at < end; at += SLOT_LENGTH) {
             final long fp = table.getLong(at);
             if (fp != EMPTY) {
-                filterAdd(fp);
+                filterAdd(filter, filterWordMask, fp);
             }
         }
         filterStale = 0;

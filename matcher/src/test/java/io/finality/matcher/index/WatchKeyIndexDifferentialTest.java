@@ -60,7 +60,7 @@ class WatchKeyIndexDifferentialTest {
     @Test
     void shouldAnswerLikeHashMapWhenHalfTheFingerprintsCollide() {
         run(TestScale.seed(0x5EED_0003L), TestScale.pick(1_000_000, 5_000_000), 4_000,
-            new WatchKeyIndexContext().expectedKeys(16), HALF_COLLIDING, false);
+            new WatchKeyIndexContext().expectedKeys(16), HALF_COLLIDING, true);
     }
 
     @Test
@@ -80,6 +80,7 @@ class WatchKeyIndexDifferentialTest {
         int puts = 0;
         int hits = 0;
         int misses = 0;
+        boolean sawMigration = false;
         try (WatchKeyIndex index = new WatchKeyIndex(context, hasher)) {
             for (int op = 0; op < operations; op++) {
                 final Key key = pickKey(random, pool, poolSize);
@@ -113,6 +114,12 @@ class WatchKeyIndexDifferentialTest {
                 if ((op & 1023) == 0) {
                     assertEquals(reference.size(), index.size(), () -> "size " + where);
                 }
+                if (index.migrating()) {
+                    sawMigration = true;
+                    if (random.nextInt(64) == 0) {
+                        index.doMaintenance(random.nextInt(1, 256));
+                    }
+                }
             }
             assertEquals(reference.size(), index.size(), () -> "final size " + where);
             for (Map.Entry<Key, Integer> entry : reference.entrySet()) {
@@ -126,6 +133,7 @@ class WatchKeyIndexDifferentialTest {
             assertTrue(puts > operations / 4, where);
             if (expectMaintenance) {
                 assertTrue(index.pauseCount() > 0, "growth, filter rebuild or compaction exercised " + where);
+                assertTrue(sawMigration, "operations ran while a grown table was draining " + where);
             }
         }
     }
