@@ -1,0 +1,538 @@
+package io.finality.matcher.index;
+
+import java.nio.ByteBuffer;
+
+import io.finality.core.spi.MutableAddressIndex;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The matcher's off-heap index from a chain-qualified watch key (a Bitcoin output script of any length,
+ * an Ethereum address) to the invoice slot watching it.
+ *
+ * <p>Layout: an open-addressing table with linear probing of 16-byte slots, the position taken from the top
+ * bits of a 64-bit fingerprint ({@link WatchKeyHash}); the key bytes live in a {@link KeyArena} and are
+ * compared in full only when fingerprints are equal. Fingerprint 0 marks an empty slot.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                   fingerprint (long, 0 = empty)               |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                      invoice slot (int)                       |
+ *  +---------------------------------------------------------------+
+ *  |                    key arena reference (int)                  |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <ul>
+ *   <li>Removal is backward-shift deletion: no tombstones, so probe lengths never degrade with churn.</li>
+ *   <li>Growth is incremental: past the load factor a doubled table is allocated (that allocation is the only
+ *       pause) and the old one is drained into it, whole clusters at a time, {@value #MIGRATE_QUOTA} positions
+ *       per later mutation or in {@link #doMaintenance} when the owner is idle. Meanwhile a lookup whose old home
+ *       is not yet drained checks the old table, then the new one; new keys always go to the new table. Pauses
+ *       are measured at 10 M keys in docs/BENCHMARKS.md ("Matcher"); presize with
+ *       {@link WatchKeyIndexContext#expectedKeys} to avoid even those.</li>
+ *   <li>The optional pre-filter is a Bloom filter with all three bits of a key in one 64-bit word: one
+ *       cache-resident read rejects most misses before the table (DRAM) is touched. Removal leaves stale bits
+ *       (false positives only); the filter is rebuilt from the table's fingerprints once stale entries
+ *       outnumber live ones.</li>
+ * </ul>
+ *
+ * <p>Limits: keys of {@value #MAX_KEY_LENGTH} bytes at most, {@value #MAX_KEYS} keys at most.
+ *
+ * <p>Thread rules: single-threaded. Only the scan stage (stage 1) calls it once the pipeline runs: invoice
+ * open and cancel arrive through the ring, so lookups never race with updates. Start-up loading happens on
+ * the thread that then starts the pipeline (a happens-before edge through the Disruptor start).
+ * {@link #lookup} never allocates and never throws for any key; mutations allocate only when growing or compacting.
+ */
+public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
+    /** Longest watch key: the consensus limit on a Bitcoin script. */
+    public static final int MAX_KEY_LENGTH = 10_000;
+    /** Largest table: 2^26 slots of 16 bytes (1 GiB), filled to at most 90 %. */
+    public static final int MAX_CAPACITY = 1 << 26;
+    /** Most keys the index holds. */
+    public static final int MAX_KEYS = (int) (MAX_CAPACITY * 0.9f);
+
+    private static final int SLOT_SHIFT = 4;
+    private static final int SLOT_LENGTH = 1 << SLOT_SHIFT;
+    private static final int INVOICE_OFFSET = 8;
+    private static final int REF_OFFSET = 12;
+    private static final int MIN_CAPACITY = 16;
+    private static final long EMPTY = 0;
+    /** Stand-in for a hash that happens to equal the empty marker. */
+    private static final long ZERO_HASH_FINGERPRINT = 0x5BD1E9955BD1E995L;
+    /** Old-table positions drained per mutation while growing; at least 1 / load factor keeps ahead of inserts. */
+    public static final int MIGRATE_QUOTA = 64;
+    /** Compact the key arena only once this much sits on its free lists, so small indexes never bother. */
+    private static final long ARENA_COMPACT_MIN_BYTES = 1 << 20;
+
+    private final KeyHasher hasher;
+    private final float loadFactor;
+    private final boolean preFilter;
+    private final int filterBitsPerSlot;
+
+    private UnsafeBuffer table;
+    private int capacity;
+    private int mask;
+    private int shift;
+    private int resizeThreshold;
+    private int size;
+    private KeyArena arena;
+
+    /** The table being drained after growth, or {@code null}. */
+    private UnsafeBuffer old;
+    private int oldCapacity;
+    private int oldMask;
+    private int oldShift;
+    private int migrateStart;
+    private int migrated;
+
+    private UnsafeBuffer filter;
+    private int filterWordMask;
+    private int filterStale;
+    /** The pre-filter for the grown table, filled while the old table drains; lookups use {@link #filter} until then. */
+    private UnsafeBuffer nextFilter;
+    private int nextFilterWordMask;
+
+    private long pauseCount;
+    private long maxPauseNanos;
+    private long lastPauseNanos;
+
+    /** An index configured by {@code context}. */
+    public WatchKeyIndex(final WatchKeyIndexContext context) {
+        this(context, KeyHasher.DEFAULT);
+    }
+
+    /** An index with the default configuration. */
+    public WatchKeyIndex() {
+        this(new WatchKeyIndexContext());
+    }
+
+    /** Test hook: a hasher that forces fingerprint collisions. */
+    WatchKeyIndex(final WatchKeyIndexContext context, final KeyHasher hasher) {
+        this.hasher = hasher;
+        this.loadFactor = context.loadFactor();
+        this.preFilter = context.preFilter();
+        this.filterBitsPerSlot = context.filterBitsPerSlot();
+        final long wanted = (long) Math.ceil(context.expectedKeys() / (double) loadFactor);
+        final int initialCapacity = (int) Math.min(MAX_CAPACITY, BitUtil.findNextPositivePowerOfTwo(Math.max(MIN_CAPACITY, wanted)));
+        allocateTable(initialCapacity);
+        arena = new KeyArena((long) context.expectedKeys() * KeyArena.recordLength(26));
+    }
+
+    @Override
+    public int lookup(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+        if (length < 0 || length > MAX_KEY_LENGTH) {
+            return MISSING;
+        }
+        final long fp = fingerprint(chainCode, key, offset, length);
+        if (preFilter && !filterMightContain(fp)) {
+            return MISSING;
+        }
+        final UnsafeBuffer old = this.old;
+        if (old != null) {
+            final int oldHome = (int) (fp >>> oldShift);
+            if (unmigrated(oldHome)) {
+                final int at = probe(old, oldMask, oldHome, fp, chainCode, key, offset, length);
+                if (at >= 0) {
+                    return old.getInt(at + INVOICE_OFFSET);
+                }
+            }
+        }
+        final int at = probe(table, mask, (int) (fp >>> shift), fp, chainCode, key, offset, length);
+        return at >= 0 ? table.getInt(at + INVOICE_OFFSET) : MISSING;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if the key is longer than {@value #MAX_KEY_LENGTH} bytes or the slot is negative.
+     * @throws IllegalStateException    if the index already holds {@value #MAX_KEYS} keys.
+     */
+    @Override
+    public int put(final int chainCode, final DirectBuffer key, final int offset, final int length, final int invoiceSlot) {
+        checkKeyLength(length);
+        if (invoiceSlot < 0) {
+            throw new IllegalArgumentException("invoice slot must be >= 0, was " + invoiceSlot);
+        }
+        if (old != null) {
+            migrate(MIGRATE_QUOTA);
+        }
+        final long fp = fingerprint(chainCode, key, offset, length);
+        if (old != null) {
+            final int oldHome = (int) (fp >>> oldShift);
+            if (unmigrated(oldHome)) {
+                final int at = probe(old, oldMask, oldHome, fp, chainCode, key, offset, length);
+                if (at >= 0) {
+                    final int previous = old.getInt(at + INVOICE_OFFSET);
+                    old.putInt(at + INVOICE_OFFSET, invoiceSlot);
+                    return previous;
+                }
+            }
+        }
+        final int found = probe(table, mask, (int) (fp >>> shift), fp, chainCode, key, offset, length);
+        if (found >= 0) {
+            final int previous = table.getInt(found + INVOICE_OFFSET);
+            table.putInt(found + INVOICE_OFFSET, invoiceSlot);
+            return previous;
+        }
+        if (size >= resizeThreshold) {
+            grow();
+        }
+        // New keys always go to the current table: the old one only shrinks while it is drained.
+        final int at = emptyFor(table, mask, (int) (fp >>> shift));
+        table.putLong(at, fp);
+        table.putInt(at + INVOICE_OFFSET, invoiceSlot);
+        table.putInt(at + REF_OFFSET, arena.add(chainCode, key, offset, length));
+        size++;
+        if (preFilter) {
+            filterAdd(filter, filterWordMask, fp);
+            if (nextFilter != null) {
+                filterAdd(nextFilter, nextFilterWordMask, fp);
+            }
+        }
+        return MISSING;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if the key is longer than {@value #MAX_KEY_LENGTH} bytes.
+     */
+    @Override
+    public int remove(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+        checkKeyLength(length);
+        if (old != null) {
+            migrate(MIGRATE_QUOTA);
+        }
+        final long fp = fingerprint(chainCode, key, offset, length);
+        int removed = MISSING;
+        if (old != null) {
+            final int oldHome = (int) (fp >>> oldShift);
+            if (unmigrated(oldHome)) {
+                final int at = probe(old, oldMask, oldHome, fp, chainCode, key, offset, length);
+                if (at >= 0) {
+                    removed = old.getInt(at + INVOICE_OFFSET);
+                    arena.free(old.getInt(at + REF_OFFSET));
+                    backwardShift(old, oldMask, oldShift, at >>> SLOT_SHIFT);
+                }
+            }
+        }
+        if (removed == MISSING) {
+            final int at = probe(table, mask, (int) (fp >>> shift), fp, chainCode, key, offset, length);
+            if (at < 0) {
+                return MISSING;
+            }
+            removed = table.getInt(at + INVOICE_OFFSET);
+            arena.free(table.getInt(at + REF_OFFSET));
+            backwardShift(table, mask, shift, at >>> SLOT_SHIFT);
+        }
+        size--;
+
+        if (preFilter && ++filterStale > Math.max(1024, size)) {
+            final long start = System.nanoTime();
+            finishMigration();
+            rebuildFilter();
+            recordPause(start);
+        }
+        if (arena.freeBytes() > ARENA_COMPACT_MIN_BYTES && arena.freeBytes() > 2 * arena.liveBytes()) {
+            final long start = System.nanoTime();
+            finishMigration();
+            compactArena();
+            recordPause(start);
+        }
+        return removed;
+    }
+
+    /**
+     * Background duty for the owning thread's idle time (e.g. an Agrona agent's {@code doWork} when the ring is
+     * empty): moves up to about {@code maxSlots} slots of a table being drained after growth. Mutations also drain
+     * {@value #MIGRATE_QUOTA} slots each, so calling this is optional; it only shortens the drain.
+     *
+     * @return the number of old slots processed, 0 when there is nothing to do.
+     */
+    public int doMaintenance(final int maxSlots) {
+        return old == null ? 0 : migrate(Math.max(1, maxSlots));
+    }
+
+    /** Whether a table drained after growth is still being moved into the current one. */
+    public boolean migrating() {
+        return old != null;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    /** Current number of table slots (a power of two). */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Off-heap bytes held: table, pre-filter and key arena. */
+    public long offHeapBytes() {
+        return (long) table.capacity() + (old == null ? 0 : old.capacity()) + (filter == null ? 0 : filter.capacity())
+            + (nextFilter == null ? 0 : nextFilter.capacity()) + arena.capacityBytes();
+    }
+
+    /** How many stop-the-world maintenance passes (growth, filter rebuild, arena compaction) have run. */
+    public long pauseCount() {
+        return pauseCount;
+    }
+
+    /** The longest maintenance pause so far, in nanoseconds. */
+    public long maxPauseNanos() {
+        return maxPauseNanos;
+    }
+
+    /** The most recent maintenance pause, in nanoseconds. */
+    public long lastPauseNanos() {
+        return lastPauseNanos;
+    }
+
+    /** Frees the off-heap memory; the index must not be used afterwards. */
+    @Override
+    public void close() {
+        if (table != null) {
+            BufferUtil.free(table);
+            table = null;
+        }
+        if (old != null) {
+            BufferUtil.free(old);
+            old = null;
+        }
+        if (filter != null) {
+            BufferUtil.free(filter);
+            filter = null;
+        }
+        if (nextFilter != null) {
+            BufferUtil.free(nextFilter);
+            nextFilter = null;
+        }
+        arena.close();
+    }
+
+    private long fingerprint(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+        final long hash = hasher.hash(chainCode, key, offset, length);
+        return hash == EMPTY ? ZERO_HASH_FINGERPRINT : hash;
+    }
+
+    /** @return the byte offset of the slot holding the key in {@code t}, or -1. */
+    private int probe(
+        final UnsafeBuffer t, final int m, final int home, final long fp, final int chainCode, final DirectBuffer key,
+        final int offset, final int length) {
+        int i = home;
+        while (true) {
+            final int at = i << SLOT_SHIFT;
+            final long slotFp = t.getLong(at);
+            if (slotFp == EMPTY) {
+                return -1;
+            }
+            if (slotFp == fp && arena.matches(t.getInt(at + REF_OFFSET), chainCode, key, offset, length)) {
+                return at;
+            }
+            i = (i + 1) & m;
+        }
+    }
+
+    private static int emptyFor(final UnsafeBuffer t, final int m, final int home) {
+        int i = home;
+        while (t.getLong(i << SLOT_SHIFT) != EMPTY) {
+            i = (i + 1) & m;
+        }
+        return i << SLOT_SHIFT;
+    }
+
+    /** Whether an old-table home position has not been drained yet (positions are drained from {@code migrateStart}). */
+    private boolean unmigrated(final int oldHome) {
+        return ((oldHome - migrateStart) & oldMask) >= migrated;
+    }
+
+    /**
+     * Deletes slot {@code hole} of {@code t}: pulls later members of the cluster into the hole unless their home lies
+     * cyclically within (hole, j], where moving them would put them before their home. No tombstones.
+     */
+    private static void backwardShift(final UnsafeBuffer t, final int m, final int sh, final int removed) {
+        int hole = removed;
+        int j = hole;
+        while (true) {
+            j = (j + 1) & m;
+            final int at = j << SLOT_SHIFT;
+            final long slotFp = t.getLong(at);
+            if (slotFp == EMPTY) {
+                break;
+            }
+            final int home = (int) (slotFp >>> sh);
+            final boolean stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+            if (!stays) {
+                t.putBytes(hole << SLOT_SHIFT, t, at, SLOT_LENGTH);
+                hole = j;
+            }
+        }
+        t.setMemory(hole << SLOT_SHIFT, SLOT_LENGTH, (byte) 0);
+    }
+
+    private static void checkKeyLength(final int length) {
+        if (length < 0 || length > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("watch key length must be 0.." + MAX_KEY_LENGTH + " bytes, was " + length);
+        }
+    }
+
+    /**
+     * Starts growth: allocates the doubled table (and its pre-filter) and leaves the old table to be drained
+     * incrementally, whole clusters at a time, by later mutations and {@link #doMaintenance}. The pause is the
+     * allocation (zeroing) of the new table only.
+     */
+    private void grow() {
+        if (old != null) {
+            finishMigration();
+        }
+        if (capacity == MAX_CAPACITY) {
+            if (size >= MAX_KEYS) {
+                throw new IllegalStateException("watch key index full: " + size + " keys");
+            }
+            resizeThreshold = MAX_KEYS;
+            return;
+        }
+        final long start = System.nanoTime();
+        old = table;
+        oldCapacity = capacity;
+        oldMask = mask;
+        oldShift = shift;
+        // Drain from an empty slot, so no cluster straddles the drained/undrained boundary.
+        int s0 = 0;
+        while (old.getLong(s0 << SLOT_SHIFT) != EMPTY) {
+            s0++;
+        }
+        migrateStart = s0;
+        migrated = 0;
+        table = allocate((long) capacity * 2 << SLOT_SHIFT);
+        setCapacity(capacity * 2);
+        if (preFilter) {
+            final long words = filterWords(capacity);
+            nextFilter = allocate(words * Long.BYTES);
+            nextFilterWordMask = (int) words - 1;
+        }
+        recordPause(start);
+    }
+
+    /**
+     * Drains at least {@code quota} old positions, stopping only after an empty slot so that a cluster is never
+     * half moved.
+     *
+     * @return positions processed.
+     */
+    private int migrate(final int quota) {
+        final UnsafeBuffer old = this.old;
+        int steps = 0;
+        while (migrated < oldCapacity) {
+            final int from = ((migrateStart + migrated) & oldMask) << SLOT_SHIFT;
+            final long fp = old.getLong(from);
+            migrated++;
+            steps++;
+            if (fp != EMPTY) {
+                table.putBytes(emptyFor(table, mask, (int) (fp >>> shift)), old, from, SLOT_LENGTH);
+                old.putLong(from, EMPTY);
+                if (preFilter) {
+                    filterAdd(nextFilter, nextFilterWordMask, fp);
+                }
+            } else if (steps >= quota) {
+                break;
+            }
+        }
+        if (migrated == oldCapacity) {
+            BufferUtil.free(old);
+            this.old = null;
+            if (preFilter) {
+                BufferUtil.free(filter);
+                filter = nextFilter;
+                filterWordMask = nextFilterWordMask;
+                nextFilter = null;
+            }
+        }
+        return steps;
+    }
+
+    private void finishMigration() {
+        if (old != null) {
+            migrate(Integer.MAX_VALUE);
+        }
+    }
+
+    private void allocateTable(final int newCapacity) {
+        table = allocate((long) newCapacity << SLOT_SHIFT);
+        setCapacity(newCapacity);
+        if (preFilter) {
+            final long words = filterWords(newCapacity);
+            filter = allocate(words * Long.BYTES);
+            filterWordMask = (int) words - 1;
+        }
+    }
+
+    private void setCapacity(final int newCapacity) {
+        capacity = newCapacity;
+        mask = newCapacity - 1;
+        shift = 64 - Integer.numberOfTrailingZeros(newCapacity);
+        resizeThreshold = newCapacity == MAX_CAPACITY ? MAX_KEYS : (int) (newCapacity * loadFactor);
+    }
+
+    private long filterWords(final int slots) {
+        return Math.max(1L, (long) slots * filterBitsPerSlot / Long.SIZE);
+    }
+
+    private static UnsafeBuffer allocate(final long bytes) {
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalStateException("off-heap region too large: " + bytes + " bytes");
+        }
+        // allocateDirect zeroes the memory: every slot starts EMPTY and every filter bit clear.
+        return new UnsafeBuffer(ByteBuffer.allocateDirect((int) bytes));
+    }
+
+    private static long filterMask(final long fp) {
+        return (1L << (fp >>> 40)) | (1L << (fp >>> 46)) | (1L << (fp >>> 52));
+    }
+
+    private boolean filterMightContain(final long fp) {
+        final long bits = filterMask(fp);
+        return (filter.getLong(((int) fp & filterWordMask) << 3) & bits) == bits;
+    }
+
+    private static void filterAdd(final UnsafeBuffer f, final int wordMask, final long fp) {
+        final int at = ((int) fp & wordMask) << 3;
+        f.putLong(at, f.getLong(at) | filterMask(fp));
+    }
+
+    private void rebuildFilter() {
+        filter.setMemory(0, filter.capacity(), (byte) 0);
+        for (int at = 0, end = capacity << SLOT_SHIFT; at < end; at += SLOT_LENGTH) {
+            final long fp = table.getLong(at);
+            if (fp != EMPTY) {
+                filterAdd(filter, filterWordMask, fp);
+            }
+        }
+        filterStale = 0;
+    }
+
+    private void compactArena() {
+        final KeyArena fresh = new KeyArena(arena.liveBytes());
+        for (int at = REF_OFFSET, end = capacity << SLOT_SHIFT; at < end; at += SLOT_LENGTH) {
+            if (table.getLong(at - REF_OFFSET) != EMPTY) {
+                table.putInt(at, fresh.copyFrom(arena, table.getInt(at)));
+            }
+        }
+        arena.close();
+        arena = fresh;
+    }
+
+    private void recordPause(final long startNanos) {
+        lastPauseNanos = System.nanoTime() - startNanos;
+        maxPauseNanos = Math.max(maxPauseNanos, lastPauseNanos);
+        pauseCount++;
+    }
+}

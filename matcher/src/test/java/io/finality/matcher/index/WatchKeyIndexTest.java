@@ -1,0 +1,138 @@
+package io.finality.matcher.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+
+import io.finality.core.spi.AddressIndex;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+class WatchKeyIndexTest {
+    private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(WatchKeyIndex.MAX_KEY_LENGTH + 16));
+
+    @Test
+    void shouldReturnPreviousSlotOnReplaceAndRemovedSlotOnRemove() {
+        try (WatchKeyIndex index = new WatchKeyIndex()) {
+            buffer.putLong(0, 0x0014_0123_4567_89ABL);
+            assertEquals(AddressIndex.MISSING, index.put(1, buffer, 0, 22, 7));
+            assertEquals(7, index.put(1, buffer, 0, 22, 9));
+            assertEquals(9, index.lookup(1, buffer, 0, 22));
+            assertEquals(1, index.size());
+            assertEquals(9, index.remove(1, buffer, 0, 22));
+            assertEquals(AddressIndex.MISSING, index.remove(1, buffer, 0, 22));
+            assertEquals(AddressIndex.MISSING, index.lookup(1, buffer, 0, 22));
+            assertEquals(0, index.size());
+        }
+    }
+
+    @Test
+    void shouldKeepSameBytesOnDifferentChainsApart() {
+        try (WatchKeyIndex index = new WatchKeyIndex()) {
+            buffer.setMemory(0, 20, (byte) 0xAB);
+            index.put(10, buffer, 0, 20, 1);
+            index.put(13, buffer, 0, 20, 2);
+            assertEquals(1, index.lookup(10, buffer, 0, 20));
+            assertEquals(2, index.lookup(13, buffer, 0, 20));
+            assertEquals(AddressIndex.MISSING, index.lookup(11, buffer, 0, 20));
+            assertEquals(AddressIndex.MISSING, index.lookup(10, buffer, 0, 19));
+        }
+    }
+
+    @Test
+    void shouldIndexEmptyAndMaximumLengthKeys() {
+        try (WatchKeyIndex index = new WatchKeyIndex()) {
+            buffer.setMemory(0, WatchKeyIndex.MAX_KEY_LENGTH, (byte) 0x51);
+            index.put(1, buffer, 0, 0, 3);
+            index.put(1, buffer, 0, WatchKeyIndex.MAX_KEY_LENGTH, 4);
+            assertEquals(3, index.lookup(1, buffer, 0, 0));
+            assertEquals(4, index.lookup(1, buffer, 0, WatchKeyIndex.MAX_KEY_LENGTH));
+            assertEquals(AddressIndex.MISSING, index.lookup(1, buffer, 0, WatchKeyIndex.MAX_KEY_LENGTH - 1));
+        }
+    }
+
+    @Test
+    void shouldRejectOversizeKeysAtTheApiButMissOnLookup() {
+        try (WatchKeyIndex index = new WatchKeyIndex()) {
+            final int tooLong = WatchKeyIndex.MAX_KEY_LENGTH + 1;
+            assertThrows(IllegalArgumentException.class, () -> index.put(1, buffer, 0, tooLong, 1));
+            assertThrows(IllegalArgumentException.class, () -> index.remove(1, buffer, 0, tooLong));
+            assertThrows(IllegalArgumentException.class, () -> index.put(1, buffer, 0, 20, -1));
+            assertEquals(AddressIndex.MISSING, index.lookup(1, buffer, 0, tooLong));
+            assertEquals(AddressIndex.MISSING, index.lookup(1, buffer, 0, -5));
+        }
+    }
+
+    @Test
+    void shouldNotDegradeProbesUnderChurnBecauseDeletionLeavesNoTombstones() {
+        final WatchKeyIndexContext context = new WatchKeyIndexContext().expectedKeys(1000).preFilter(false);
+        try (WatchKeyIndex index = new WatchKeyIndex(context)) {
+            final int capacity = index.capacity();
+            for (int round = 0; round < 200; round++) {
+                for (int i = 0; i < 1000; i++) {
+                    buffer.putInt(0, round * 1000 + i);
+                    index.put(1, buffer, 0, 22, i);
+                }
+                for (int i = 0; i < 1000; i++) {
+                    buffer.putInt(0, round * 1000 + i);
+                    assertEquals(i, index.remove(1, buffer, 0, 22));
+                }
+            }
+            assertEquals(0, index.size());
+            assertEquals(capacity, index.capacity(), "churn alone never grows the table");
+        }
+    }
+
+    @Test
+    void shouldCompactTheKeyArenaAfterAMassRemovalAndKeepAnswering() {
+        try (WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(100_000))) {
+            for (int i = 0; i < 100_000; i++) {
+                buffer.putInt(0, i);
+                index.put(2, buffer, 0, 34, i);
+            }
+            final long before = index.offHeapBytes();
+            for (int i = 0; i < 100_000; i++) {
+                if (i % 20 != 0) {
+                    buffer.putInt(0, i);
+                    assertEquals(i, index.remove(2, buffer, 0, 34));
+                }
+            }
+            assertTrue(index.pauseCount() > 0, "compaction ran");
+            assertTrue(index.offHeapBytes() < before, "arena shrank: " + index.offHeapBytes() + " < " + before);
+            for (int i = 0; i < 100_000; i++) {
+                buffer.putInt(0, i);
+                assertEquals(i % 20 == 0 ? i : AddressIndex.MISSING, index.lookup(2, buffer, 0, 34));
+            }
+            buffer.putInt(0, 7);
+            assertEquals(AddressIndex.MISSING, index.put(2, buffer, 0, 34, 77));
+            assertEquals(77, index.lookup(2, buffer, 0, 34));
+        }
+    }
+
+    @Test
+    void shouldNotAllocateOnLookup() {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(10_000))) {
+            for (int i = 0; i < 10_000; i++) {
+                buffer.putInt(4, i);
+                index.put(1, buffer, 0, 25, i);
+            }
+            long sum = 0;
+            for (int pass = 0; pass < 3; pass++) {
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 200_000; i++) {
+                    buffer.putInt(4, i);
+                    sum += index.lookup(1, buffer, 0, 25);
+                }
+                final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                if (pass == 2) {
+                    assertEquals(0, allocated, "bytes allocated by 200k lookups");
+                }
+            }
+            assertTrue(sum != 0);
+        }
+    }
+}
