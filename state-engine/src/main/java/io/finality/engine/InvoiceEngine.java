@@ -228,7 +228,7 @@ public final class InvoiceEngine {
         }
         applyOutputs(chain, true, height, hash, hashOffset, matches);
         applySpends(chain, true, matches);
-        reevaluateOnChain(chain);
+        reevaluateOnChain(chain, true);
         pruneDeep(chain);
     }
 
@@ -245,7 +245,7 @@ public final class InvoiceEngine {
                 apply(p.invoice(), p, PaymentEventType.PAYMENT_REVERTED, null);
             }
         }
-        reevaluateOnChain(chain);
+        reevaluateOnChain(chain, false);
     }
 
     /** An unconfirmed transaction with the given matches. */
@@ -400,15 +400,20 @@ public final class InvoiceEngine {
         }
     }
 
-    /** Re-evaluate, in slot order, every invoice with an on-chain payment on this chain (the tip moved). */
-    private void reevaluateOnChain(final ChainId chain) {
+    /**
+     * Re-evaluate, in slot order, every invoice with an on-chain payment on this chain (the tip moved).
+     * When the tip advanced, confirmations only grew, so CONFIRMED and MANUAL_REVIEW invoices cannot
+     * change and are skipped (the reference model re-evaluates everything, which keeps this honest).
+     */
+    private void reevaluateOnChain(final ChainId chain, final boolean advanced) {
         final TrackedPayments tracked = trackedByChain[chain.code()];
         final long mark = ++markCounter;
         int count = 0;
         for (int i = 0, n = tracked.size(); i < n; i++) {
             final Payment p = tracked.get(i);
             final Invoice inv = p.invoice();
-            if (p.state() == PaymentState.IN_BLOCK && inv.mark() != mark) {
+            if (p.state() == PaymentState.IN_BLOCK && inv.mark() != mark
+                && !(advanced && (inv.status() == InvoiceStatus.CONFIRMED || inv.status() == InvoiceStatus.MANUAL_REVIEW))) {
                 inv.mark(mark);
                 if (count == scratchSlots.length) {
                     scratchSlots = Arrays.copyOf(scratchSlots, count * 2);

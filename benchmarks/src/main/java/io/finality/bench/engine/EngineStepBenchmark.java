@@ -1,0 +1,191 @@
+package io.finality.bench.engine;
+
+import io.finality.core.chain.ChainId;
+import io.finality.core.ring.ChainEvent;
+import io.finality.core.ring.EventKind;
+import io.finality.engine.command.InvoiceCommandCodec;
+import io.finality.engine.journal.FileSnapshotStore;
+import io.finality.engine.journal.JournalContext;
+import io.finality.engine.journal.JournaledStateEngine;
+import io.finality.engine.model.InvoiceSpec;
+import io.finality.engine.policy.PolicyBook;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Question: how many engine steps (ring slots) and payment events per second does stage 2 sustain
+ * with 1,000,000 open invoices, journal appends included, and what does a step allocate?
+ *
+ * <ul>
+ *   <li>{@code blockNoPayment}: a block that pays no invoice (the tip moves; in-flight invoices are
+ *   re-evaluated). Must be 0 B/op.</li>
+ *   <li>{@code mempoolThenBlock}: 4 payments announced in one mempool step, then mined by the next
+ *   block (two steps per operation). The mempool sighting creates each payment record once; the
+ *   block step itself only moves known payments.</li>
+ *   <li>{@code blockWithNewPayments}: a block with 4 payments never seen before: each allocates its
+ *   payment record once (the engine keeps every payment of an invoice).</li>
+ *   <li>{@code tick}: a one-second clock step over 1 M pending expiries.</li>
+ * </ul>
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar EngineStepBenchmark -prof gc}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 3)
+@Fork(value = 1, jvmArgsAppend = {
+    "-Xms6g", "-Xmx6g",
+    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-exports=java.base/jdk.internal.util=ALL-UNNAMED",
+    "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+    "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/java.util=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+    "--sun-misc-unsafe-memory-access=allow",
+    "-Dchronicle.analytics.disable=true",
+    "-Dchronicle.announcer.disable=true"})
+public class EngineStepBenchmark {
+    private static final ChainId CHAIN = ChainId.BITCOIN_MAINNET;
+    private static final int PAYMENTS_PER_BLOCK = 4;
+
+    @Param({"1000000"})
+    public int invoices;
+
+    private Path dir;
+    private JournaledStateEngine engine;
+    private ChainEvent slot;
+    private final SplittableRandom rnd = new SplittableRandom(7);
+    private final UnsafeBuffer txid = new UnsafeBuffer(new byte[32]);
+    private long height;
+    private long txCounter;
+    private long nowMs = 1_000_000;
+    private final int[] mempoolSlots = new int[PAYMENTS_PER_BLOCK];
+
+    /** Payment events written, for events/s beside steps/s. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Events {
+        public long events;
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        dir = Files.createTempDirectory("finality-engine-bench");
+        engine = new JournaledStateEngine(PolicyBook.withDefaults(),
+            new JournalContext().directory(dir.resolve("journal")).durability(JournalContext.Durability.NONE)
+                .snapshotEverySteps(0),
+            new FileSnapshotStore(dir.resolve("engine.snapshot")));
+        slot = new ChainEvent(4096, 1 << 20, 64);
+        final byte[] key = new byte[22];
+        for (int i = 0; i < invoices; i++) {
+            slot.reset(EventKind.INVOICE_OPEN, CHAIN);
+            key[0] = 0;
+            key[1] = 20;
+            key[2] = (byte)i;
+            key[3] = (byte)(i >>> 8);
+            key[4] = (byte)(i >>> 16);
+            final InvoiceSpec spec = new InvoiceSpec(i, "inv-" + i, CHAIN, null, 0, 500_000, Long.MAX_VALUE / 2,
+                PolicyBook.BITCOIN_DEFAULT, "order-" + i, "corr-" + i);
+            slot.reservePayload(InvoiceCommandCodec.encodeOpen(spec, key, slot.payloadBuffer(), 0));
+            engine.onStep(slot, i, true);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        // Close the journal without a 1 M-invoice snapshot: it is not what is measured.
+        engine.journal().close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private void nextTxid() {
+        txid.putLong(0, ++txCounter);
+        txid.putLong(8, 0x5EED);
+    }
+
+    private ChainEvent block() {
+        slot.reset(EventKind.BLOCK_CONNECTED, CHAIN).height(++height).timestampMs(nowMs);
+        slot.blockHash().putLong(0, height);
+        slot.blockHash().putLong(8, 0xB10C);
+        return slot;
+    }
+
+    @Benchmark
+    public void blockNoPayment(final Events events) {
+        final long before = engine.nextEventSequence();
+        engine.onStep(block(), height, true);
+        events.events += engine.nextEventSequence() - before;
+    }
+
+    @Benchmark
+    public void mempoolThenBlock(final Events events) {
+        final long before = engine.nextEventSequence();
+        // Payments announced earlier: the mempool step, then the block that mines them.
+        slot.reset(EventKind.MEMPOOL_TX, CHAIN);
+        final long first = txCounter + 1;
+        for (int i = 0; i < PAYMENTS_PER_BLOCK; i++) {
+            nextTxid();
+            mempoolSlots[i] = rnd.nextInt(invoices);
+            slot.matches().addOutput(i, txid, 0, 0, 0, 500_000, mempoolSlots[i], 0);
+        }
+        engine.onStep(slot, height, true);
+        final ChainEvent b = block();
+        txCounter = first - 1;
+        for (int i = 0; i < PAYMENTS_PER_BLOCK; i++) {
+            nextTxid();
+            b.matches().addOutput(i, txid, 0, 0, 0, 500_000, mempoolSlots[i], 0);
+        }
+        engine.onStep(b, height, true);
+        events.events += engine.nextEventSequence() - before;
+    }
+
+    @Benchmark
+    public void blockWithNewPayments(final Events events) {
+        final long before = engine.nextEventSequence();
+        final ChainEvent b = block();
+        for (int i = 0; i < PAYMENTS_PER_BLOCK; i++) {
+            nextTxid();
+            b.matches().addOutput(i, txid, 0, 0, 0, 500_000, rnd.nextInt(invoices), 0);
+        }
+        engine.onStep(b, height, true);
+        events.events += engine.nextEventSequence() - before;
+    }
+
+    @Benchmark
+    public void tick(final Events events) {
+        final long before = engine.nextEventSequence();
+        nowMs += 1_000;
+        slot.reset(EventKind.TICK, CHAIN).timestampMs(nowMs);
+        engine.onStep(slot, 0, true);
+        events.events += engine.nextEventSequence() - before;
+    }
+}
