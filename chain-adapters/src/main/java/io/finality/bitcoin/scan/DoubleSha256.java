@@ -2,7 +2,6 @@ package io.finality.bitcoin.scan;
 
 import io.finality.core.buffer.Sha256;
 import java.security.MessageDigest;
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -29,7 +28,7 @@ public final class DoubleSha256 {
     public DoubleSha256 update(final DirectBuffer buffer, final int offset, final int length) {
         final byte[] array = buffer.byteArray();
         if (array != null) {
-            final int base = (int)(buffer.wrapAdjustment() - BufferUtil.ARRAY_BASE_OFFSET);
+            final int base = buffer.wrapAdjustment();
             digest.update(array, base + offset, length);
             return this;
         }
