@@ -17,7 +17,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * byte-exact in the {@link AddressIndex}, and only if an output matched, hash the stripped
  * serialisation for the txid and record the matched outputs
  * ({@link MatchList#addOutput}: value in satoshis as the low word) and the transaction's spent
- * outpoints ({@link MatchList#addSpend}) for double-spend detection. Transactions without a match
+ * outpoints ({@link MatchList#addSpend}, the spent output index as a signed int; a coinbase's null
+ * outpoint is left out) for double-spend detection. Transactions without a match
  * are never hashed.
  *
  * <p>Bad payloads end the scan with a {@link ScanError} code and offset stored through
@@ -163,7 +164,8 @@ public final class BitcoinBlockScanner implements BlockScanner {
                 matches.addOutput(txIndex, txid, 0, tx.outputIndex(), 0, tx.value(), slot, 0);
             }
         }
-        if (hashed) {
+        // a coinbase's null outpoint spends nothing, so it cannot conflict with anything
+        if (hashed && !tx.coinbase()) {
             while (tx.nextInput()) {
                 matches.addSpend(txid, 0, buffer, tx.prevTxidOffset(), (int)tx.prevIndex());
             }

@@ -216,6 +216,19 @@ public final class TransactionFlyweight {
         return outputCount;
     }
 
+    /** True for a coinbase: exactly one input, spending the null outpoint (zero txid, index 0xFFFFFFFF). */
+    public boolean coinbase() {
+        if (inputCount != 1 || buffer.getInt(inputsOffset + 32, LE) != -1) {
+            return false;
+        }
+        for (int i = 0; i < 32; i += 8) {
+            if (buffer.getLong(inputsOffset + i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Unsigned lock time as a long. */
     public long lockTime() {
         return buffer.getInt(lockTimeOffset, LE) & 0xFFFF_FFFFL;

@@ -45,6 +45,7 @@ class ScannerFuzzTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void shouldNeverThrowReadOutOfBoundsOrLoopOnMutatedRealBlocks() {
+        assertTrue(UnsafeBuffer.SHOULD_BOUNDS_CHECK, "the fuzz test relies on Agrona's bounds checks to catch overreads");
         final long seed = TestScale.seed(System.nanoTime());
         final int mutations = TestScale.pick(CI_MUTATIONS, FULL_MUTATIONS);
         final Random random = new Random(seed);
