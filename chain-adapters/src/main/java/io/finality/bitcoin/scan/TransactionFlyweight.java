@@ -239,6 +239,11 @@ public final class TransactionFlyweight {
      * (version, inputs and outputs, lock time), never copying the transaction. Internal byte order.
      */
     public void txid(final DoubleSha256 hasher, final MutableDirectBuffer dst, final int dstOffset) {
+        if (!segwit) {
+            // legacy: the stripped serialisation is the whole transaction, one contiguous range
+            hasher.hash(buffer, offset, end - offset, dst, dstOffset);
+            return;
+        }
         hasher.update(buffer, offset, 4)
             .update(buffer, inputCountOffset, outputsEnd - inputCountOffset)
             .update(buffer, lockTimeOffset, 4)
