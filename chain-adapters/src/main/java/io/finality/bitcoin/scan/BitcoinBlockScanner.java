@@ -1,0 +1,174 @@
+package io.finality.bitcoin.scan;
+
+import io.finality.core.ring.ChainEvent;
+import io.finality.core.ring.EventKind;
+import io.finality.core.ring.MatchList;
+import io.finality.core.spi.AddressIndex;
+import io.finality.core.spi.BlockScanner;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Stage 1 for Bitcoin chains: walks a slot's raw block ({@code BLOCK_CONNECTED}) or raw transaction
+ * ({@code MEMPOOL_TX}) in place and records every output whose script is watched.
+ *
+ * <p>Per transaction: validate the layout ({@link TransactionFlyweight#wrap}), probe each output script
+ * byte-exact in the {@link AddressIndex}, and only if an output matched, hash the stripped
+ * serialisation for the txid and record the matched outputs
+ * ({@link MatchList#addOutput}: value in satoshis as the low word) and the transaction's spent
+ * outpoints ({@link MatchList#addSpend}, the spent output index as a signed int; a coinbase's null
+ * outpoint is left out) for double-spend detection. Transactions without a match
+ * are never hashed.
+ *
+ * <p>Bad payloads end the scan with a {@link ScanError} code and offset stored through
+ * {@link ChainEvent#scanResult(int, int)}; matches recorded before the error stay in the list, and the
+ * state engine decides what a partial scan is worth. Nothing allocates after construction, except
+ * the match list growing while the ring warms up.
+ *
+ * <p>Thread rules: one instance per scan-stage thread (it holds reused flyweights and a digest).
+ */
+public final class BitcoinBlockScanner implements BlockScanner {
+    private final BlockFlyweight block = new BlockFlyweight();
+    private final TransactionFlyweight tx = new TransactionFlyweight();
+    private final DoubleSha256 hasher = new DoubleSha256();
+    private final UnsafeBuffer txid = new UnsafeBuffer(new byte[DoubleSha256.LENGTH]);
+    private int errorOffset;
+
+    @Override
+    public int scan(final ChainEvent event, final AddressIndex index) {
+        final EventKind kind = event.kind();
+        final int status;
+        if (kind == EventKind.BLOCK_CONNECTED) {
+            status = scanBlock(event.payloadBuffer(), 0, event.payloadLength(), event.chain().code(), index, event.matches());
+        } else if (kind == EventKind.MEMPOOL_TX) {
+            status = scanTransaction(event.payloadBuffer(), 0, event.payloadLength(), event.chain().code(), index, event.matches());
+        } else {
+            status = ScanError.OK;
+        }
+        event.scanResult(status, status == ScanError.OK ? 0 : errorOffset);
+        return status;
+    }
+
+    /**
+     * Scan a block in {@code buffer[offset, offset + length)} against {@code index} into {@code matches}.
+     *
+     * @return {@link ScanError#OK} or an error code ({@link #errorOffset()} tells where).
+     */
+    public int scanBlock(
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int chainCode,
+        final AddressIndex index,
+        final MatchList matches) {
+        final BlockFlyweight block = this.block;
+        final TransactionFlyweight tx = this.tx;
+        int status = block.wrap(buffer, offset, length);
+        if (status != ScanError.OK) {
+            errorOffset = block.errorOffset();
+            return status;
+        }
+        while (block.hasNextTransaction()) {
+            status = block.nextTransaction(tx);
+            if (status != ScanError.OK) {
+                errorOffset = block.errorOffset();
+                return status;
+            }
+            matchTransaction(block.txIndex(), tx, chainCode, index, matches);
+        }
+        errorOffset = 0;
+        return ScanError.OK;
+    }
+
+    /**
+     * Scan one transaction that must fill {@code buffer[offset, offset + length)} exactly.
+     *
+     * @return {@link ScanError#OK} or an error code ({@link #errorOffset()} tells where).
+     */
+    public int scanTransaction(
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int chainCode,
+        final AddressIndex index,
+        final MatchList matches) {
+        final TransactionFlyweight tx = this.tx;
+        final int limit = offset + length;
+        final int status = tx.wrap(buffer, offset, limit);
+        if (status != ScanError.OK) {
+            errorOffset = tx.errorOffset();
+            return status;
+        }
+        if (tx.end() != limit) {
+            errorOffset = tx.end();
+            return ScanError.TRAILING_BYTES;
+        }
+        matchTransaction(0, tx, chainCode, index, matches);
+        errorOffset = 0;
+        return ScanError.OK;
+    }
+
+    /**
+     * Compute every txid of a block into {@code dst} (txid {@code i} at {@code dstOffset + 32 * i}),
+     * walking and hashing in place: the bulk-index and benchmark mode.
+     *
+     * @return {@link ScanError#OK}, a block error, or {@link ScanError#OUTPUT_TOO_SMALL}.
+     */
+    public int allTxids(final DirectBuffer buffer, final int offset, final int length, final MutableDirectBuffer dst, final int dstOffset) {
+        final BlockFlyweight block = this.block;
+        final TransactionFlyweight tx = this.tx;
+        int status = block.wrap(buffer, offset, length);
+        if (status != ScanError.OK) {
+            errorOffset = block.errorOffset();
+            return status;
+        }
+        if ((long)block.txCount() * DoubleSha256.LENGTH > dst.capacity() - (long)dstOffset) {
+            errorOffset = offset + BlockFlyweight.HEADER_LENGTH;
+            return ScanError.OUTPUT_TOO_SMALL;
+        }
+        int at = dstOffset;
+        while (block.hasNextTransaction()) {
+            status = block.nextTransaction(tx);
+            if (status != ScanError.OK) {
+                errorOffset = block.errorOffset();
+                return status;
+            }
+            tx.txid(hasher, dst, at);
+            at += DoubleSha256.LENGTH;
+        }
+        errorOffset = 0;
+        return ScanError.OK;
+    }
+
+    /** Offset of the failure reported by the last scan call. */
+    public int errorOffset() {
+        return errorOffset;
+    }
+
+    private void matchTransaction(
+        final int txIndex,
+        final TransactionFlyweight tx,
+        final int chainCode,
+        final AddressIndex index,
+        final MatchList matches) {
+        final DirectBuffer buffer = tx.buffer();
+        boolean hashed = false;
+        while (tx.nextOutput()) {
+            final int slot = index.lookup(chainCode, buffer, tx.scriptOffset(), tx.scriptLength());
+            if (slot != AddressIndex.MISSING) {
+                if (!hashed) {
+                    tx.txid(hasher, txid, 0);
+                    hashed = true;
+                }
+                matches.addOutput(txIndex, txid, 0, tx.outputIndex(), 0, tx.value(), slot, 0);
+            }
+        }
+        // a coinbase's null outpoint spends nothing, so it cannot conflict with anything
+        if (hashed && !tx.coinbase()) {
+            while (tx.nextInput()) {
+                matches.addSpend(txid, 0, buffer, tx.prevTxidOffset(), (int)tx.prevIndex());
+            }
+        }
+    }
+}
