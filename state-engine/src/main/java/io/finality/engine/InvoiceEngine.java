@@ -61,6 +61,7 @@ public final class InvoiceEngine {
     private final long[] tipByChain = new long[CHAIN_CODES];
     private final long[] finalizedByChain = new long[CHAIN_CODES];
     private final TrackedPayments[] trackedByChain = new TrackedPayments[CHAIN_CODES];
+    private final SlotList[] awaitingByChain = new SlotList[CHAIN_CODES];
     private final ExpiryQueue expiries = new ExpiryQueue();
     private final U128 seen = new U128();
     private final U128 onChain = new U128();
@@ -83,6 +84,7 @@ public final class InvoiceEngine {
         Arrays.fill(finalizedByChain, -1);
         for (int i = 0; i < CHAIN_CODES; i++) {
             trackedByChain[i] = new TrackedPayments();
+            awaitingByChain[i] = new SlotList();
         }
     }
 
@@ -144,11 +146,14 @@ public final class InvoiceEngine {
         return inv;
     }
 
-    /** Snapshot restore: re-arm expiry for invoices still open, after all invoices are restored. */
+    /** Snapshot restore: re-arm expiries and the awaiting lists, after all invoices are restored. */
     void restoreExpiries() {
         for (Invoice inv : bySlot) {
             if (inv != null && !inv.closed() && !inv.cancelled()) {
                 expiries.add(inv.closeAtMs(), inv.slot());
+            }
+            if (inv != null && stillAwaiting(inv)) {
+                markAwaiting(inv);
             }
         }
     }
@@ -228,7 +233,7 @@ public final class InvoiceEngine {
         }
         applyOutputs(chain, true, height, hash, hashOffset, matches);
         applySpends(chain, true, matches);
-        reevaluateOnChain(chain, true);
+        reevaluateAwaiting(chain);
         pruneDeep(chain);
     }
 
@@ -245,7 +250,7 @@ public final class InvoiceEngine {
                 apply(p.invoice(), p, PaymentEventType.PAYMENT_REVERTED, null);
             }
         }
-        reevaluateOnChain(chain, false);
+        reevaluateOnChain(chain);
     }
 
     /** An unconfirmed transaction with the given matches. */
@@ -327,6 +332,9 @@ public final class InvoiceEngine {
                     apply(inv, p, PaymentEventType.PAYMENT_FAILED, REASON_FAILED);
                 } else {
                     p.state(inBlock ? PaymentState.IN_BLOCK : PaymentState.MEMPOOL);
+                    if (inBlock) {
+                        markAwaiting(inv);
+                    }
                     if (late) {
                         apply(inv, p, PaymentEventType.LATE_PAYMENT, inv.cancelled() ? REASON_CANCELLED : REASON_CLOSED);
                     } else {
@@ -342,6 +350,9 @@ public final class InvoiceEngine {
                     p.state(target);
                     p.inBlock(height, hash, hashOffset);
                     track(chain, p);
+                    if (!failed) {
+                        markAwaiting(inv);
+                    }
                     apply(inv, p, failed ? PaymentEventType.PAYMENT_FAILED : PaymentEventType.PAYMENT_IN_BLOCK,
                         failed ? REASON_FAILED : null);
                 } else if (p.state() == PaymentState.REVERTED || p.state() == PaymentState.INVALIDATED) {
@@ -401,19 +412,42 @@ public final class InvoiceEngine {
     }
 
     /**
-     * Re-evaluate, in slot order, every invoice with an on-chain payment on this chain (the tip moved).
-     * When the tip advanced, confirmations only grew, so CONFIRMED and MANUAL_REVIEW invoices cannot
-     * change and are skipped (the reference model re-evaluates everything, which keeps this honest).
+     * The tip advanced: confirmations only grew, so only invoices on the chain's awaiting list (an
+     * on-chain payment, status below CONFIRMED / MANUAL_REVIEW) can change. Re-evaluate them in slot
+     * order and drop those that no longer wait. The reference model re-evaluates every invoice, which
+     * keeps this shortcut honest.
      */
-    private void reevaluateOnChain(final ChainId chain, final boolean advanced) {
+    private void reevaluateAwaiting(final ChainId chain) {
+        final SlotList awaiting = awaitingByChain[chain.code()];
+        awaiting.sort();
+        int kept = 0;
+        for (int i = 0, n = awaiting.size(); i < n; i++) {
+            final Invoice inv = bySlot[awaiting.get(i)];
+            final InvoiceStatus previous = inv.status();
+            final InvoiceStatus next = evaluate(inv);
+            inv.status(next);
+            statusEvents(inv, previous, next);
+            if (stillAwaiting(inv)) {
+                awaiting.set(kept++, inv.slot());
+            } else {
+                inv.awaitingConfirmations(false);
+            }
+        }
+        awaiting.truncate(kept);
+    }
+
+    /**
+     * The tip went back: any invoice with an on-chain payment may fall, so re-evaluate all of them
+     * in slot order, and rebuild the awaiting list from the result.
+     */
+    private void reevaluateOnChain(final ChainId chain) {
         final TrackedPayments tracked = trackedByChain[chain.code()];
         final long mark = ++markCounter;
         int count = 0;
         for (int i = 0, n = tracked.size(); i < n; i++) {
             final Payment p = tracked.get(i);
             final Invoice inv = p.invoice();
-            if (p.state() == PaymentState.IN_BLOCK && inv.mark() != mark
-                && !(advanced && (inv.status() == InvoiceStatus.CONFIRMED || inv.status() == InvoiceStatus.MANUAL_REVIEW))) {
+            if (p.state() == PaymentState.IN_BLOCK && inv.mark() != mark) {
                 inv.mark(mark);
                 if (count == scratchSlots.length) {
                     scratchSlots = Arrays.copyOf(scratchSlots, count * 2);
@@ -428,6 +462,21 @@ public final class InvoiceEngine {
             final InvoiceStatus next = evaluate(inv);
             inv.status(next);
             statusEvents(inv, previous, next);
+            if (stillAwaiting(inv)) {
+                markAwaiting(inv);
+            }
+        }
+    }
+
+    private static boolean stillAwaiting(final Invoice inv) {
+        return inv.status() != InvoiceStatus.CONFIRMED && inv.status() != InvoiceStatus.MANUAL_REVIEW
+            && inv.hasPaymentInBlock();
+    }
+
+    private void markAwaiting(final Invoice inv) {
+        if (!inv.awaitingConfirmations()) {
+            inv.awaitingConfirmations(true);
+            awaitingByChain[inv.chain().code()].add(inv.slot());
         }
     }
 

@@ -42,6 +42,7 @@ public final class Invoice {
     private long confirmedHi;
     private long confirmedLo;
     private long mark = -1;
+    private boolean awaitingConfirmations;
 
     public Invoice(final InvoiceSpec spec, final ConfirmationPolicy policy) {
         this.spec = spec;
@@ -216,6 +217,25 @@ public final class Invoice {
         receivedLo = recLo;
         confirmedHi = confHi;
         confirmedLo = confLo;
+    }
+
+    /** True while the invoice is on its chain's list of invoices whose status may still rise with the tip. */
+    public boolean awaitingConfirmations() {
+        return awaitingConfirmations;
+    }
+
+    public void awaitingConfirmations(final boolean value) {
+        awaitingConfirmations = value;
+    }
+
+    /** True if any payment is currently in a block. */
+    public boolean hasPaymentInBlock() {
+        for (int i = 0; i < paymentCount; i++) {
+            if (payments[i].state() == PaymentState.IN_BLOCK) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Scratch stamp for de-duplicating invoices within one step. */
