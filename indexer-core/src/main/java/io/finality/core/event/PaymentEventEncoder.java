@@ -298,10 +298,9 @@ public final class PaymentEventEncoder {
         }
         final int position = skipTo(index);
         buffer.putShort(position, (short)length, LE);
+        // One bounds check for the whole run; the characters were proven ASCII above, so nothing is replaced.
         final int start = position + VAR_LENGTH_PREFIX;
-        for (int i = 0; i < length; i++) {
-            buffer.putByte(start + i, (byte)ascii.charAt(i));
-        }
+        buffer.putStringWithoutLengthAscii(start, ascii);
         finishVar(index, start + length);
         return EventRecord.OK;
     }
