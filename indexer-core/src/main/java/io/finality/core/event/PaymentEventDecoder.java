@@ -110,6 +110,11 @@ public final class PaymentEventDecoder {
         return EventRecord.OK;
     }
 
+    /** A clear message for a {@link #wrap} result code (same as {@link EventRecord#describe(int)}). */
+    public static String describe(final int code) {
+        return EventRecord.describe(code);
+    }
+
     /** The wrapped buffer, for in-place reads at the {@code *Offset()} positions. */
     public DirectBuffer buffer() {
         return buffer;
