@@ -17,7 +17,10 @@ public final class TestScale {
         return full() ? full : ci;
     }
 
-    /** A seed from {@code -Dfinality.seed}, or {@code fallback}; tests print it on failure. */
+    /**
+     * A seed from {@code -Dfinality.seed}, or {@code fallback}; tests print it on failure. CI uses the fixed
+     * fallbacks so that a run is reproducible; explore with {@code -Dfinality.seed=<n>} or {@code -Pfull}.
+     */
     public static long seed(final long fallback) {
         final String s = System.getProperty("finality.seed");
         return s == null ? fallback : Long.parseLong(s);
