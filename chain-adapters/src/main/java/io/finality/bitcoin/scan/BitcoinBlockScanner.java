@@ -33,13 +33,30 @@ public final class BitcoinBlockScanner implements BlockScanner {
     private final TransactionFlyweight tx = new TransactionFlyweight();
     private final DoubleSha256 hasher = new DoubleSha256();
     private final UnsafeBuffer txid = new UnsafeBuffer(new byte[DoubleSha256.LENGTH]);
+    private final OutpointWatch outpoints;
     private int errorOffset;
+
+    /** A scanner that reports payments only (no double-spend detection): benchmarks and tools. */
+    public BitcoinBlockScanner() {
+        this(null);
+    }
+
+    /**
+     * A scanner that also reports transactions spending an outpoint a payment spent (replacements,
+     * double spends), through {@code outpoints}.
+     */
+    public BitcoinBlockScanner(final OutpointWatch outpoints) {
+        this.outpoints = outpoints;
+    }
 
     @Override
     public int scan(final ChainEvent event, final AddressIndex index) {
         final EventKind kind = event.kind();
         final int status;
         if (kind == EventKind.BLOCK_CONNECTED) {
+            if (outpoints != null) {
+                outpoints.onBlock(event.height());
+            }
             status = scanBlock(event.payloadBuffer(), 0, event.payloadLength(), event.chain().code(), index, event.matches());
         } else if (kind == EventKind.MEMPOOL_TX) {
             status = scanTransaction(event.payloadBuffer(), 0, event.payloadLength(), event.chain().code(), index, event.matches());
@@ -165,9 +182,26 @@ public final class BitcoinBlockScanner implements BlockScanner {
             }
         }
         // a coinbase's null outpoint spends nothing, so it cannot conflict with anything
-        if (hashed && !tx.coinbase()) {
+        if (tx.coinbase()) {
+            return;
+        }
+        if (hashed) {
             while (tx.nextInput()) {
                 matches.addSpend(txid, 0, buffer, tx.prevTxidOffset(), (int)tx.prevIndex());
+                if (outpoints != null) {
+                    outpoints.add(chainCode, buffer, tx.prevTxidOffset());
+                }
+            }
+        } else if (outpoints != null && !outpoints.isEmpty()) {
+            // Not a payment, but it may spend what a payment spent: report each such outpoint.
+            while (tx.nextInput()) {
+                if (outpoints.contains(chainCode, buffer, tx.prevTxidOffset())) {
+                    if (!hashed) {
+                        tx.txid(hasher, txid, 0);
+                        hashed = true;
+                    }
+                    matches.addSpend(txid, 0, buffer, tx.prevTxidOffset(), (int)tx.prevIndex());
+                }
             }
         }
     }
