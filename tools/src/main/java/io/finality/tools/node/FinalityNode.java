@@ -1,0 +1,295 @@
+package io.finality.tools.node;
+
+import io.finality.bitcoin.address.AddressException;
+import io.finality.bitcoin.address.BitcoinAddressCodec;
+import io.finality.bitcoin.address.BitcoinNetwork;
+import io.finality.bitcoin.scan.BitcoinBlockScanner;
+import io.finality.bitcoin.scan.OutpointWatch;
+import io.finality.core.amount.U128;
+import io.finality.core.chain.ChainFamily;
+import io.finality.core.chain.ChainId;
+import io.finality.core.pipeline.EventPublisher;
+import io.finality.core.pipeline.MatchingScanStage;
+import io.finality.core.pipeline.Pipeline;
+import io.finality.core.pipeline.SlotFiller;
+import io.finality.core.ring.EventKind;
+import io.finality.core.spi.MutableAddressIndex;
+import io.finality.engine.command.InvoiceCommandCodec;
+import io.finality.engine.command.InvoiceWatchCommands;
+import io.finality.engine.journal.ChronicleGuard;
+import io.finality.engine.journal.EventJournal;
+import io.finality.engine.journal.JournalContext;
+import io.finality.engine.journal.JournaledStateEngine;
+import io.finality.engine.model.InvoiceSpec;
+import io.finality.matcher.index.WatchKeyIndex;
+import io.finality.matcher.index.WatchKeyIndexContext;
+import io.finality.matcher.store.InvoiceConflictException;
+import io.finality.matcher.store.InvoiceRecord;
+import io.finality.matcher.store.InvoiceStore;
+import io.finality.matcher.store.InvoiceStoreContext;
+import io.finality.matcher.store.OpenResult;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.DirectBuffer;
+
+/**
+ * The composition root: one process holding the whole pipeline of DESIGN.md.
+ *
+ * <pre>
+ *   node connections ─┐  (Bitcoin P2P / Ethereum WS: issues 6 and 7; the demo feeds a regtest chain)
+ *   API: open/cancel ─┤     open: validate → InvoiceStore (RocksDB, synced) → ring
+ *   timer: TICK ──────┘
+ *                     ▼
+ *   ┌──────────────── Disruptor ring of ChainEvent (multi-producer) ────────────────┐
+ *   │ 1. scan + match  (thread finality-scan)                                        │
+ *   │      MatchingScanStage → BitcoinBlockScanner (+ OutpointWatch for conflicts)   │
+ *   │      probes WatchKeyIndex (off-heap); sole writer of both indexes              │
+ *   │ 2. state engine  (thread finality-engine)                                      │
+ *   │      JournaledStateEngine → InvoiceEngine; one Chronicle document per step     │
+ *   └────────────────────────────────────────────────────────────────────────────────┘
+ *                     ▼
+ *   journal/ (Chronicle Queue) ── EventTailer, `finality tail`
+ *   invoices/ (RocksDB: invoices, by-key, snapshots ← engine snapshots)
+ * </pre>
+ *
+ * <p>Start-up order: open the store, load the open invoices' keys into the index, recover the
+ * engine from its snapshot and journal, re-publish invoices the store holds but the engine never
+ * saw (a crash between the store write and the ring), then start the ring. {@link #close()} drains
+ * the ring, snapshots the engine, closes the journal, the indexes and RocksDB, in that order.
+ *
+ * <p>Thread rules: {@link #open}, {@link #cancel} and {@link #publisher()} from any thread.
+ */
+public final class FinalityNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(FinalityNode.class.getName());
+    private static final int MAX_REFERENCE_LENGTH = 128;
+
+    static {
+        ChronicleGuard.disableAnalytics();
+    }
+
+    private final NodeContext context;
+    private final InvoiceStore store;
+    private final WatchKeyIndex scripts;
+    private final WatchKeyIndex outpointIndex;
+    private final JournaledStateEngine engine;
+    private final Pipeline pipeline;
+    private final SlotFiller<byte[]> bytesFiller = (slot, bytes) -> slot.payload(bytes, 0, bytes.length);
+
+    public FinalityNode(final NodeContext context) {
+        this.context = context;
+        store = InvoiceStore.open(new InvoiceStoreContext().path(context.dataDirectory().resolve("invoices")));
+        scripts = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(context.expectedKeys()));
+        outpointIndex = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1024));
+        final List<byte[]> unseen = new ArrayList<>();
+        engine = new JournaledStateEngine(context.policies(),
+            new JournalContext().directory(context.dataDirectory().resolve("journal")).durability(context.durability())
+                .snapshotEverySteps(context.snapshotEverySteps()),
+            new StoreSnapshotStore(store));
+        store.loadInto(new RecordingIndex(scripts, unseen), (scanned, loaded, done) -> { });
+        final MatchingScanStage scan = new MatchingScanStage(scripts, new InvoiceWatchCommands())
+            .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpointIndex,
+                context.outpointRetentionBlocks())));
+        pipeline = new Pipeline(context.pipeline(), scan, engine).start();
+        for (byte[] payload : unseen) {
+            publishOrFail(EventKind.INVOICE_OPEN, ChainId.fromCode(InvoiceCommandCodec.chainCode(
+                new org.agrona.concurrent.UnsafeBuffer(payload), 0)), payload);
+        }
+        if (!unseen.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "re-published " + unseen.size() + " invoices the engine had not yet applied");
+        }
+    }
+
+    /** Where producers (node connections, the timer) publish. */
+    public EventPublisher publisher() {
+        return pipeline;
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The journal, for tailers. */
+    public EventJournal journal() {
+        return engine.journal();
+    }
+
+    public InvoiceStore store() {
+        return store;
+    }
+
+    /**
+     * Open an invoice: validate, store it durably (idempotent on the id), then publish it into the ring.
+     *
+     * @throws IllegalArgumentException naming the bad field.
+     * @throws InvoiceConflictException if the id exists with different content.
+     */
+    public OpenResult open(final InvoiceRequest request) {
+        final InvoiceRecord record = validate(request);
+        final OpenResult result = store.open(record);
+        if (result.created()) {
+            final InvoiceRecord r = result.record();
+            final byte[] payload = openPayload(r);
+            publishOrFail(EventKind.INVOICE_OPEN, r.chain(), payload);
+        }
+        return result;
+    }
+
+    /**
+     * Cancel an invoice (the engine refuses it if a payment already counts).
+     *
+     * @return the cancelled record, or null if no such invoice exists.
+     */
+    public InvoiceRecord cancel(final String invoiceId) {
+        final InvoiceRecord r = store.cancel(invoiceId);
+        if (r != null) {
+            final byte[] payload = new byte[5];
+            InvoiceCommandCodec.encodeCancel(r.slot(), new org.agrona.concurrent.UnsafeBuffer(payload), 0);
+            publishOrFail(EventKind.INVOICE_CANCEL, r.chain(), payload);
+        }
+        return r;
+    }
+
+    /** Publish a wall-clock tick (the engine's only source of time). */
+    public int tick(final long nowMs) {
+        return pipeline.publish(EventKind.TICK, ChainId.BITCOIN_MAINNET, 0, (slot, t) -> {
+            slot.timestampMs(t);
+            return true;
+        }, nowMs);
+    }
+
+    /** Block until every slot published so far went through both stages (or the timeout passes). */
+    public boolean awaitApplied(final long timeoutMs) {
+        final long deadline = System.currentTimeMillis() + timeoutMs;
+        while (pipeline.counters().applied() < pipeline.counters().published()) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        try {
+            pipeline.close();
+        } finally {
+            try {
+                engine.close();
+            } finally {
+                scripts.close();
+                outpointIndex.close();
+                store.close();
+            }
+        }
+    }
+
+    private void publishOrFail(final EventKind kind, final ChainId chain, final byte[] payload) {
+        final int result = pipeline.publish(kind, chain, payload.length, bytesFiller, payload);
+        if (result != EventPublisher.PUBLISHED) {
+            // The invoice is stored; the next start re-publishes what the engine did not apply.
+            throw new IllegalStateException("could not publish " + kind + ": " + EventPublisher.describe(result));
+        }
+    }
+
+    private InvoiceRecord validate(final InvoiceRequest request) {
+        final ChainId chain;
+        try {
+            chain = ChainId.fromConfigName(request.chain());
+        } catch (final IllegalArgumentException ex) {
+            throw new IllegalArgumentException("chain: " + ex.getMessage());
+        }
+        if (chain.family() != ChainFamily.BITCOIN) {
+            throw new IllegalArgumentException("chain: " + chain.configName() + " is not served by this node yet");
+        }
+        final byte[] script;
+        try {
+            script = BitcoinAddressCodec.toScript(request.address(), BitcoinNetwork.of(chain));
+        } catch (final AddressException ex) {
+            throw new IllegalArgumentException("address: " + ex.getMessage());
+        }
+        final U128 amount = new U128();
+        final int parsed = amount.parse(request.amount() == null ? "" : request.amount(), chain.nativeDecimals());
+        if (parsed != U128.OK) {
+            throw new IllegalArgumentException("amount: '" + request.amount() + "' " + U128.describe(parsed));
+        }
+        if (amount.isZero()) {
+            throw new IllegalArgumentException("amount: must be greater than zero");
+        }
+        final String policy = request.policy() == null || request.policy().isEmpty()
+            ? context.policies().resolve(null, chain).name() : request.policy();
+        if (context.policies().get(policy) == null) {
+            throw new IllegalArgumentException("policy: unknown policy '" + policy + "'");
+        }
+        checkReference("orderId", request.orderId());
+        checkReference("correlationId", request.correlationId());
+        return InvoiceRecord.request(request.invoiceId(), chain, null, chain.nativeDecimals(), script, request.address(),
+            amount.toBigInteger(), request.expiresAtMs(), policy, request.orderId(), request.correlationId());
+    }
+
+    private static void checkReference(final String field, final String value) {
+        if (value == null) {
+            return;
+        }
+        if (value.length() > MAX_REFERENCE_LENGTH) {
+            throw new IllegalArgumentException(field + ": longer than " + MAX_REFERENCE_LENGTH + " characters");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            final char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                throw new IllegalArgumentException(field + ": only printable ASCII is accepted (character " + i + ")");
+            }
+        }
+    }
+
+    static byte[] openPayload(final InvoiceRecord r) {
+        final InvoiceSpec spec = new InvoiceSpec(r.slot(), r.invoiceId(), r.chain(), null, r.amountDueHi(), r.amountDueLo(),
+            r.expiresAtMs(), r.policy(), r.orderId() == null ? "" : r.orderId(),
+            r.correlationId() == null ? "" : r.correlationId());
+        final byte[] key = r.watchKey();
+        final byte[] payload = new byte[InvoiceCommandCodec.openLength(spec, key.length)];
+        final int n = InvoiceCommandCodec.encodeOpen(spec, key, new org.agrona.concurrent.UnsafeBuffer(payload), 0);
+        return java.util.Arrays.copyOf(payload, n);
+    }
+
+    /** Loads keys into the real index and notes the invoices whose slot the engine has never seen. */
+    private final class RecordingIndex implements MutableAddressIndex {
+        private final MutableAddressIndex target;
+        private final List<byte[]> unseen;
+
+        RecordingIndex(final MutableAddressIndex target, final List<byte[]> unseen) {
+            this.target = target;
+            this.unseen = unseen;
+        }
+
+        @Override
+        public int lookup(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+            return target.lookup(chainCode, key, offset, length);
+        }
+
+        @Override
+        public int put(final int chainCode, final DirectBuffer key, final int offset, final int length, final int slot) {
+            if (engine.engine().invoice(slot) == null) {
+                final byte[] k = new byte[length];
+                key.getBytes(offset, k);
+                final String id = store.invoiceIdForKey(ChainId.fromCode(chainCode), k);
+                final InvoiceRecord r = id == null ? null : store.get(id);
+                if (r != null) {
+                    unseen.add(openPayload(r));
+                }
+            }
+            return target.put(chainCode, key, offset, length, slot);
+        }
+
+        @Override
+        public int remove(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+            return target.remove(chainCode, key, offset, length);
+        }
+
+        @Override
+        public int size() {
+            return target.size();
+        }
+    }
+}
