@@ -48,7 +48,7 @@ public final class RealBlocks {
         return cache;
     }
 
-    /** Only the mainnet blocks of one megabyte or more: the benchmark-sized ones. */
+    /** Only the blocks of 300 kB or more: the benchmark-sized ones. */
     public static List<Block> large() {
         final List<Block> out = new ArrayList<>();
         for (Block b : all()) {

@@ -124,31 +124,34 @@ public final class StandInScriptIndex implements AddressIndex {
         return true;
     }
 
-    /** 64-bit hash of a key, never 0 (0 marks an empty table cell). */
+    /**
+     * 64-bit hash of a key, never 0 (0 marks an empty table cell): wyhash-style folded 64x64->128-bit
+     * multiplies over 16 bytes at a time, the tail read as the (overlapping) last 16 bytes.
+     */
     static long hash(final int chainCode, final DirectBuffer key, final int offset, final int length) {
-        long h = M1 * (length + 31L * chainCode + 1);
-        int j = 0;
-        for (; j + 8 <= length; j += 8) {
-            h = (h ^ key.getLong(offset + j, LE)) * M1;
-            h ^= h >>> 29;
-        }
-        if (j < length) {
-            // the last 1..7 bytes: re-read the final 8 bytes (overlapping) when the key is long enough
-            final long tail;
-            if (length >= 8) {
-                tail = key.getLong(offset + length - 8, LE);
-            } else {
-                long t = 0;
-                for (; j < length; j++) {
-                    t = (t << 8) | (key.getByte(offset + j) & 0xFF);
-                }
-                tail = t;
+        long seed = M1 ^ (length * M2) ^ chainCode;
+        if (length >= 16) {
+            int j = 0;
+            for (; j + 16 <= length; j += 16) {
+                seed = mum(key.getLong(offset + j, LE) ^ M2, key.getLong(offset + j + 8, LE) ^ seed);
             }
-            h = (h ^ tail) * M2;
+            if (j < length) {
+                seed = mum(key.getLong(offset + length - 16, LE) ^ M3, key.getLong(offset + length - 8, LE) ^ seed);
+            }
+        } else if (length >= 8) {
+            seed = mum(key.getLong(offset, LE) ^ M2, key.getLong(offset + length - 8, LE) ^ seed);
+        } else {
+            long t = 0;
+            for (int j = 0; j < length; j++) {
+                t = (t << 8) | (key.getByte(offset + j) & 0xFF);
+            }
+            seed = mum(t ^ M2, seed);
         }
-        h ^= h >>> 31;
-        h *= M3;
-        h ^= h >>> 29;
+        final long h = mum(seed ^ M3, length ^ M1);
         return h == 0 ? 1 : h;
+    }
+
+    private static long mum(final long a, final long b) {
+        return (a * b) ^ Math.multiplyHigh(a, b);
     }
 }

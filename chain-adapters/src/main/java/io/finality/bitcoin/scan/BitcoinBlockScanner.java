@@ -5,6 +5,8 @@ import io.finality.core.ring.EventKind;
 import io.finality.core.ring.MatchList;
 import io.finality.core.spi.AddressIndex;
 import io.finality.core.spi.BlockScanner;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -13,8 +15,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Stage 1 for Bitcoin chains: walks a slot's raw block ({@code BLOCK_CONNECTED}) or raw transaction
  * ({@code MEMPOOL_TX}) in place and records every output whose script is watched.
  *
- * <p>Per transaction: validate the layout ({@link TransactionFlyweight#wrap}), probe each output script
- * byte-exact in the {@link AddressIndex}, and only if an output matched, hash the stripped
+ * <p>Per transaction, in one pass: validate the layout ({@link TransactionFlyweight#wrap}) while probing
+ * each output script byte-exact in the {@link AddressIndex} as the pass reaches it; then, only if an
+ * output matched and the transaction proved well formed, hash the stripped
  * serialisation for the txid and record the matched outputs
  * ({@link MatchList#addOutput}: value in satoshis as the low word) and the transaction's spent
  * outpoints ({@link MatchList#addSpend}, the spent output index as a signed int; a coinbase's null
@@ -33,6 +36,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
     private final TransactionFlyweight tx = new TransactionFlyweight();
     private final DoubleSha256 hasher = new DoubleSha256();
     private final UnsafeBuffer txid = new UnsafeBuffer(new byte[DoubleSha256.LENGTH]);
+    private final Prober prober = new Prober();
     private final OutpointWatch outpoints;
     private int errorOffset;
 
@@ -86,13 +90,17 @@ public final class BitcoinBlockScanner implements BlockScanner {
             errorOffset = block.errorOffset();
             return status;
         }
+        final Prober prober = this.prober;
+        prober.index = index;
+        prober.chainCode = chainCode;
         while (block.hasNextTransaction()) {
-            status = block.nextTransaction(tx);
+            prober.count = 0;
+            status = block.nextTransaction(tx, prober);
             if (status != ScanError.OK) {
                 errorOffset = block.errorOffset();
                 return status;
             }
-            matchTransaction(block.txIndex(), tx, chainCode, index, matches);
+            recordMatches(block.txIndex(), tx, matches);
         }
         errorOffset = 0;
         return ScanError.OK;
@@ -112,7 +120,11 @@ public final class BitcoinBlockScanner implements BlockScanner {
         final MatchList matches) {
         final TransactionFlyweight tx = this.tx;
         final int limit = offset + length;
-        final int status = tx.wrap(buffer, offset, limit);
+        final Prober prober = this.prober;
+        prober.index = index;
+        prober.chainCode = chainCode;
+        prober.count = 0;
+        final int status = tx.wrap(buffer, offset, limit, prober);
         if (status != ScanError.OK) {
             errorOffset = tx.errorOffset();
             return status;
@@ -121,7 +133,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
             errorOffset = tx.end();
             return ScanError.TRAILING_BYTES;
         }
-        matchTransaction(0, tx, chainCode, index, matches);
+        recordMatches(0, tx, matches);
         errorOffset = 0;
         return ScanError.OK;
     }
@@ -163,45 +175,81 @@ public final class BitcoinBlockScanner implements BlockScanner {
         return errorOffset;
     }
 
-    private void matchTransaction(
-        final int txIndex,
-        final TransactionFlyweight tx,
-        final int chainCode,
-        final AddressIndex index,
-        final MatchList matches) {
+    /**
+     * Second half of a transaction's scan, after {@link TransactionFlyweight#wrap} validated it while the
+     * {@link Prober} probed its outputs: hash and record only if something matched.
+     */
+    private void recordMatches(final int txIndex, final TransactionFlyweight tx, final MatchList matches) {
+        final Prober prober = this.prober;
+        final int n = prober.count;
+        if (n == 0) {
+            reportConflicts(tx, prober.chainCode, matches);
+            return;
+        }
+        tx.txid(hasher, txid, 0);
+        final DirectBuffer buffer = tx.buffer();
+        for (int i = 0; i < n; i++) {
+            matches.addOutput(txIndex, txid, 0, prober.vouts[i], 0,
+                buffer.getLong(prober.valueOffsets[i], ByteOrder.LITTLE_ENDIAN), prober.slots[i], 0);
+        }
+        // a coinbase's null outpoint spends nothing, so it cannot conflict with anything
+        if (!tx.coinbase()) {
+            while (tx.nextInput()) {
+                matches.addSpend(txid, 0, buffer, tx.prevTxidOffset(), (int)tx.prevIndex());
+                if (outpoints != null) {
+                    outpoints.add(prober.chainCode, buffer, tx.prevTxidOffset());
+                }
+            }
+        }
+    }
+
+    /**
+     * Not a payment, but it may spend what a payment spent (a replacement or a double spend that pays
+     * elsewhere): report each such outpoint, hashing the transaction only if there is one.
+     */
+    private void reportConflicts(final TransactionFlyweight tx, final int chainCode, final MatchList matches) {
+        if (outpoints == null || outpoints.isEmpty() || tx.coinbase()) {
+            return;
+        }
         final DirectBuffer buffer = tx.buffer();
         boolean hashed = false;
-        while (tx.nextOutput()) {
-            final int slot = index.lookup(chainCode, buffer, tx.scriptOffset(), tx.scriptLength());
-            if (slot != AddressIndex.MISSING) {
+        while (tx.nextInput()) {
+            if (outpoints.contains(chainCode, buffer, tx.prevTxidOffset())) {
                 if (!hashed) {
                     tx.txid(hasher, txid, 0);
                     hashed = true;
                 }
-                matches.addOutput(txIndex, txid, 0, tx.outputIndex(), 0, tx.value(), slot, 0);
-            }
-        }
-        // a coinbase's null outpoint spends nothing, so it cannot conflict with anything
-        if (tx.coinbase()) {
-            return;
-        }
-        if (hashed) {
-            while (tx.nextInput()) {
                 matches.addSpend(txid, 0, buffer, tx.prevTxidOffset(), (int)tx.prevIndex());
-                if (outpoints != null) {
-                    outpoints.add(chainCode, buffer, tx.prevTxidOffset());
-                }
             }
-        } else if (outpoints != null && !outpoints.isEmpty()) {
-            // Not a payment, but it may spend what a payment spent: report each such outpoint.
-            while (tx.nextInput()) {
-                if (outpoints.contains(chainCode, buffer, tx.prevTxidOffset())) {
-                    if (!hashed) {
-                        tx.txid(hasher, txid, 0);
-                        hashed = true;
-                    }
-                    matches.addSpend(txid, 0, buffer, tx.prevTxidOffset(), (int)tx.prevIndex());
+        }
+    }
+
+    /**
+     * Probes each output script in the index during the validating pass and remembers the hits of the
+     * current transaction (arrays grow only while warming up to the largest match count seen).
+     */
+    private static final class Prober implements TransactionFlyweight.OutputListener {
+        AddressIndex index;
+        int chainCode;
+        int count;
+        int[] vouts = new int[16];
+        int[] slots = new int[16];
+        int[] valueOffsets = new int[16];
+
+        @Override
+        public void onOutput(
+            final DirectBuffer buffer, final int outputIndex, final int valueOffset, final int scriptOffset, final int scriptLength) {
+            final int slot = index.lookup(chainCode, buffer, scriptOffset, scriptLength);
+            if (slot != AddressIndex.MISSING) {
+                if (count == vouts.length) {
+                    vouts = Arrays.copyOf(vouts, count * 2);
+                    slots = Arrays.copyOf(slots, count * 2);
+                    valueOffsets = Arrays.copyOf(valueOffsets, count * 2);
                 }
+                vouts[count] = outputIndex;
+                slots[count] = slot;
+                valueOffsets[count] = valueOffset;
+                count++;
             }
         }
     }

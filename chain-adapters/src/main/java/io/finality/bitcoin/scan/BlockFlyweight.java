@@ -164,7 +164,12 @@ public final class BlockFlyweight {
      *     {@link ScanError#TRAILING_BYTES} when this was the last transaction but bytes remain.
      */
     public int nextTransaction(final TransactionFlyweight tx) {
-        final int status = tx.wrap(buffer, cursor, limit);
+        return nextTransaction(tx, null);
+    }
+
+    /** As {@link #nextTransaction(TransactionFlyweight)}, handing each output to {@code listener} on the way. */
+    public int nextTransaction(final TransactionFlyweight tx, final TransactionFlyweight.OutputListener listener) {
+        final int status = tx.wrap(buffer, cursor, limit, listener);
         if (status != ScanError.OK) {
             return error(status, tx.errorOffset());
         }

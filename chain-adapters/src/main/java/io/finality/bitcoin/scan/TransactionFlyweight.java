@@ -69,6 +69,16 @@ public final class TransactionFlyweight {
      * @return {@link ScanError#OK} or an error code ({@link #errorOffset()} tells where).
      */
     public int wrap(final DirectBuffer buffer, final int offset, final int limit) {
+        return wrap(buffer, offset, limit, null);
+    }
+
+    /**
+     * As {@link #wrap(DirectBuffer, int, int)}, also handing each output to {@code listener} as the
+     * validating pass reaches it, so a caller that only needs the outputs walks them once. The listener
+     * sees outputs of a transaction that may still turn out malformed further on: it must hold what it
+     * records until this method returns {@link ScanError#OK}.
+     */
+    public int wrap(final DirectBuffer buffer, final int offset, final int limit, final OutputListener listener) {
         this.buffer = buffer;
         this.offset = offset;
         this.limit = limit;
@@ -134,9 +144,13 @@ public final class TransactionFlyweight {
             if (limit - pos < 8) {
                 return error(ScanError.TRUNCATED, pos);
             }
+            final int valueAt = pos;
             pos = skipBytes(pos + 8);
             if (pos < 0) {
                 return status;
+            }
+            if (listener != null) {
+                listener.onOutput(buffer, i, valueAt, pos - varValue, varValue);
             }
         }
         outputsEnd = pos;
@@ -168,6 +182,15 @@ public final class TransactionFlyweight {
         outputCount = nOut;
         resetCursors();
         return ScanError.OK;
+    }
+
+    /**
+     * Receives each output during {@link #wrap(DirectBuffer, int, int, OutputListener)}: index, and the
+     * offsets of its 8-byte little-endian value and of its script. Called on the wrapping thread.
+     */
+    @FunctionalInterface
+    public interface OutputListener {
+        void onOutput(DirectBuffer buffer, int outputIndex, int valueOffset, int scriptOffset, int scriptLength);
     }
 
     /** The status of the last {@link #wrap}. */
