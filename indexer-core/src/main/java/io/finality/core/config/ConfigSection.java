@@ -102,6 +102,30 @@ public final class ConfigSection {
         return v;
     }
 
+    /** A list of scalars ({@code [a, b]} or one value); empty if absent. */
+    public List<String> strings(final String key) {
+        read.add(key);
+        final Object v = values.get(key);
+        if (v == null) {
+            return List.of();
+        }
+        if (v instanceof Map) {
+            throw new ConfigException(keyOf(key), v, "a list of values");
+        }
+        if (!(v instanceof List<?> list)) {
+            return List.of(v.toString());
+        }
+        final List<String> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            final Object item = list.get(i);
+            if (item == null || item instanceof Map || item instanceof List) {
+                throw new ConfigException(keyOf(key) + "[" + i + "]", item, "a single value");
+            }
+            out.add(item.toString());
+        }
+        return out;
+    }
+
     public boolean bool(final String key, final boolean defaultValue) {
         read.add(key);
         final Object v = values.get(key);

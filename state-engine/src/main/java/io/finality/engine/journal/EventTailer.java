@@ -29,7 +29,21 @@ public final class EventTailer implements AutoCloseable {
         this.nextSequence = Math.max(1, fromSequence);
     }
 
-    /** The sequence the next delivered event will have. */
+    private EventTailer(final EventJournal.Reader reader) {
+        this.reader = reader;
+        this.nextSequence = 0;
+    }
+
+    /**
+     * A tailer whose position is kept in the journal under {@code name}: after a restart it resumes
+     * after the last document it read (a document is delivered whole, so a consumer that crashed in
+     * the middle of one sees its events again and dedupes by sequence).
+     */
+    public static EventTailer named(final EventJournal journal, final String name) {
+        return new EventTailer(journal.namedReader(name));
+    }
+
+    /** The sequence the next delivered event will have (0 for a named tailer that has read nothing yet). */
     public long nextSequence() {
         return nextSequence;
     }
@@ -59,6 +73,9 @@ public final class EventTailer implements AutoCloseable {
                             + EventRecord.describe(result));
                     }
                     final long sequence = decoder.sequence();
+                    if (nextSequence == 0) {
+                        nextSequence = sequence;
+                    }
                     if (sequence >= nextSequence) {
                         if (sequence != nextSequence) {
                             throw new IllegalStateException("journal gap: expected event " + nextSequence + ", found " + sequence);

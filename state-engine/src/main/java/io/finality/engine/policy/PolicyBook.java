@@ -29,6 +29,7 @@ public final class PolicyBook {
     public static final long ONE_BTC = 100_000_000L;
 
     private final Map<String, ConfirmationPolicy> byName = new LinkedHashMap<>();
+    private final Map<ChainId, String> defaultByChain = new java.util.EnumMap<>(ChainId.class);
 
     /** A book holding the three default policies. */
     public static PolicyBook withDefaults() {
@@ -54,9 +55,22 @@ public final class PolicyBook {
         return byName.get(name);
     }
 
+    /** Make {@code name} the policy of invoices on {@code chain} that name none. */
+    public PolicyBook defaultFor(final ChainId chain, final String name) {
+        if (!byName.containsKey(name)) {
+            throw new IllegalArgumentException("unknown policy '" + name + "'");
+        }
+        defaultByChain.put(chain, name);
+        return this;
+    }
+
     /** The named policy, or the chain's default when the name is null or empty. */
     public ConfirmationPolicy resolve(final String name, final ChainId chain) {
         if (name == null || name.isEmpty()) {
+            final String configured = defaultByChain.get(chain);
+            if (configured != null) {
+                return byName.get(configured);
+            }
             return byName.get(chain.family() == ChainFamily.BITCOIN ? BITCOIN_DEFAULT : ETHEREUM_DEFAULT);
         }
         return byName.get(name);

@@ -121,6 +121,30 @@ class JournaledStateEngineTest {
     }
 
     @Test
+    void shouldResumeANamedTailerWhereItStoppedAcrossAReopen(@TempDir final Path dir) {
+        final List<ChainEvent> slots = SlotScript.of(SEED + 5, 200);
+        final List<String> all;
+        try (JournaledStateEngine live = engine(dir, 0)) {
+            play(live, slots, 0, slots.size());
+            all = events(live.journal());
+        }
+        final List<String> seen = new ArrayList<>();
+        try (EventJournal journal = EventJournal.open(new JournalContext().directory(dir.resolve("journal")));
+            EventTailer first = EventTailer.named(journal, "gateway")) {
+            first.poll(e -> seen.add(e.sequence() + " " + e.eventType() + " " + e.status()), 20);
+        }
+        final int afterFirst = seen.size();
+        assertTrue(afterFirst > 0 && afterFirst < all.size());
+        try (EventJournal journal = EventJournal.open(new JournalContext().directory(dir.resolve("journal")));
+            EventTailer second = EventTailer.named(journal, "gateway")) {
+            while (second.poll(e -> seen.add(e.sequence() + " " + e.eventType() + " " + e.status()), 50) > 0) {
+                assertTrue(seen.size() <= all.size());
+            }
+        }
+        assertEquals(all, seen, "the named cursor resumed exactly after the documents it had read");
+    }
+
+    @Test
     void shouldRefuseAMalformedInvoiceCommandWithoutJournalingIt(@TempDir final Path dir) {
         try (JournaledStateEngine live = engine(dir, 0)) {
             final ChainEvent bad = new ChainEvent(64, 4096, 4).reset(io.finality.core.ring.EventKind.INVOICE_OPEN,

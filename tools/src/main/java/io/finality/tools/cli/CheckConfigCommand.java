@@ -5,6 +5,8 @@ import io.finality.core.config.ConfigSection;
 import io.finality.core.config.YamlConfig;
 import io.finality.core.pipeline.PipelineConfig;
 import io.finality.core.pipeline.PipelineContext;
+import io.finality.engine.policy.PolicyBook;
+import io.finality.engine.policy.PolicyConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -36,11 +38,13 @@ public final class CheckConfigCommand implements Callable<Integer> {
         try {
             final ConfigSection root = YamlConfig.load(config);
             final PipelineContext pipeline = PipelineConfig.from(root.section("pipeline"));
+            final PolicyBook policies = PolicyConfig.from(root);
             root.rejectUnknownKeys();
             out.printf("%s: OK%n", config);
             out.printf("  pipeline: ring_size=%d max_payload_bytes=%d memory_budget_bytes=%d (worst case %d) wait=%s%n",
                 pipeline.ringSize(), pipeline.maxPayloadBytes(), pipeline.memoryBudgetBytes(),
                 pipeline.worstCaseRingBytes(), pipeline.waitStrategy());
+            out.printf("  policies: %s%n", String.join(", ", policies.names()));
             out.flush();
             return 0;
         } catch (final ConfigException ex) {
