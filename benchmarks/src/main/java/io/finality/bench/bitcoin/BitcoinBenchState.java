@@ -34,6 +34,8 @@ public class BitcoinBenchState {
     long totalBytes;
     int totalTxs;
     StandInScriptIndex index;
+    /** The real off-heap matcher of the {@code matcher} module, holding the same watched scripts. */
+    io.finality.matcher.index.WatchKeyIndex matcher;
     Set<ByteBuffer> watchedSet;
     BitcoinBlockScanner scanner;
     MatchList matches;
@@ -49,6 +51,8 @@ public class BitcoinBenchState {
         final TransactionFlyweight tx = new TransactionFlyweight();
         chain = ChainId.BITCOIN_MAINNET.code();
         index = new StandInScriptIndex(WATCHED, WATCHED * 34);
+        matcher = new io.finality.matcher.index.WatchKeyIndex(
+            new io.finality.matcher.index.WatchKeyIndexContext().expectedKeys(WATCHED));
         watchedSet = new HashSet<>(WATCHED * 2);
         final int[] outputNo = {0};
         int maxTxs = 0;
@@ -84,6 +88,7 @@ public class BitcoinBenchState {
 
     private void watch(final byte[] script) {
         if (watchedSet.add(ByteBuffer.wrap(script))) {
+            matcher.put(chain, new UnsafeBuffer(script), 0, script.length, index.size());
             index.put(chain, new UnsafeBuffer(script), 0, script.length, index.size());
         }
     }
