@@ -79,11 +79,14 @@ public class WatchKeyIndexProbeBenchmark {
         int keys;
         @Param({"true", "false"})
         boolean preFilter;
+        @Param({"4"})
+        int filterBitsPerSlot;
         WatchKeyIndex index;
 
         @Setup(Level.Trial)
         public void setUp() {
-            index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(keys).preFilter(preFilter));
+            index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(keys).preFilter(preFilter)
+                .filterBitsPerSlot(filterBitsPerSlot));
             final UnsafeBuffer key = new UnsafeBuffer(new byte[WatchKeys.STRIDE]);
             for (int i = 0; i < keys; i++) {
                 final int length = WatchKeys.key(SEED, i, key.byteArray());

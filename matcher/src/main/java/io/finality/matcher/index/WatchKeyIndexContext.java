@@ -4,8 +4,14 @@ package io.finality.matcher.index;
  * Configuration of a {@link WatchKeyIndex}: initial sizing, load factor and the miss pre-filter.
  *
  * <p>Presize with {@link #expectedKeys(int)} (the store knows its open-invoice count at start) so that
- * growth, a full rehash that pauses the scan stage, stays rare. A plain mutable holder: fill it on one
- * thread, then hand it to the index constructor, which copies what it needs.
+ * growth (whose table allocation pauses the scan stage) stays rare.
+ *
+ * <p>Memory: all of it is direct memory and counts against {@code -XX:MaxDirectMemorySize} (default: the
+ * {@code -Xmx} value): 16 bytes per table slot, {@link #filterBitsPerSlot} bits per slot of pre-filter and
+ * about 40 bytes per key of arena; about 1.1 GiB for 10 M keys, plus the old table while a doubling drains.
+ *
+ * <p>A plain mutable holder: fill it on one thread, then hand it to the index constructor, which copies what
+ * it needs.
  */
 public final class WatchKeyIndexContext {
     /** Default expected number of keys. */
