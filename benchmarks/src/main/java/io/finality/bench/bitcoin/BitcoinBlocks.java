@@ -17,7 +17,7 @@ import java.util.List;
  * {@code bitcoin/blocks/raw} and in the mainnet blk files of {@code bitcoin/blocks/blkfiles}
  * (the shared data directory from {@code -Dfinality.data}, else {@code ../shared/data}).
  */
-final class BitcoinBlocks {
+public final class BitcoinBlocks {
     static final int MIN_BYTES = 300_000;
 
     private BitcoinBlocks() {
@@ -33,7 +33,7 @@ final class BitcoinBlocks {
         throw new IllegalStateException("shared data not found: pass -Dfinality.data=<shared/data> in @Fork");
     }
 
-    static List<byte[]> mainnet() {
+    public static List<byte[]> mainnet() {
         final Path blocks = dataRoot().resolve("bitcoin/blocks");
         final List<byte[]> out = new ArrayList<>();
         try {

@@ -1,0 +1,379 @@
+package io.finality.bench.pipeline;
+
+import io.finality.bench.bitcoin.BitcoinBlocks;
+import io.finality.bitcoin.scan.BitcoinBlockScanner;
+import io.finality.bitcoin.scan.BlockFlyweight;
+import io.finality.bitcoin.scan.OutpointWatch;
+import io.finality.bitcoin.scan.TransactionFlyweight;
+import io.finality.core.chain.ChainFamily;
+import io.finality.core.chain.ChainId;
+import io.finality.core.pipeline.EventPublisher;
+import io.finality.core.pipeline.MatchingScanStage;
+import io.finality.core.pipeline.Pipeline;
+import io.finality.core.pipeline.PipelineContext;
+import io.finality.core.pipeline.SlotFiller;
+import io.finality.core.ring.ChainEvent;
+import io.finality.core.ring.EventKind;
+import io.finality.core.spi.StateEngine;
+import io.finality.engine.command.InvoiceCommandCodec;
+import io.finality.engine.command.InvoiceWatchCommands;
+import io.finality.engine.journal.FileSnapshotStore;
+import io.finality.engine.journal.JournalContext;
+import io.finality.engine.journal.JournaledStateEngine;
+import io.finality.engine.model.InvoiceSpec;
+import io.finality.engine.policy.PolicyBook;
+import io.finality.matcher.index.WatchKeyIndex;
+import io.finality.matcher.index.WatchKeyIndexContext;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.bitcoinj.core.Block;
+import org.bitcoinj.core.Context;
+import org.bitcoinj.core.Transaction;
+import org.bitcoinj.core.TransactionOutput;
+
+/**
+ * Question: how fast does the whole pipeline replay real blocks, and how long from a block's
+ * publication to its events being in the journal?
+ *
+ * <p>One process, as in production: real mainnet blocks (the 16 of 300 kB or more in
+ * {@code shared/data}) published into the Disruptor ring as a node connection would (one copy
+ * into the slot), 1,000,000 open invoices (every 499th real output script of the blocks, the rest
+ * random scripts), stage 1 scanning and matching with the off-heap matcher and the outpoint
+ * watch, stage 2 applying the state engine and appending one Chronicle document per block.
+ * Beside it, in the same run, bitcoinj merely finding the payments in the same blocks (parse,
+ * look every output script up in a {@code HashSet}, txid of matches): the peer line.
+ *
+ * <ul>
+ *   <li><b>replay</b>: publish as fast as the ring takes them for the measurement time; MB/s and
+ *   blocks/s through stage 2, and the bytes the two stage threads allocated per block;</li>
+ *   <li><b>latency</b>: 1 MB-class blocks at a fixed rate; publish-to-journal latency per block
+ *   from the <em>intended</em> send time (corrected for coordinated omission) into an HdrHistogram;</li>
+ *   <li>GC collections and pause time during each phase.</li>
+ * </ul>
+ *
+ * <p>Run: {@code java <flags> -cp benchmarks/target/benchmarks.jar io.finality.bench.pipeline.PipelineReplayHarness [seconds]}
+ * with the flags of docs/BENCHMARKS.md.
+ */
+public final class PipelineReplayHarness {
+    private static final ChainId CHAIN = ChainId.BITCOIN_MAINNET;
+    private static final int INVOICES = 1_000_000;
+    private static final int REAL_STRIDE = 499;
+    private static final int LATENCY_BLOCKS_PER_SECOND = 100;
+
+    private PipelineReplayHarness() {
+    }
+
+    public static void main(final String[] args) throws Exception {
+        final int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        final List<byte[]> blocks = BitcoinBlocks.mainnet();
+        long totalBytes = 0;
+        for (byte[] b : blocks) {
+            totalBytes += b.length;
+        }
+        final List<byte[]> scripts = watchedScripts(blocks);
+        System.out.printf("fixture: %d mainnet blocks, %.1f MB, %d watched scripts%n", blocks.size(), totalBytes / 1e6, scripts.size());
+
+        final double bitcoinjMbs = bitcoinjBaseline(blocks, scripts, Math.max(5, seconds / 2));
+        final Path dir = Files.createTempDirectory("finality-pipeline-bench");
+        final JournaledStateEngine engine = new JournaledStateEngine(PolicyBook.withDefaults(),
+            new JournalContext().directory(dir.resolve("journal")).durability(JournalContext.Durability.NONE)
+                .snapshotEverySteps(0),
+            new FileSnapshotStore(dir.resolve("engine.snapshot")));
+        final WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(INVOICES));
+        final WatchKeyIndex outpoints = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1 << 16));
+        final LatencyRecorder recorder = new LatencyRecorder(engine);
+        final MatchingScanStage scan = new MatchingScanStage(index, new InvoiceWatchCommands())
+            .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000)));
+        final Pipeline pipeline = new Pipeline(new PipelineContext().ringSize(64).maxPayloadBytes(4 << 20)
+            .memoryBudgetBytes(512L << 20).initialPayloadBytes(2 << 20)
+            .waitStrategy(PipelineContext.WaitStrategyKind.YIELDING), scan, recorder).start();
+        try {
+            openInvoices(pipeline, scripts);
+            awaitApplied(pipeline);
+            System.out.printf("opened %d invoices through the ring%n", INVOICES);
+
+            // Warm-up, then the replay phase.
+            replay(pipeline, blocks, 3, 1);
+            final ReplayResult r = replay(pipeline, blocks, seconds, 100_000);
+            final double mbs = r.bytes / 1e6 / r.seconds;
+            System.out.printf("%nreplay: %.0f MB/s, %.0f blocks/s through both stages into the journal (%d blocks, %.1f s)%n",
+                mbs, r.blocks / r.seconds, r.blocks, r.seconds);
+            System.out.printf("        bitcoinj alone, finding the payments in the same blocks: %.0f MB/s -> ratio %.2fx%n",
+                bitcoinjMbs, mbs / bitcoinjMbs);
+            System.out.printf("        allocated by the two stage threads: %.1f bytes/block; GC: %d collections, %d ms%n",
+                r.allocatedPerBlock, r.gcCount, r.gcMillis);
+            System.out.printf("        events journaled: %d%n", engine.nextEventSequence() - 1);
+
+            latency(pipeline, blocks, recorder, seconds);
+        } finally {
+            pipeline.close();
+            engine.journal().close();
+            index.close();
+            outpoints.close();
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Records publish-to-journal latency: the engine has appended when onStep returns. */
+    private static final class LatencyRecorder implements StateEngine {
+        private final StateEngine engine;
+        private final Histogram histogram = new Histogram(3_600_000_000_000L, 3);
+        private volatile boolean recording;
+        private long threadId;
+
+        LatencyRecorder(final StateEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public void onStep(final ChainEvent event, final long sequence, final boolean endOfBatch) {
+            threadId = Thread.currentThread().threadId();
+            engine.onStep(event, sequence, endOfBatch);
+            if (recording && event.kind() == EventKind.BLOCK_CONNECTED && event.publishNanos() != 0) {
+                histogram.recordValue(Math.max(0, System.nanoTime() - event.publishNanos()));
+            }
+        }
+    }
+
+    private record ReplayResult(long blocks, long bytes, double seconds, double allocatedPerBlock, long gcCount, long gcMillis) {
+    }
+
+    private static ReplayResult replay(final Pipeline pipeline, final List<byte[]> blocks, final int seconds, final long startHeight)
+        throws InterruptedException {
+        final SlotFiller<byte[]> filler = (slot, raw) -> slot.payload(raw, 0, raw.length);
+        awaitApplied(pipeline);
+        final long[] gcBefore = gc();
+        final long allocBefore = stageAllocated();
+        final long appliedBefore = pipeline.counters().applied();
+        final long start = System.nanoTime();
+        final long end = start + seconds * 1_000_000_000L;
+        long height = startHeight;
+        long blocksPublished = 0;
+        long bytes = 0;
+        final BlockHashSetter hashes = new BlockHashSetter();
+        while (System.nanoTime() < end) {
+            for (int i = 0; i < blocks.size() && System.nanoTime() < end; i++) {
+                final byte[] raw = blocks.get(i);
+                hashes.next(height++, raw);
+                check(pipeline.publish(EventKind.BLOCK_CONNECTED, CHAIN, raw.length, hashes, raw));
+                blocksPublished++;
+                bytes += raw.length;
+            }
+        }
+        awaitApplied(pipeline);
+        final double elapsed = (System.nanoTime() - start) / 1e9;
+        final long[] gcAfter = gc();
+        final long applied = pipeline.counters().applied() - appliedBefore;
+        return new ReplayResult(applied, bytes * applied / Math.max(1, blocksPublished), elapsed,
+            (stageAllocated() - allocBefore) / (double)Math.max(1, applied), gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
+    }
+
+    /** Fills a block slot: height, a distinct hash per height, the raw bytes, the publish time. */
+    private static final class BlockHashSetter implements SlotFiller<byte[]> {
+        private long height;
+        private long intendedNanos;
+
+        void next(final long h, final byte[] raw) {
+            height = h;
+            intendedNanos = 0;
+        }
+
+        void intended(final long nanos) {
+            intendedNanos = nanos;
+        }
+
+        @Override
+        public boolean fill(final ChainEvent slot, final byte[] raw) {
+            slot.height(height).publishNanos(intendedNanos == 0 ? System.nanoTime() : intendedNanos);
+            slot.blockHash().putLong(0, height);
+            slot.blockHash().putLong(8, 0x5EED_B10CL);
+            return slot.payload(raw, 0, raw.length);
+        }
+    }
+
+    private static void latency(final Pipeline pipeline, final List<byte[]> blocks, final LatencyRecorder recorder, final int seconds)
+        throws InterruptedException {
+        final List<byte[]> big = new ArrayList<>();
+        for (byte[] b : blocks) {
+            if (b.length >= 900_000 && b.length <= 1_300_000) {
+                big.add(b);
+            }
+        }
+        awaitApplied(pipeline);
+        final long[] gcBefore = gc();
+        final BlockHashSetter hashes = new BlockHashSetter();
+        final long interval = 1_000_000_000L / LATENCY_BLOCKS_PER_SECOND;
+        final long count = (long)seconds * LATENCY_BLOCKS_PER_SECOND;
+        recorder.histogram.reset();
+        recorder.recording = true;
+        final long start = System.nanoTime() + 10_000_000L;
+        long height = 10_000_000;
+        for (long i = 0; i < count; i++) {
+            final long intended = start + i * interval;
+            long now;
+            while ((now = System.nanoTime()) < intended) {
+                if (intended - now > 200_000) {
+                    LockSupport.parkNanos(intended - now - 100_000);
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            final byte[] raw = big.get((int)(i % big.size()));
+            hashes.next(height++, raw);
+            hashes.intended(intended);
+            check(pipeline.publish(EventKind.BLOCK_CONNECTED, CHAIN, raw.length, hashes, raw));
+        }
+        awaitApplied(pipeline);
+        recorder.recording = false;
+        final long[] gcAfter = gc();
+        final Histogram h = recorder.histogram;
+        System.out.printf("%nlatency, publish -> events in the journal, %d blocks of 0.9-1.3 MB at %d blocks/s"
+            + " (from the intended send time):%n", h.getTotalCount(), LATENCY_BLOCKS_PER_SECOND);
+        System.out.printf("        p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %.0f us; GC: %d collections, %d ms%n",
+            h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
+            h.getMaxValue() / 1e3, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
+    }
+
+    private static List<byte[]> watchedScripts(final List<byte[]> blocks) {
+        final List<byte[]> out = new ArrayList<>();
+        final Set<ByteBuffer> seen = new HashSet<>();
+        final BlockFlyweight block = new BlockFlyweight();
+        final TransactionFlyweight tx = new TransactionFlyweight();
+        final int[] n = {0};
+        for (byte[] raw : blocks) {
+            block.wrap(new UnsafeBuffer(raw), 0, raw.length);
+            block.forEachTransaction(tx, (i, t) -> {
+                while (t.nextOutput()) {
+                    if (n[0]++ % REAL_STRIDE == 0 && t.scriptLength() > 0) {
+                        final byte[] s = new byte[t.scriptLength()];
+                        t.buffer().getBytes(t.scriptOffset(), s);
+                        if (seen.add(ByteBuffer.wrap(s))) {
+                            out.add(s);
+                        }
+                    }
+                }
+            });
+        }
+        final Random random = new Random(20_261_121L);
+        while (out.size() < INVOICES) {
+            final byte[] s = new byte[22];
+            random.nextBytes(s);
+            s[0] = 0;
+            s[1] = 20;
+            if (seen.add(ByteBuffer.wrap(s))) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static void openInvoices(final Pipeline pipeline, final List<byte[]> scripts) {
+        final byte[] payload = new byte[512];
+        final UnsafeBuffer view = new UnsafeBuffer(payload);
+        final SlotFiller<Integer> filler = (slot, length) -> slot.payload(payload, 0, length);
+        for (int i = 0; i < scripts.size(); i++) {
+            final InvoiceSpec spec = new InvoiceSpec(i, "inv-" + i, CHAIN, null, 0, 50_000_000, Long.MAX_VALUE / 4,
+                PolicyBook.BITCOIN_DEFAULT, "order-" + i, "corr-" + i);
+            final int length = InvoiceCommandCodec.encodeOpen(spec, scripts.get(i), view, 0);
+            check(pipeline.publish(EventKind.INVOICE_OPEN, CHAIN, length, filler, length));
+        }
+    }
+
+    private static double bitcoinjBaseline(final List<byte[]> blocks, final List<byte[]> scripts, final int seconds) {
+        Context.propagate(new Context());
+        final Set<ByteBuffer> watched = new HashSet<>(scripts.size() * 2);
+        for (byte[] s : scripts) {
+            watched.add(ByteBuffer.wrap(s));
+        }
+        long bytes = 0;
+        long found = 0;
+        final long warm = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < warm) {
+            found += bitcoinjPass(blocks, watched);
+        }
+        final long start = System.nanoTime();
+        final long end = start + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            for (byte[] raw : blocks) {
+                found += bitcoinjBlock(raw, watched);
+                bytes += raw.length;
+            }
+        }
+        final double mbs = bytes / 1e6 / ((System.nanoTime() - start) / 1e9);
+        System.out.printf("bitcoinj baseline: %.0f MB/s (%d payments found)%n", mbs, found);
+        return mbs;
+    }
+
+    private static long bitcoinjPass(final List<byte[]> blocks, final Set<ByteBuffer> watched) {
+        long found = 0;
+        for (byte[] raw : blocks) {
+            found += bitcoinjBlock(raw, watched);
+        }
+        return found;
+    }
+
+    private static long bitcoinjBlock(final byte[] raw, final Set<ByteBuffer> watched) {
+        long found = 0;
+        final Block block = Block.read(ByteBuffer.wrap(raw));
+        for (Transaction t : block.getTransactions()) {
+            boolean matched = false;
+            for (TransactionOutput o : t.getOutputs()) {
+                if (watched.contains(ByteBuffer.wrap(o.getScriptBytes()))) {
+                    matched = true;
+                    found++;
+                }
+            }
+            if (matched) {
+                found += t.getTxId().hashCode() == 0 ? 1 : 0;
+            }
+        }
+        return found;
+    }
+
+    private static void awaitApplied(final Pipeline pipeline) throws InterruptedException {
+        while (pipeline.counters().applied() < pipeline.counters().published()) {
+            Thread.sleep(1);
+        }
+    }
+
+    private static long[] gc() {
+        long count = 0;
+        long millis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
+    }
+
+    /** Bytes allocated so far by the scan and engine threads. */
+    private static long stageAllocated() {
+        final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("finality-scan") || t.getName().equals("finality-engine")) {
+                total += mx.getThreadAllocatedBytes(t.threadId());
+            }
+        }
+        return total;
+    }
+
+    private static void check(final int result) {
+        if (result != EventPublisher.PUBLISHED) {
+            throw new IllegalStateException("publish failed: " + EventPublisher.describe(result));
+        }
+    }
+}
