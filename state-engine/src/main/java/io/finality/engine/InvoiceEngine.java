@@ -501,6 +501,11 @@ public final class InvoiceEngine {
         final InvoiceStatus previous = inv.status();
         final InvoiceStatus next = evaluate(inv);
         inv.status(next);
+        // Any change may leave the invoice waiting on the tip (e.g. a late payment invalidated out of
+        // MANUAL_REVIEW back to CONFIRMING): make sure the next block re-evaluates it.
+        if (stillAwaiting(inv)) {
+            markAwaiting(inv);
+        }
         sink.onEvent(type, inv, p, previous, reason);
         statusEvents(inv, previous, next);
     }

@@ -10,6 +10,7 @@ import io.finality.engine.model.InvoiceSpec;
 import io.finality.engine.policy.ConfirmationPolicy;
 import io.finality.engine.policy.LatePaymentAction;
 import io.finality.engine.policy.PolicyBook;
+import java.util.List;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -112,8 +113,11 @@ class EngineMatchesReferenceModelTest {
         for (String e : recorder.events) {
             byType.merge(e.substring(0, e.indexOf(' ')), 1, Integer::sum);
         }
+        final List<String> longer = reference.events.size() > n ? reference.events : recorder.events;
         assertEquals(reference.events.size(), recorder.events.size(),
-            "seed " + seed + ": event counts differ; rerun with -Dfinality.seed=" + seed);
+            "seed " + seed + ": event counts differ after event " + n + "; only the "
+                + (longer == reference.events ? "reference" : "engine") + " wrote " + longer.subList(n, longer.size())
+                + "; rerun with -Dfinality.seed=" + seed);
         return n;
     }
 }

@@ -272,6 +272,22 @@ class InvoiceEngineTest {
     }
 
     @Test
+    void shouldConfirmAfterALatePaymentThatForcedReviewIsDoubleSpent() {
+        // Found by the full-size property test (seed 1592655990): the invoice left MANUAL_REVIEW for
+        // CONFIRMING without a payment entering a block, and later blocks must still confirm it.
+        f.open(1, BTC, HALF_BTC, DEFAULT, HOUR).mempool(BTC, tx(10).pays(1, 0, HALF_BTC)).tick(2 * HOUR).gone(BTC, tx(10));
+        assertEquals(InvoiceStatus.EXPIRED, status(1));
+        f.mempool(BTC, tx(11).pays(1, 0, 1_000).spends(50, 0));
+        f.block(BTC, 1, 1, tx(10).pays(1, 0, HALF_BTC));
+        assertEquals(InvoiceStatus.MANUAL_REVIEW, status(1));
+        f.block(BTC, 2, 2, tx(12).spends(50, 0));
+        assertEquals(InvoiceStatus.CONFIRMING, status(1), "the late payment is gone, the on-time one has 2 of 3");
+        f.newEvents();
+        f.block(BTC, 3, 3);
+        assertEquals(List.of("INVOICE_CONFIRMED CONFIRMED"), f.newEvents());
+    }
+
+    @Test
     void shouldIgnoreOutputsOfAnotherChainOrAnUnknownSlot() {
         f.open(1, BTC, 500_000, DEFAULT, HOUR);
         f.newEvents();
