@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * rerun one with {@code -Dfinality.seed=<seed>}.
  */
 class EngineMatchesReferenceModelTest {
-    static final int CI_SCENARIOS = 2_000;
+    static final int CI_SCENARIOS = 10_000;
     static final int FULL_SCENARIOS = 100_000;
 
     static PolicyBook policies() {
