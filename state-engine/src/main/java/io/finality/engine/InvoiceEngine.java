@@ -54,14 +54,19 @@ public final class InvoiceEngine {
     static final String REASON_FAILED = "transaction receipt reports failure";
 
     private static final int CHAIN_CODES = 64;
+    private static final int PRUNE_EVERY_BLOCKS = 64;
 
     private final PolicyBook policies;
     private final EngineEventSink sink;
     private final int reorgRetentionBlocks;
+    private final long pruneMask;
     private final long[] tipByChain = new long[CHAIN_CODES];
     private final long[] finalizedByChain = new long[CHAIN_CODES];
     private final TrackedPayments[] trackedByChain = new TrackedPayments[CHAIN_CODES];
     private final SlotList[] awaitingByChain = new SlotList[CHAIN_CODES];
+    private final PaymentIndex[] indexByChain = new PaymentIndex[CHAIN_CODES];
+    private Payment[] candidates = new Payment[16];
+    private long trackSerial;
     private final ExpiryQueue expiries = new ExpiryQueue();
     private final U128 seen = new U128();
     private final U128 onChain = new U128();
@@ -80,11 +85,14 @@ public final class InvoiceEngine {
         this.policies = policies;
         this.sink = sink;
         this.reorgRetentionBlocks = reorgRetentionBlocks;
+        // Prune every quarter of the retention (a power of two, at most 64 blocks): amortised, never late.
+        this.pruneMask = Integer.highestOneBit(Math.max(1, Math.min(PRUNE_EVERY_BLOCKS, reorgRetentionBlocks / 4))) - 1;
         Arrays.fill(tipByChain, -1);
         Arrays.fill(finalizedByChain, -1);
         for (int i = 0; i < CHAIN_CODES; i++) {
             trackedByChain[i] = new TrackedPayments();
             awaitingByChain[i] = new SlotList();
+            indexByChain[i] = new PaymentIndex();
         }
     }
 
@@ -261,13 +269,18 @@ public final class InvoiceEngine {
 
     /** An unconfirmed transaction left the mempool without being mined. */
     public void mempoolTxGone(final ChainId chain, final DirectBuffer txid, final int offset) {
-        final TrackedPayments tracked = trackedByChain[chain.code()];
-        for (int i = 0, n = tracked.size(); i < n; i++) {
-            final Payment p = tracked.get(i);
+        int count = 0;
+        for (Payment p = indexByChain[chain.code()].withTxid(txid, offset); p != null; p = p.nextSameTxid()) {
             if (p.state() == PaymentState.MEMPOOL && p.sameTxid(txid, offset)) {
-                p.state(PaymentState.INVALIDATED);
-                apply(p.invoice(), p, PaymentEventType.PAYMENT_INVALIDATED, REASON_DROPPED);
+                count = candidate(count, p);
             }
+        }
+        sortBySerial(count);
+        for (int i = 0; i < count; i++) {
+            final Payment p = candidates[i];
+            candidates[i] = null;
+            p.state(PaymentState.INVALIDATED);
+            apply(p.invoice(), p, PaymentEventType.PAYMENT_INVALIDATED, REASON_DROPPED);
         }
     }
 
@@ -366,26 +379,54 @@ public final class InvoiceEngine {
     }
 
     private void applySpends(final ChainId chain, final boolean inBlock, final MatchList matches) {
-        final TrackedPayments tracked = trackedByChain[chain.code()];
+        final PaymentIndex index = indexByChain[chain.code()];
         final DirectBuffer spenders = matches.spenderTxids();
         final DirectBuffer prevs = matches.prevTxids();
         for (int j = 0, n = matches.spendCount(); j < n; j++) {
             final int off = j * MatchList.TXID_LENGTH;
             final int prevIndex = matches.prevIndex(j);
-            for (int i = 0, m = tracked.size(); i < m; i++) {
-                final Payment p = tracked.get(i);
-                if (p.sameTxid(spenders, off)) {
-                    p.addInput(prevs, off, prevIndex);
+            for (Payment p = index.withTxid(spenders, off); p != null; p = p.nextSameTxid()) {
+                if (p.sameTxid(spenders, off) && p.addInput(prevs, off, prevIndex)) {
+                    index.addInput(p, p.inputCount() - 1);
                 }
             }
-            for (int i = 0, m = tracked.size(); i < m; i++) {
-                final Payment p = tracked.get(i);
+            int count = 0;
+            for (PaymentIndex.SpendNode s = index.spending(prevs, off, prevIndex); s != null; s = s.next) {
+                final Payment p = s.payment;
                 if (!p.sameTxid(spenders, off) && conflictApplies(p.state(), inBlock) && p.spends(prevs, off, prevIndex)) {
-                    p.state(PaymentState.INVALIDATED);
-                    p.leaveBlock();
-                    apply(p.invoice(), p, PaymentEventType.PAYMENT_INVALIDATED, REASON_CONFLICT);
+                    count = candidate(count, p);
                 }
             }
+            // Walk conflicts in tracking order, as a scan of the tracked list would.
+            sortBySerial(count);
+            for (int i = 0; i < count; i++) {
+                final Payment p = candidates[i];
+                candidates[i] = null;
+                p.state(PaymentState.INVALIDATED);
+                p.leaveBlock();
+                apply(p.invoice(), p, PaymentEventType.PAYMENT_INVALIDATED, REASON_CONFLICT);
+            }
+        }
+    }
+
+    private int candidate(final int count, final Payment p) {
+        if (count == candidates.length) {
+            candidates = Arrays.copyOf(candidates, count * 2);
+        }
+        candidates[count] = p;
+        return count + 1;
+    }
+
+    /** Insertion sort: candidate lists are tiny (usually 0 or 1). */
+    private void sortBySerial(final int count) {
+        for (int i = 1; i < count; i++) {
+            final Payment p = candidates[i];
+            int k = i - 1;
+            while (k >= 0 && candidates[k].serial() > p.serial()) {
+                candidates[k + 1] = candidates[k];
+                k--;
+            }
+            candidates[k + 1] = p;
         }
     }
 
@@ -407,7 +448,9 @@ public final class InvoiceEngine {
     private void track(final ChainId chain, final Payment p) {
         if (!p.tracked()) {
             p.tracked(true);
+            p.serial(++trackSerial);
             trackedByChain[chain.code()].add(p);
+            indexByChain[chain.code()].add(p);
         }
     }
 
@@ -480,15 +523,23 @@ public final class InvoiceEngine {
         }
     }
 
-    /** Stop tracking payments buried deeper than the reorg retention: no reorg we handle can reach them. */
+    /**
+     * Stop tracking payments buried deeper than the reorg retention: no reorg we handle can reach them.
+     * Runs every quarter of the retention, at most every {@value #PRUNE_EVERY_BLOCKS} blocks, so its walk is amortised.
+     */
     private void pruneDeep(final ChainId chain) {
-        final TrackedPayments tracked = trackedByChain[chain.code()];
         final long tip = tipByChain[chain.code()];
+        if ((tip & pruneMask) != 0) {
+            return;
+        }
+        final TrackedPayments tracked = trackedByChain[chain.code()];
+        final PaymentIndex index = indexByChain[chain.code()];
         int kept = 0;
         for (int i = 0, n = tracked.size(); i < n; i++) {
             final Payment p = tracked.get(i);
             if (p.state() == PaymentState.IN_BLOCK && tip - p.height() + 1 > reorgRetentionBlocks) {
                 p.tracked(false);
+                index.remove(p);
             } else {
                 tracked.set(kept++, p);
             }

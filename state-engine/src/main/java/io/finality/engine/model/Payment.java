@@ -30,6 +30,8 @@ public final class Payment {
     private int[] inputIndexes = new int[0];
     private int inputCount;
     private boolean tracked;
+    private long serial;
+    private Payment nextSameTxid;
 
     Payment(final Invoice invoice, final int index) {
         this.invoice = invoice;
@@ -145,10 +147,47 @@ public final class Payment {
         return state == PaymentState.MEMPOOL || state == PaymentState.IN_BLOCK;
     }
 
-    /** Remember an outpoint this payment's transaction spends (idempotent). */
-    public void addInput(final DirectBuffer prevTxid, final int offset, final int prevIndex) {
+    /** Order of tracking on its chain: the order in which the engine walks payments. */
+    public long serial() {
+        return serial;
+    }
+
+    public void serial(final long value) {
+        serial = value;
+    }
+
+    /** The next tracked payment whose txid starts with the same eight bytes (the engine's txid index). */
+    public Payment nextSameTxid() {
+        return nextSameTxid;
+    }
+
+    public void nextSameTxid(final Payment value) {
+        nextSameTxid = value;
+    }
+
+    /** First eight bytes of the txid, the key of the engine's txid index. */
+    public long txidKey() {
+        return txid.getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** First eight bytes of spent outpoint {@code i}'s txid. */
+    public long inputTxidKey(final int i) {
+        long v = 0;
+        final int base = i * MatchList.TXID_LENGTH;
+        for (int b = 7; b >= 0; b--) {
+            v = (v << 8) | (inputTxids[base + b] & 0xFF);
+        }
+        return v;
+    }
+
+    /**
+     * Remember an outpoint this payment's transaction spends.
+     *
+     * @return true if it was new (false if already known).
+     */
+    public boolean addInput(final DirectBuffer prevTxid, final int offset, final int prevIndex) {
         if (spends(prevTxid, offset, prevIndex)) {
-            return;
+            return false;
         }
         if (inputCount == inputIndexes.length) {
             final int capacity = Math.max(2, inputCount * 2);
@@ -157,6 +196,7 @@ public final class Payment {
         }
         prevTxid.getBytes(offset, inputTxids, inputCount * MatchList.TXID_LENGTH, MatchList.TXID_LENGTH);
         inputIndexes[inputCount++] = prevIndex;
+        return true;
     }
 
     /** True if this payment's transaction spends the outpoint. */
