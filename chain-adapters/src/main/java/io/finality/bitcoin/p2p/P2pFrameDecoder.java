@@ -95,6 +95,12 @@ public final class P2pFrameDecoder extends ByteToMessageDecoder {
         return failures[reason.ordinal()];
     }
 
+    /** Bytes held waiting for the rest of a frame (bounded by the header plus the current command's cap). */
+    public int buffered() {
+        final ByteBuf cumulation = internalBuffer();
+        return cumulation.readableBytes();
+    }
+
     /** Whether a failure has stopped this decoder. */
     public boolean failed() {
         return failed;
