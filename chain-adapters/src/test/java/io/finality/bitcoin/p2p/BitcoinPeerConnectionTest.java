@@ -1,0 +1,164 @@
+package io.finality.bitcoin.p2p;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.finality.bitcoin.regtest.RawTransactionBuilder;
+import io.finality.bitcoin.regtest.RegtestChain;
+import io.finality.core.buffer.Hex;
+import io.finality.core.chain.ChainId;
+import io.finality.core.ring.EventKind;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Our node connection against the loopback peer: headers-first sync of more than 1,000 blocks with
+ * payments, a 1-block and a 10-block reorg in exact disconnect/connect order, a mempool transaction
+ * then its block, and a peer sending a header with bad proof of work. Every event is compared with the
+ * chain the peer serves.
+ */
+@Timeout(120)
+class BitcoinPeerConnectionTest {
+    private static final int BLOCKS = 1_200;
+
+    private static byte[] payment(final int i) {
+        final byte[] prev = new byte[32];
+        prev[0] = (byte)i;
+        prev[1] = (byte)(i >>> 8);
+        final byte[] script = new byte[22];
+        script[1] = 0x14;
+        script[2] = (byte)i;
+        return new RawTransactionBuilder().spend(prev, 0).pay(1_000L * i, script).build();
+    }
+
+    private static void await(final BooleanSupplier condition, final String what) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static RecordingPublisher.Event connected(final RegtestChain.BuiltBlock b) {
+        return new RecordingPublisher.Event(EventKind.BLOCK_CONNECTED, ChainId.BITCOIN_REGTEST, b.height(), Hex.toHex(b.hash()), b.raw());
+    }
+
+    private static RecordingPublisher.Event disconnected(final RegtestChain.BuiltBlock b) {
+        return new RecordingPublisher.Event(EventKind.BLOCK_DISCONNECTED, ChainId.BITCOIN_REGTEST, b.height(), Hex.toHex(b.hash()),
+            new byte[0]);
+    }
+
+    /** Events compared field by field (records compare arrays by identity). */
+    private static void assertEvents(final List<RecordingPublisher.Event> expected, final List<RecordingPublisher.Event> actual) {
+        assertEquals(expected.toString(), actual.toString());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).kind(), actual.get(i).kind());
+            assertEquals(expected.get(i).chain(), actual.get(i).chain());
+            assertEquals(expected.get(i).height(), actual.get(i).height());
+            assertEquals(expected.get(i).hash(), actual.get(i).hash());
+            assertArrayEquals(expected.get(i).payload(), actual.get(i).payload(), "payload of event " + i);
+        }
+    }
+
+    private static BitcoinPeerConnection connect(final LoopbackPeer peer, final RecordingPublisher publisher) {
+        final BitcoinPeerConnection c = new BitcoinPeerConnection(new BitcoinPeerContext()
+            .node(new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.port()))
+            .startHash(RegtestChain.GENESIS_HASH)
+            .startHeight(0));
+        c.start(publisher);
+        return c;
+    }
+
+    @Test
+    void shouldSyncReorgAndFollowTheMempoolInExactOrder() throws Exception {
+        final RegtestChain chain = new RegtestChain();
+        for (int i = 1; i <= BLOCKS; i++) {
+            chain.mine(i % 7 == 0 ? List.of(payment(i), payment(i + 50_000)) : List.of());
+        }
+        final RecordingPublisher publisher = new RecordingPublisher();
+        try (LoopbackPeer peer = new LoopbackPeer(chain).start(); BitcoinPeerConnection c = connect(peer, publisher)) {
+            await(() -> publisher.size() == BLOCKS, "the initial sync");
+            final List<RecordingPublisher.Event> expected = new ArrayList<>();
+            for (int h = 1; h <= BLOCKS; h++) {
+                expected.add(connected(peer.block(h)));
+            }
+            assertEvents(expected, publisher.since(0));
+
+            // 1-block reorg: the tip is replaced and the new branch is one longer
+            int mark = publisher.size();
+            List<RegtestChain.BuiltBlock> removed = peer.reorg(1, 2);
+            await(() -> publisher.size() == mark + 3, "the 1-block reorg");
+            assertEvents(List.of(disconnected(removed.get(0)), connected(peer.block(BLOCKS)), connected(peer.block(BLOCKS + 1))),
+                publisher.since(mark));
+
+            // 10-block reorg: ten disconnects tip first, then eleven connects in height order
+            final int mark2 = publisher.size();
+            removed = peer.reorg(10, 11);
+            assertEquals(10, removed.size());
+            await(() -> publisher.size() == mark2 + 21, "the 10-block reorg");
+            final List<RecordingPublisher.Event> reorg = new ArrayList<>();
+            for (RegtestChain.BuiltBlock b : removed) {
+                reorg.add(disconnected(b));
+            }
+            for (long h = BLOCKS - 8; h <= BLOCKS + 2; h++) {
+                reorg.add(connected(peer.block(h)));
+            }
+            assertEvents(reorg, publisher.since(mark2));
+
+            // a mempool transaction, then the block that confirms it
+            final int mark3 = publisher.size();
+            final byte[] tx = payment(77_777);
+            peer.addTransaction(tx);
+            await(() -> publisher.size() == mark3 + 1, "the mempool transaction");
+            final String noHash = Hex.toHex(new byte[32]);
+            assertEvents(List.of(new RecordingPublisher.Event(EventKind.MEMPOOL_TX, ChainId.BITCOIN_REGTEST, -1, noHash, tx)),
+                publisher.since(mark3));
+            final RegtestChain.BuiltBlock confirming = peer.mine(List.of(tx));
+            await(() -> publisher.size() == mark3 + 2, "the confirming block");
+            assertEvents(List.of(connected(confirming)), publisher.since(mark3 + 1));
+            assertEquals(BLOCKS + 3, c.connectedHeight());
+            assertEquals(0, c.failures(DecodeFailure.BAD_HEADER));
+        }
+    }
+
+    @Test
+    void shouldDropAPeerThatSendsAHeaderWithBadProofOfWorkAndPublishNothingForIt() throws Exception {
+        final RegtestChain chain = new RegtestChain();
+        for (int i = 0; i < 5; i++) {
+            chain.mine(List.of());
+        }
+        final RecordingPublisher publisher = new RecordingPublisher();
+        try (LoopbackPeer peer = new LoopbackPeer(chain).start(); BitcoinPeerConnection c = connect(peer, publisher)) {
+            await(() -> publisher.size() == 5, "the sync");
+            final byte[] header = Arrays.copyOf(peer.block(5).raw(), BlockHeader.LENGTH);
+            System.arraycopy(peer.tipHash(), 0, header, BlockHeader.PREV_OFFSET, 32);
+            final byte[] target = new byte[32];
+            BlockHeader.expandTarget(BlockHeader.bits(header), target);
+            int nonce = 0;
+            do {
+                header[76] = (byte)nonce;
+                header[77] = (byte)(nonce >>> 8);
+                nonce++;
+            } while (BlockHeader.hashMeetsTarget(BlockHeader.hash(header), target));
+            final byte[] frame = Frames.frame(peer.network().magic(), Command.HEADERS,
+                Frames.bytes(new HeadersMessage(List.of(header)).encode(ByteBufAllocator.DEFAULT)));
+            peer.sendGarbage(frame);
+            await(() -> !c.connected(), "the connection to drop");
+            assertEquals(1, c.failures(DecodeFailure.BAD_HEADER));
+            assertEquals(5, publisher.size());
+            assertEquals(5, c.connectedHeight());
+            assertFalse(c.connected());
+        }
+    }
+}
