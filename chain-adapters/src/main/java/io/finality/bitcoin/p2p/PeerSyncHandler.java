@@ -6,6 +6,7 @@ import io.finality.core.pipeline.SlotFiller;
 import io.finality.core.ring.ChainEvent;
 import io.finality.core.ring.EventKind;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.nio.ByteBuffer;
@@ -36,9 +37,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       {@code MEMPOOL_TX}.</li>
  * </ol>
  *
+ * <p>The header tree, the connected tip and the queue outlive a channel: after a reconnect the same
+ * handler is added to the new channel, forgets only what was in flight, and carries on from the last
+ * published block, so no block is published twice or skipped. Only one channel uses it at a time.
+ *
  * <p>Publishing uses the blocking {@link EventPublisher#publish}: a full ring stalls this event loop and
  * so, through TCP, the node. Runs on the connection's event loop only.
  */
+@ChannelHandler.Sharable
 final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
     /** Remembered transaction requests before the set is cleared (bounds memory against an inv flood). */
     static final int MAX_REQUESTED_TXS = 100_000;
@@ -63,6 +69,7 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
     private volatile long connectedHeight;
     private HeaderTree.Node connecting;
     private ByteBuf connectingBlock;
+    private boolean misbehaved;
 
     PeerSyncHandler(final BitcoinPeerContext context, final EventPublisher publisher, final AtomicLongArray failures) {
         this.context = context;
@@ -78,9 +85,15 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
         return connectedHeight;
     }
 
+    /** Whether a protocol violation (not a plain disconnect) ended the last channel: such a node is not redialled. */
+    boolean misbehaved() {
+        return misbehaved;
+    }
+
     @Override
     public void channelActive(final ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
+        inFlight.clear();
         final VersionMessage v = new VersionMessage(VersionMessage.PROTOCOL_VERSION, 0, System.currentTimeMillis() / 1000,
             VersionMessage.emptyAddress(), VersionMessage.emptyAddress(), ThreadLocalRandom.current().nextLong(), context.userAgent(),
             (int)connectedTip.height(), true);
@@ -120,6 +133,8 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
             case VERACK -> {
                 send(Command.SENDHEADERS, ctx.alloc().buffer(0));
                 requestHeaders();
+                // after a reconnect the queue still holds the blocks the last channel did not deliver
+                requestBlocks();
                 yield true;
             }
             case PING -> {
@@ -326,6 +341,7 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void drop(final DecodeFailure reason) {
+        misbehaved = true;
         failures.incrementAndGet(reason.ordinal());
         ctx.close();
     }

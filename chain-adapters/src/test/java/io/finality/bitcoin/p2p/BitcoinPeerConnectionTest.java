@@ -3,6 +3,7 @@ package io.finality.bitcoin.p2p;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finality.bitcoin.regtest.RawTransactionBuilder;
 import io.finality.bitcoin.regtest.RegtestChain;
@@ -133,6 +134,30 @@ class BitcoinPeerConnectionTest {
     }
 
     @Test
+    void shouldResumeAfterADisconnectMidSyncWithNoGapAndNoDuplicate() throws Exception {
+        final RegtestChain chain = new RegtestChain();
+        for (int i = 1; i <= 2 * BLOCKS; i++) {
+            chain.mine(i % 11 == 0 ? List.of(payment(i)) : List.of());
+        }
+        final RecordingPublisher publisher = new RecordingPublisher();
+        try (LoopbackPeer peer = new LoopbackPeer(chain).start(); BitcoinPeerConnection c = connect(peer, publisher)) {
+            await(() -> publisher.size() >= 200, "the sync to get going");
+            peer.disconnectAll();
+            final int atDisconnect = publisher.size();
+            assertTrue(atDisconnect < 2 * BLOCKS, "the disconnect must land mid-sync, but " + atDisconnect + " blocks were already in");
+            await(() -> publisher.size() >= 2 * BLOCKS, "the sync to finish after the reconnect");
+            Thread.sleep(100);
+            final List<RecordingPublisher.Event> expected = new ArrayList<>();
+            for (int h = 1; h <= 2 * BLOCKS; h++) {
+                expected.add(connected(peer.block(h)));
+            }
+            assertEvents(expected, publisher.since(0));
+            assertEquals(2, c.connects());
+            assertTrue(c.connected());
+        }
+    }
+
+    @Test
     void shouldDropAPeerThatSendsAHeaderWithBadProofOfWorkAndPublishNothingForIt() throws Exception {
         final RegtestChain chain = new RegtestChain();
         for (int i = 0; i < 5; i++) {
@@ -158,7 +183,9 @@ class BitcoinPeerConnectionTest {
             assertEquals(1, c.failures(DecodeFailure.BAD_HEADER));
             assertEquals(5, publisher.size());
             assertEquals(5, c.connectedHeight());
-            assertFalse(c.connected());
+            Thread.sleep(3 * BitcoinPeerConnection.MIN_BACKOFF_MS);
+            assertFalse(c.connected(), "a node that broke the protocol is not redialled");
+            assertEquals(1, c.connects());
         }
     }
 }
