@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,6 +30,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class BitcoinPeerConnectionTest {
+    @AfterEach
+    void noThreadLeft() throws InterruptedException {
+        NettyThreads.assertNoneLeft();
+    }
+
     private static final int BLOCKS = 1_200;
 
     private static byte[] payment(final int i) {

@@ -8,7 +8,6 @@ import io.finality.bitcoin.regtest.RawTransactionBuilder;
 import io.finality.bitcoin.regtest.RegtestChain;
 import io.finality.core.buffer.Hex;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -79,10 +78,6 @@ class LoopbackPeerBitcoinjTest {
         for (int i = 1; i <= BLOCKS; i++) {
             regtest.mine(i % 10 == 0 ? List.of(payment(i), payment(i + 1000)) : List.of());
         }
-        final List<String> before = new ArrayList<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            before.add(t.getName());
-        }
         try (LoopbackPeer peer = new LoopbackPeer(regtest).start()) {
             final BlockChain chain = new BlockChain(BitcoinNetwork.REGTEST, new MemoryBlockStore(RegTestParams.get().getGenesisBlock()));
             final PeerGroup group = new PeerGroup(BitcoinNetwork.REGTEST, chain);
@@ -129,7 +124,6 @@ class LoopbackPeerBitcoinjTest {
                 group.stop();
             }
         }
-        await(() -> Thread.getAllStackTraces().keySet().stream()
-            .noneMatch(t -> t.isAlive() && !before.contains(t.getName()) && t.getName().contains("ventLoop")), "netty threads to end");
+        NettyThreads.assertNoneLeft();
     }
 }

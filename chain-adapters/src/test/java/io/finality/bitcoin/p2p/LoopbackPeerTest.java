@@ -15,12 +15,18 @@ import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The loopback peer message by message, driven by a scripted client: every request, announcement and fault knob. */
 @Timeout(60)
 class LoopbackPeerTest {
+    @AfterEach
+    void noThreadLeft() throws InterruptedException {
+        NettyThreads.assertNoneLeft();
+    }
+
     private static final int REGTEST = BitcoinNetwork.REGTEST.magic();
 
     private static WireProbe handshake(final LoopbackPeer peer) throws InterruptedException {
@@ -158,6 +164,7 @@ class LoopbackPeerTest {
         chain.mine(List.of());
         try (LoopbackPeer peer = new LoopbackPeer(chain).start()) {
             try (WireProbe probe = handshake(peer)) {
+                assertFalse(NettyThreads.alive().isEmpty(), "the leak check must see live event loops");
                 peer.stall(true);
                 probe.send(Command.PING, Frames.bytes(NonceMessage.encode(ByteBufAllocator.DEFAULT, 1)));
                 assertEquals(null, probe.poll(300), "a stalled peer answers nothing");
