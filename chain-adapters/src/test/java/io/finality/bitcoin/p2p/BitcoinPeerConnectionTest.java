@@ -131,10 +131,15 @@ class BitcoinPeerConnectionTest {
             final String noHash = Hex.toHex(new byte[32]);
             assertEvents(List.of(new RecordingPublisher.Event(EventKind.MEMPOOL_TX, ChainId.BITCOIN_REGTEST, -1, noHash, tx)),
                 publisher.since(mark3));
+            // announced again (as by a second node): requested once only
+            peer.addTransaction(tx);
+            peer.mine(List.of());
+            await(() -> publisher.size() == mark3 + 2, "a block after the second announcement");
+            assertEquals(1, peer.txsServed());
             final RegtestChain.BuiltBlock confirming = peer.mine(List.of(tx));
-            await(() -> publisher.size() == mark3 + 2, "the confirming block");
-            assertEvents(List.of(connected(confirming)), publisher.since(mark3 + 1));
-            assertEquals(BLOCKS + 3, c.connectedHeight());
+            await(() -> publisher.size() == mark3 + 3, "the confirming block");
+            assertEvents(List.of(connected(confirming)), publisher.since(mark3 + 2));
+            assertEquals(BLOCKS + 4, c.connectedHeight());
             assertEquals(0, c.failures(DecodeFailure.BAD_HEADER));
         }
     }
@@ -160,6 +165,25 @@ class BitcoinPeerConnectionTest {
             assertEvents(expected, publisher.since(0));
             assertEquals(2, c.connects());
             assertTrue(c.connected());
+        }
+    }
+
+    @Test
+    void shouldDropAPeerThatSendsGarbageAndNotRedialIt() throws Exception {
+        final RegtestChain chain = new RegtestChain();
+        chain.mine(List.of());
+        final RecordingPublisher publisher = new RecordingPublisher();
+        try (LoopbackPeer peer = new LoopbackPeer(chain).start(); BitcoinPeerConnection c = connect(peer, publisher)) {
+            await(() -> publisher.size() == 1, "the sync");
+            // a whole frame header's worth (a shorter fragment is simply waited on) with mainnet's magic
+            final byte[] garbage = new byte[32];
+            System.arraycopy(Hex.fromHex("f9beb4d976657273696f6e"), 0, garbage, 0, 11);
+            peer.sendGarbage(garbage);
+            await(() -> !c.connected(), "the connection to drop");
+            assertEquals(1, c.failures(DecodeFailure.BAD_MAGIC), "mainnet magic on a regtest connection");
+            Thread.sleep(3 * BitcoinPeerConnection.MIN_BACKOFF_MS);
+            assertFalse(c.connected());
+            assertEquals(1, publisher.size());
         }
     }
 
