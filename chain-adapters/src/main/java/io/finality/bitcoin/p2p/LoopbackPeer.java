@@ -26,8 +26,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A Bitcoin node stand-in on 127.0.0.1 that serves an in-process {@link RegtestChain} over the real P2P
- * protocol, for tests and the demo (no bitcoind can be had on these machines).
+ * A Bitcoin node stand-in on 127.0.0.1 that serves an in-process {@link RegtestChain} (or a fixed set of
+ * real blocks, e.g. mainnet blocks from blk files) over the real P2P protocol, for tests and the demo
+ * (no bitcoind can be had on these machines).
  *
  * <pre>
  *   client --version--> peer --version, verack--> client --verack-->
@@ -54,7 +55,11 @@ public final class LoopbackPeer implements AutoCloseable {
     private static final long CALL_TIMEOUT_SECONDS = 30;
 
     private final BitcoinNetwork network;
+    private final byte[] genesisHash;
+    /** The regtest chain that mines new blocks, or null when serving a fixed set of real blocks. */
     private final RegtestChain chain;
+    /** The best chain as served: index h - 1 holds height h. */
+    private final List<RegtestChain.BuiltBlock> served = new ArrayList<>();
     private final Map<ByteBuffer, byte[]> blocksByHash = new HashMap<>();
     private final Map<ByteBuffer, Long> heightByHash = new HashMap<>();
     private final Map<ByteBuffer, byte[]> mempool = new LinkedHashMap<>();
@@ -66,13 +71,26 @@ public final class LoopbackPeer implements AutoCloseable {
     private Channel server;
     private boolean stalled;
 
-    /** A peer serving {@code chain} (which it then owns: mutate it only through this peer). */
+    /** A regtest peer serving {@code chain} (which it then owns: mutate it only through this peer). */
     public LoopbackPeer(final RegtestChain chain) {
         this.network = BitcoinNetwork.REGTEST;
+        this.genesisHash = RegtestChain.GENESIS_HASH.clone();
         this.chain = chain;
         for (long h = 1; h <= chain.tipHeight(); h++) {
             index(chain.block(h));
+            served.add(chain.block(h));
         }
+    }
+
+    /**
+     * A peer on {@code network} serving real blocks that form a chain on top of {@code genesisHash}
+     * (for example mainnet blocks from blk files). It cannot mine; {@link #replaceFrom} switches branch.
+     */
+    public LoopbackPeer(final BitcoinNetwork network, final byte[] genesisHash, final List<byte[]> rawBlocks) {
+        this.network = network;
+        this.genesisHash = genesisHash.clone();
+        this.chain = null;
+        appendRaw(rawBlocks);
     }
 
     /** Bind 127.0.0.1 on an ephemeral port with one event-loop thread. */
@@ -103,23 +121,39 @@ public final class LoopbackPeer implements AutoCloseable {
 
     /** Tip height of the served chain. */
     public long tipHeight() {
-        return call(chain::tipHeight);
+        return call(() -> (long)served.size());
     }
 
     /** Internal-order hash of the served tip. */
     public byte[] tipHash() {
-        return call(() -> chain.tipHash().clone());
+        return call(() -> tipHashOnLoop().clone());
     }
 
     /** The served block at {@code height} on the current best chain. */
     public RegtestChain.BuiltBlock block(final long height) {
-        return call(() -> chain.block(height));
+        return call(() -> served.get((int)height - 1));
+    }
+
+    /**
+     * Serve a different branch: drop the blocks above {@code forkHeight} (still fetchable by hash) and
+     * append {@code rawBlocks}, then announce them. Returns the dropped blocks, tip first.
+     */
+    public List<RegtestChain.BuiltBlock> replaceFrom(final long forkHeight, final List<byte[]> rawBlocks) {
+        return call(() -> {
+            if (chain != null) {
+                throw new IllegalStateException("a regtest peer reorganises with reorg()");
+            }
+            final List<RegtestChain.BuiltBlock> removed = truncate(forkHeight);
+            appendRaw(rawBlocks);
+            announceBlocks(forkHeight);
+            return removed;
+        });
     }
 
     /** Mine one block holding {@code txs} (removing them from the mempool) and announce it. */
     public RegtestChain.BuiltBlock mine(final List<byte[]> txs) {
         return call(() -> {
-            final long fork = chain.tipHeight();
+            final long fork = served.size();
             final RegtestChain.BuiltBlock b = mineOnLoop(txs);
             announceBlocks(fork);
             return b;
@@ -129,7 +163,7 @@ public final class LoopbackPeer implements AutoCloseable {
     /** Mine {@code count} empty blocks and announce them together. */
     public void mineEmpty(final int count) {
         call(() -> {
-            final long fork = chain.tipHeight();
+            final long fork = served.size();
             for (int i = 0; i < count; i++) {
                 mineOnLoop(List.of());
             }
@@ -144,11 +178,9 @@ public final class LoopbackPeer implements AutoCloseable {
      */
     public List<RegtestChain.BuiltBlock> reorg(final int depth, final int newBlocks) {
         return call(() -> {
-            final List<RegtestChain.BuiltBlock> removed = chain.rewindTo(chain.tipHeight() - depth);
-            for (RegtestChain.BuiltBlock b : removed) {
-                heightByHash.remove(ByteBuffer.wrap(b.hash()));
-            }
-            final long fork = chain.tipHeight();
+            final List<RegtestChain.BuiltBlock> removed = regtest().rewindTo(chain.tipHeight() - depth);
+            truncate(chain.tipHeight());
+            final long fork = served.size();
             for (int i = 0; i < newBlocks; i++) {
                 mineOnLoop(List.of());
             }
@@ -255,17 +287,47 @@ public final class LoopbackPeer implements AutoCloseable {
     }
 
     long tipHeightOnLoop() {
-        return chain.tipHeight();
+        return served.size();
     }
 
     RegtestChain.BuiltBlock blockOnLoop(final long height) {
-        return chain.block(height);
+        return served.get((int)height - 1);
+    }
+
+    private byte[] tipHashOnLoop() {
+        return served.isEmpty() ? genesisHash : served.get(served.size() - 1).hash();
+    }
+
+    private RegtestChain regtest() {
+        if (chain == null) {
+            throw new IllegalStateException("this peer serves fixed blocks and cannot mine");
+        }
+        return chain;
+    }
+
+    /** Drop served blocks above {@code height} (they stay fetchable by hash); returns them tip first. */
+    private List<RegtestChain.BuiltBlock> truncate(final long height) {
+        final List<RegtestChain.BuiltBlock> removed = new ArrayList<>();
+        while (served.size() > height) {
+            final RegtestChain.BuiltBlock b = served.remove(served.size() - 1);
+            heightByHash.remove(ByteBuffer.wrap(b.hash()));
+            removed.add(b);
+        }
+        return removed;
+    }
+
+    private void appendRaw(final List<byte[]> rawBlocks) {
+        for (byte[] raw : rawBlocks) {
+            final RegtestChain.BuiltBlock b = new RegtestChain.BuiltBlock(served.size() + 1, BlockHeader.hash(raw), raw.clone(), List.of());
+            index(b);
+            served.add(b);
+        }
     }
 
     /** Height of the first locator hash on the best chain (0 = genesis, also when none matches). */
     long forkHeight(final List<byte[]> locator) {
         for (byte[] h : locator) {
-            if (java.util.Arrays.equals(h, RegtestChain.GENESIS_HASH)) {
+            if (java.util.Arrays.equals(h, genesisHash)) {
                 return 0;
             }
             final Long height = heightByHash.get(ByteBuffer.wrap(h));
@@ -303,8 +365,9 @@ public final class LoopbackPeer implements AutoCloseable {
     }
 
     private RegtestChain.BuiltBlock mineOnLoop(final List<byte[]> txs) {
-        final RegtestChain.BuiltBlock b = chain.mine(txs);
+        final RegtestChain.BuiltBlock b = regtest().mine(txs);
         index(b);
+        served.add(b);
         for (byte[] tx : txs) {
             mempool.remove(ByteBuffer.wrap(RegtestChain.sha256d(tx)));
         }

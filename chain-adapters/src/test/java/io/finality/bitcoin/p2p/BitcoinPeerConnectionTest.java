@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.finality.bitcoin.address.BitcoinNetwork;
+import io.finality.bitcoin.blk.BlkFileReader;
 import io.finality.bitcoin.regtest.RawTransactionBuilder;
 import io.finality.bitcoin.regtest.RegtestChain;
 import io.finality.core.buffer.Hex;
 import io.finality.core.chain.ChainId;
+import io.finality.core.test.TestData;
 import io.finality.core.ring.EventKind;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.InetAddress;
@@ -141,6 +144,54 @@ class BitcoinPeerConnectionTest {
             assertEvents(List.of(connected(confirming)), publisher.since(mark3 + 2));
             assertEquals(BLOCKS + 4, c.connectedHeight());
             assertEquals(0, c.failures(DecodeFailure.BAD_HEADER));
+        }
+    }
+
+    private static List<byte[]> blkBlocks(final String name) throws java.io.IOException {
+        final BlkFileReader r = BlkFileReader.open(TestData.path("bitcoin/blocks/blkfiles/" + name), null);
+        final List<byte[]> out = new ArrayList<>();
+        while (r.next()) {
+            assertEquals(BlkFileReader.OK, r.status());
+            out.add(Arrays.copyOfRange(r.array(), r.blockOffset(), r.blockOffset() + r.blockLength()));
+        }
+        return out;
+    }
+
+    @Test
+    void shouldFollowBtcdsRealMainnetForkBlocksDisconnectingTipFirst() throws Exception {
+        final List<byte[]> main = blkBlocks("btcd_blk_0_to_4.dat.bz2");
+        final List<byte[]> fork = List.of(blkBlocks("btcd_blk_3A.dat.bz2").get(0), blkBlocks("btcd_blk_4A.dat.bz2").get(0),
+            blkBlocks("btcd_blk_5A.dat.bz2").get(0));
+        final byte[] genesis = BlockHeader.hash(main.get(0));
+        final RecordingPublisher publisher = new RecordingPublisher();
+        try (LoopbackPeer peer = new LoopbackPeer(BitcoinNetwork.MAINNET, genesis, main.subList(1, 5)).start();
+             BitcoinPeerConnection c = new BitcoinPeerConnection(new BitcoinPeerContext()
+                 .network(BitcoinNetwork.MAINNET)
+                 .node(new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.port()))
+                 .startHash(genesis)
+                 .startHeight(0))) {
+            c.start(publisher);
+            await(() -> publisher.size() == 4, "blocks 1-4");
+            final List<RecordingPublisher.Event> expected = new ArrayList<>();
+            for (int h = 1; h <= 4; h++) {
+                expected.add(new RecordingPublisher.Event(EventKind.BLOCK_CONNECTED, ChainId.BITCOIN_MAINNET, h,
+                    Hex.toHex(BlockHeader.hash(main.get(h))), main.get(h)));
+            }
+            assertEvents(expected, publisher.since(0));
+
+            final List<RegtestChain.BuiltBlock> removed = peer.replaceFrom(2, fork);
+            assertEquals(2, removed.size());
+            await(() -> publisher.size() == 9, "the switch to the 3A-5A branch");
+            final List<RecordingPublisher.Event> reorg = new ArrayList<>();
+            for (int h = 4; h >= 3; h--) {
+                reorg.add(new RecordingPublisher.Event(EventKind.BLOCK_DISCONNECTED, ChainId.BITCOIN_MAINNET, h,
+                    Hex.toHex(BlockHeader.hash(main.get(h))), new byte[0]));
+            }
+            for (int i = 0; i < 3; i++) {
+                reorg.add(new RecordingPublisher.Event(EventKind.BLOCK_CONNECTED, ChainId.BITCOIN_MAINNET, 3 + i,
+                    Hex.toHex(BlockHeader.hash(fork.get(i))), fork.get(i)));
+            }
+            assertEvents(reorg, publisher.since(4));
         }
     }
 
