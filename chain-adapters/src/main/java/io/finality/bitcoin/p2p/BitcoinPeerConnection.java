@@ -11,6 +11,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -27,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>When the node closes the connection (or it fails), the connection is redialled after a backoff
  * ({@value #MIN_BACKOFF_MS} ms doubling to {@value #MAX_BACKOFF_MS} ms) and sync resumes after the last
  * published block, with no gap and no duplicate. A node that broke the protocol (bad frame, malformed
- * payload, bad header) is not redialled: {@link #connected()} stays false and the reason is counted.
+ * payload, bad header) is not redialled; one that goes silent for {@code stallTimeoutMs} while blocks or
+ * headers are awaited is closed and redialled: {@link #connected()} stays false and the reason is counted.
  * Resuming from the journal after a restart is not part of this class yet.
  *
  * <p>Thread rules: {@link #start} and {@link #close} from the composition root; the handler publishes
@@ -64,7 +66,8 @@ public final class BitcoinPeerConnection implements ChainSource {
             @Override
             protected void initChannel(final SocketChannel ch) {
                 final int magic = context.network().magic();
-                ch.pipeline().addLast(new P2pFrameDecoder(magic), new P2pFrameEncoder(magic), handler);
+                ch.pipeline().addLast(new IdleStateHandler(context.stallTimeoutMs(), 0, 0, TimeUnit.MILLISECONDS),
+                    new P2pFrameDecoder(magic), new P2pFrameEncoder(magic), handler);
             }
         });
         dial();
@@ -90,6 +93,11 @@ public final class BitcoinPeerConnection implements ChainSource {
         final long delay = backoffMs;
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         group.schedule(this::dial, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Connections closed because the node went silent with requests outstanding (then redialled). */
+    public long stalls() {
+        return handler == null ? 0 : handler.stalls();
     }
 
     /** Successful connections so far (more than one means it reconnected). */

@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 public final class BitcoinPeerContext {
     /** Default number of blocks requested but not yet received. */
     public static final int DEFAULT_BLOCK_WINDOW = 16;
+    /** Default silence, with requests outstanding, after which a node counts as stalled. */
+    public static final long DEFAULT_STALL_TIMEOUT_MS = 30_000;
 
     private BitcoinNetwork network = BitcoinNetwork.REGTEST;
     private InetSocketAddress node;
@@ -20,6 +22,7 @@ public final class BitcoinPeerContext {
     private int powLimitBits = BlockHeader.REGTEST_POW_LIMIT_BITS;
     private int blockWindow = DEFAULT_BLOCK_WINDOW;
     private String userAgent = "/finality:0.1/";
+    private long stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS;
 
     public BitcoinNetwork network() {
         return network;
@@ -78,6 +81,19 @@ public final class BitcoinPeerContext {
             throw new IllegalArgumentException("block window must be positive: " + value);
         }
         blockWindow = value;
+        return this;
+    }
+
+    public long stallTimeoutMs() {
+        return stallTimeoutMs;
+    }
+
+    /** Silence, while blocks or headers are awaited, after which the connection is closed and redialled. */
+    public BitcoinPeerContext stallTimeoutMs(final long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("stall timeout must be positive: " + value);
+        }
+        stallTimeoutMs = value;
         return this;
     }
 

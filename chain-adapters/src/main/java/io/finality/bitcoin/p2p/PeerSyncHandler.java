@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -70,6 +71,8 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
     private HeaderTree.Node connecting;
     private ByteBuf connectingBlock;
     private boolean misbehaved;
+    private boolean awaitingHeaders;
+    private volatile long stalls;
 
     PeerSyncHandler(final BitcoinPeerContext context, final EventPublisher publisher, final AtomicLongArray failures) {
         this.context = context;
@@ -94,6 +97,8 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
     public void channelActive(final ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
         inFlight.clear();
+        // the handshake itself is awaited: a node that never answers it has stalled too
+        awaitingHeaders = true;
         final VersionMessage v = new VersionMessage(VersionMessage.PROTOCOL_VERSION, 0, System.currentTimeMillis() / 1000,
             VersionMessage.emptyAddress(), VersionMessage.emptyAddress(), ThreadLocalRandom.current().nextLong(), context.userAgent(),
             (int)connectedTip.height(), true);
@@ -108,6 +113,21 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
         }
         received.clear();
         super.channelInactive(ctx);
+    }
+
+    long stalls() {
+        return stalls;
+    }
+
+    /** Reader idle for the stall timeout: if we are waiting for the node, it has stalled; close (and redial). */
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent && (!inFlight.isEmpty() || awaitingHeaders)) {
+            stalls++;
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override
@@ -161,6 +181,7 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
         if (h == null) {
             return false;
         }
+        awaitingHeaders = false;
         for (byte[] header : h.headers()) {
             final HeaderTree.Result r = tree.add(header);
             if (r != HeaderTree.Result.CONNECTED && r != HeaderTree.Result.DUPLICATE) {
@@ -294,6 +315,7 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void requestHeaders() {
+        awaitingHeaders = true;
         final LocatorMessage l = new LocatorMessage(VersionMessage.PROTOCOL_VERSION, HeaderTree.locator(tree.best()), new byte[32]);
         send(Command.GETHEADERS, l.encode(ctx.alloc()));
     }

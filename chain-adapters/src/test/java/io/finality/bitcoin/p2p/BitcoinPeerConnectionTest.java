@@ -220,6 +220,35 @@ class BitcoinPeerConnectionTest {
     }
 
     @Test
+    void shouldRedialAStalledPeerAndFinishWithNoGapAndNoDuplicate() throws Exception {
+        final RegtestChain chain = new RegtestChain();
+        for (int i = 0; i < 300; i++) {
+            chain.mine(List.of());
+        }
+        final RecordingPublisher publisher = new RecordingPublisher();
+        try (LoopbackPeer peer = new LoopbackPeer(chain).start()) {
+            peer.stall(true);
+            try (BitcoinPeerConnection c = new BitcoinPeerConnection(new BitcoinPeerContext()
+                .node(new InetSocketAddress(InetAddress.getLoopbackAddress(), peer.port()))
+                .startHash(RegtestChain.GENESIS_HASH)
+                .stallTimeoutMs(150))) {
+                c.start(publisher);
+                await(() -> c.stalls() >= 1, "the stall to be noticed");
+                assertEquals(0, publisher.size());
+                peer.stall(false);
+                await(() -> publisher.size() >= 300, "the sync after the stall");
+                Thread.sleep(100);
+                final List<RecordingPublisher.Event> expected = new ArrayList<>();
+                for (int h = 1; h <= 300; h++) {
+                    expected.add(connected(peer.block(h)));
+                }
+                assertEvents(expected, publisher.since(0));
+                assertTrue(c.connects() >= 2, "redialled: " + c.connects());
+            }
+        }
+    }
+
+    @Test
     void shouldDropAPeerThatSendsGarbageAndNotRedialIt() throws Exception {
         final RegtestChain chain = new RegtestChain();
         chain.mine(List.of());
