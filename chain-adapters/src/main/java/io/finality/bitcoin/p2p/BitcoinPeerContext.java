@@ -1,0 +1,108 @@
+package io.finality.bitcoin.p2p;
+
+import io.finality.bitcoin.address.BitcoinNetwork;
+import java.net.InetSocketAddress;
+
+/**
+ * Configuration of a {@link BitcoinPeerConnection}: which network and node, where the header chain
+ * starts, and how many block requests may be in flight.
+ *
+ * <p>Set up on one thread before {@link BitcoinPeerConnection#start}; read-only afterwards.
+ */
+public final class BitcoinPeerContext {
+    /** Default number of blocks requested but not yet received. */
+    public static final int DEFAULT_BLOCK_WINDOW = 16;
+    /** Default silence, with requests outstanding, after which a node counts as stalled. */
+    public static final long DEFAULT_STALL_TIMEOUT_MS = 30_000;
+
+    private BitcoinNetwork network = BitcoinNetwork.REGTEST;
+    private InetSocketAddress node;
+    private byte[] startHash;
+    private long startHeight;
+    private int powLimitBits = BlockHeader.REGTEST_POW_LIMIT_BITS;
+    private int blockWindow = DEFAULT_BLOCK_WINDOW;
+    private String userAgent = "/finality:0.1/";
+    private long stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS;
+
+    public BitcoinNetwork network() {
+        return network;
+    }
+
+    /** The network; also sets the proof-of-work limit (regtest's, or mainnet's for the others). */
+    public BitcoinPeerContext network(final BitcoinNetwork value) {
+        network = value;
+        powLimitBits = value == BitcoinNetwork.REGTEST ? BlockHeader.REGTEST_POW_LIMIT_BITS : BlockHeader.MAINNET_POW_LIMIT_BITS;
+        return this;
+    }
+
+    public InetSocketAddress node() {
+        return node;
+    }
+
+    public BitcoinPeerContext node(final InetSocketAddress value) {
+        node = value;
+        return this;
+    }
+
+    /** Internal-order hash of the block sync starts after (already known; never published). */
+    public byte[] startHash() {
+        return startHash;
+    }
+
+    public BitcoinPeerContext startHash(final byte[] value) {
+        startHash = value.clone();
+        return this;
+    }
+
+    public long startHeight() {
+        return startHeight;
+    }
+
+    public BitcoinPeerContext startHeight(final long value) {
+        startHeight = value;
+        return this;
+    }
+
+    public int powLimitBits() {
+        return powLimitBits;
+    }
+
+    public BitcoinPeerContext powLimitBits(final int value) {
+        powLimitBits = value;
+        return this;
+    }
+
+    public int blockWindow() {
+        return blockWindow;
+    }
+
+    public BitcoinPeerContext blockWindow(final int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("block window must be positive: " + value);
+        }
+        blockWindow = value;
+        return this;
+    }
+
+    public long stallTimeoutMs() {
+        return stallTimeoutMs;
+    }
+
+    /** Silence, while blocks or headers are awaited, after which the connection is closed and redialled. */
+    public BitcoinPeerContext stallTimeoutMs(final long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("stall timeout must be positive: " + value);
+        }
+        stallTimeoutMs = value;
+        return this;
+    }
+
+    public String userAgent() {
+        return userAgent;
+    }
+
+    public BitcoinPeerContext userAgent(final String value) {
+        userAgent = value;
+        return this;
+    }
+}
