@@ -189,6 +189,24 @@ public final class LoopbackPeer implements AutoCloseable {
         });
     }
 
+    /**
+     * Replace the top {@code depth} blocks by a branch whose blocks hold the given transactions (one list
+     * per block; more blocks than {@code depth} makes it the best chain) and announce it; returns the
+     * removed blocks, tip first.
+     */
+    public List<RegtestChain.BuiltBlock> reorg(final int depth, final List<List<byte[]>> branch) {
+        return call(() -> {
+            final List<RegtestChain.BuiltBlock> removed = regtest().rewindTo(chain.tipHeight() - depth);
+            truncate(chain.tipHeight());
+            final long fork = served.size();
+            for (List<byte[]> txs : branch) {
+                mineOnLoop(txs);
+            }
+            announceBlocks(fork);
+            return removed;
+        });
+    }
+
     /** Put a transaction in the mempool and announce it (inv) to handshaken peers that relay; returns its txid. */
     public byte[] addTransaction(final byte[] rawTx) {
         final byte[] txid = RegtestChain.sha256d(rawTx);

@@ -2,6 +2,8 @@ package io.finality.tools.demo;
 
 import io.finality.bitcoin.address.BitcoinAddressCodec;
 import io.finality.bitcoin.address.BitcoinNetwork;
+import io.finality.bitcoin.p2p.BitcoinPeerConnection;
+import io.finality.bitcoin.p2p.LoopbackPeer;
 import io.finality.bitcoin.regtest.RawTransactionBuilder;
 import io.finality.bitcoin.regtest.RegtestChain;
 import io.finality.tools.node.FinalityNode;
@@ -15,8 +17,10 @@ import java.util.Map;
 
 /**
  * The demo's story, played through the real pipeline: invoices opened through the node's API
- * path, payments (exact, split, under, over, late, replaced) announced and mined on a regtest
- * chain, a two-block reorg, expiry by clock ticks. Each invoice has the outcome a payment
+ * path; payments (exact, split, under, over, late, replaced) announced and mined by a loopback
+ * Bitcoin node that serves a regtest chain over the P2P wire protocol, which the node's own
+ * {@link BitcoinPeerConnection} syncs from (handshake, headers-first, getdata, inv, reorg); a
+ * two-block reorg; expiry by clock ticks. Each invoice has the outcome a payment
  * engineer expects; {@link #run} reports whether the engine reached all of them.
  *
  * <p>Runs on the caller's thread; the events are printed by an {@link EventPrinter}.
@@ -29,7 +33,8 @@ final class DemoScript {
     }
 
     private final FinalityNode node;
-    private final ChainFeed feed;
+    private final LoopbackPeer peer;
+    private final BitcoinPeerConnection connection;
     private final EventPrinter printer;
     private final PrintWriter out;
     private final long pauseMs;
@@ -37,9 +42,16 @@ final class DemoScript {
     private final List<Case> cases = new ArrayList<>();
     private int nextOutpoint;
 
-    DemoScript(final FinalityNode node, final EventPrinter printer, final PrintWriter out, final long pauseMs) {
+    DemoScript(
+        final FinalityNode node,
+        final LoopbackPeer peer,
+        final BitcoinPeerConnection connection,
+        final EventPrinter printer,
+        final PrintWriter out,
+        final long pauseMs) {
         this.node = node;
-        this.feed = new ChainFeed(node.publisher());
+        this.peer = peer;
+        this.connection = connection;
         this.printer = printer;
         this.out = out;
         this.pauseMs = pauseMs;
@@ -48,18 +60,20 @@ final class DemoScript {
     /** Play the story; returns true if every invoice ended as expected. */
     boolean run() {
         final long now = System.currentTimeMillis();
-        step("A regtest chain starts; block 1 is mined");
-        feed.mine(List.of());
+        step("The node connects to a Bitcoin node on 127.0.0.1:" + peer.port() + " (regtest, P2P protocol) and syncs block 1");
         settle();
 
         step("Seven invoices are opened through the API path (validated, stored durably in RocksDB, then sent into the ring)");
-        open(new Case("shop-1001", "exact payment", "0.005", now + HOUR, "CONFIRMED"));
-        open(new Case("shop-1002", "paid in two parts", "0.5", now + HOUR, "CONFIRMED"));
-        open(new Case("shop-1003", "underpaid, then expires", "0.03", now + HOUR, "UNDERPAID"));
-        open(new Case("shop-1004", "overpaid", "0.004", now + HOUR, "CONFIRMED"));
-        open(new Case("shop-1005", "paid after it expired", "0.002", now - 2 * HOUR, "MANUAL_REVIEW"));
-        open(new Case("shop-1006", "payment replaced (RBF)", "0.007", now + HOUR, "EXPIRED"));
-        open(new Case("shop-1007", "paid, reorged out, re-mined", "0.009", now + HOUR, "CONFIRMED"));
+        plan(new Case("shop-1001", "exact payment", "0.005", now + HOUR, "CONFIRMED"));
+        plan(new Case("shop-1002", "paid in two parts", "0.5", now + HOUR, "CONFIRMED"));
+        plan(new Case("shop-1003", "underpaid, then expires", "0.03", now + HOUR, "UNDERPAID"));
+        plan(new Case("shop-1004", "overpaid", "0.004", now + HOUR, "CONFIRMED"));
+        plan(new Case("shop-1005", "paid after it expired", "0.002", now - 2 * HOUR, "MANUAL_REVIEW"));
+        plan(new Case("shop-1006", "payment replaced (RBF)", "0.007", now + HOUR, "EXPIRED"));
+        plan(new Case("shop-1007", "paid, reorged out, re-mined", "0.009", now + HOUR, "CONFIRMED"));
+        for (Case c : cases) {
+            open(c);
+        }
         settle();
 
         step("The clock ticks: shop-1005 was due two hours ago (plus the one-hour grace), so it closes");
@@ -70,14 +84,14 @@ final class DemoScript {
         final byte[] exact = pay("shop-1001", 500_000);
         final int contested = nextOutpoint++;
         final byte[] original = payFrom(contested, "shop-1006", 700_000);
-        feed.announce(exact);
-        feed.announce(original);
+        peer.addTransaction(exact);
+        peer.addTransaction(original);
         settle();
 
         step("The shop-1006 customer replaces the payment by fee, spending the same coin to themselves");
         final byte[] replacement = new RawTransactionBuilder().spend(outpoint(contested), 0)
             .pay(690_000, new byte[] {0x51}).build();
-        feed.announce(replacement);
+        peer.addTransaction(replacement);
         settle();
 
         step("Block 2 mines the exact payment, part one of shop-1002, the under-, over- and late payments, and the replacement");
@@ -85,28 +99,22 @@ final class DemoScript {
         final byte[] under = pay("shop-1003", 1_000_000);
         final byte[] over = pay("shop-1004", 600_000);
         final byte[] late = pay("shop-1005", 200_000);
-        feed.mine(List.of(exact, part1, under, over, late, replacement));
+        peer.mine(List.of(exact, part1, under, over, late, replacement));
         settle();
 
         step("Block 3 mines part two of shop-1002 and the shop-1007 payment");
         final byte[] part2 = pay("shop-1002", 20_000_000);
         final byte[] reorged = pay("shop-1007", 900_000);
-        feed.mine(List.of(part2, reorged));
+        peer.mine(List.of(part2, reorged));
         settle();
 
-        step("A reorganisation: blocks 3 and 2 are disconnected (tip first); confirmed payments fall back");
-        feed.rewindTo(1);
-        settle();
-
-        step("The winning branch: block 2' re-mines block 2's transactions, 3' is empty, 4' mines the rest");
-        feed.mine(List.of(exact, part1, under, over, late, replacement));
-        feed.mine(List.of());
-        feed.mine(List.of(part2, reorged));
+        step("A reorganisation: the node switches to a longer branch 2', 3', 4' built on block 1. Blocks 3 and 2 are"
+            + " disconnected (tip first), then 2' re-mines block 2's transactions, 3' is empty, 4' mines the rest");
+        peer.reorg(2, List.of(List.of(exact, part1, under, over, late, replacement), List.of(), List.of(part2, reorged)));
         settle();
 
         step("Two more blocks: shop-1002 (0.5 BTC) needs 3 confirmations");
-        feed.mine(List.of());
-        feed.mine(List.of());
+        peer.mineEmpty(2);
         settle();
 
         step("Two hours later: unpaid and underpaid invoices close");
@@ -116,13 +124,19 @@ final class DemoScript {
         return summary();
     }
 
-    private void open(final Case c) {
-        final byte[] script = script(c.id());
-        final String address = BitcoinAddressCodec.fromScript(script, BitcoinNetwork.REGTEST);
-        node.open(new InvoiceRequest(c.id(), "bitcoin-regtest", address, c.amount(), c.expiresAt(), null,
-            "order-" + c.id().substring(5), "demo"));
+    /** Announce an invoice of the story (opened afterwards, so the narration is not interleaved with events). */
+    private void plan(final Case c) {
         cases.add(c);
-        say(String.format("    %s  %-29s due %-6s BTC to %s", c.id(), c.story(), c.amount(), address));
+        say(String.format("    %s  %-29s due %-6s BTC to %s", c.id(), c.story(), c.amount(), address(c)));
+    }
+
+    private void open(final Case c) {
+        node.open(new InvoiceRequest(c.id(), "bitcoin-regtest", address(c), c.amount(), c.expiresAt(), null,
+            "order-" + c.id().substring(5), "demo"));
+    }
+
+    private String address(final Case c) {
+        return BitcoinAddressCodec.fromScript(script(c.id()), BitcoinNetwork.REGTEST);
     }
 
     /** A P2WPKH script whose key hash is derived from the invoice id (no private keys involved). */
@@ -163,15 +177,26 @@ final class DemoScript {
         }
     }
 
-    /** Wait until both stages applied everything and the printer has shown it, then pause for the reader. */
+    /**
+     * Wait until the connection has synced the peer's tip, both stages applied everything published,
+     * and the printer has been quiet for a moment (mempool relay is asynchronous), then pause for the reader.
+     */
     private void settle() {
-        if (!node.awaitApplied(30_000)) {
-            throw new IllegalStateException("the pipeline did not apply the published slots within 30 s");
-        }
+        final long deadline = System.currentTimeMillis() + 30_000;
+        long published = -1;
         long seen = -1;
-        while (seen != printer.printed()) {
+        while (connection.connectedHeight() != peer.tipHeight() || published != node.pipeline().counters().published()
+            || seen != printer.printed()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the node did not catch up with the peer within 30 s (synced "
+                    + connection.connectedHeight() + " of " + peer.tipHeight() + ")");
+            }
+            published = node.pipeline().counters().published();
             seen = printer.printed();
-            sleep(40);
+            if (!node.awaitApplied(10_000)) {
+                throw new IllegalStateException("the pipeline did not apply the published slots");
+            }
+            sleep(150);
         }
         sleep(pauseMs);
     }
