@@ -275,13 +275,7 @@ public final class InvoiceEngine {
                 count = candidate(count, p);
             }
         }
-        sortBySerial(count);
-        for (int i = 0; i < count; i++) {
-            final Payment p = candidates[i];
-            candidates[i] = null;
-            p.state(PaymentState.INVALIDATED);
-            apply(p.invoice(), p, PaymentEventType.PAYMENT_INVALIDATED, REASON_DROPPED);
-        }
+        invalidateCandidates(count, REASON_DROPPED);
     }
 
     /** Wall-clock time advanced: close every invoice whose expiry plus grace has passed. */
@@ -397,15 +391,19 @@ public final class InvoiceEngine {
                     count = candidate(count, p);
                 }
             }
-            // Walk conflicts in tracking order, as a scan of the tracked list would.
-            sortBySerial(count);
-            for (int i = 0; i < count; i++) {
-                final Payment p = candidates[i];
-                candidates[i] = null;
-                p.state(PaymentState.INVALIDATED);
-                p.leaveBlock();
-                apply(p.invoice(), p, PaymentEventType.PAYMENT_INVALIDATED, REASON_CONFLICT);
-            }
+            invalidateCandidates(count, REASON_CONFLICT);
+        }
+    }
+
+    /** Invalidate the first {@code count} candidates in tracking order, as a walk of the tracked list would. */
+    private void invalidateCandidates(final int count, final String reason) {
+        sortBySerial(count);
+        for (int i = 0; i < count; i++) {
+            final Payment p = candidates[i];
+            candidates[i] = null;
+            p.state(PaymentState.INVALIDATED);
+            p.leaveBlock();
+            apply(p.invoice(), p, PaymentEventType.PAYMENT_INVALIDATED, reason);
         }
     }
 
