@@ -80,7 +80,10 @@ public final class BitcoinPeerContext {
      * {@code tipHeight - hashes.size() + 1 .. tipHeight}, oldest first (internal-order hashes). Sets the
      * start block to the last one. Sync resumes after it; if the node no longer has it on its best chain,
      * the connection walks back to the fork point, publishing {@code BLOCK_DISCONNECTED} for each of our
-     * blocks above it (tip first) before the node's branch. An empty list changes nothing.
+     * blocks above it (tip first) before the node's branch. An empty list changes nothing. If the node
+     * forked below the oldest hash given, none of the locator is on its chain: it answers from genesis,
+     * the headers do not link, and the node is dropped ({@link DecodeFailure#BAD_HEADER}) with nothing
+     * published; the journal's position keeps 1,000 blocks, deeper than any reorg a node serves.
      */
     public BitcoinPeerContext resumeFrom(final long tipHeight, final List<byte[]> hashesOldestFirst) {
         if (hashesOldestFirst.isEmpty()) {

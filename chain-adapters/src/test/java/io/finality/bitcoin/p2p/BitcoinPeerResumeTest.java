@@ -192,4 +192,25 @@ class BitcoinPeerResumeTest {
             }
         }
     }
+
+    @Test
+    void shouldDropThePeerAndPublishNothingWhenItForkedBelowEveryBlockWeRemember() throws Exception {
+        final int blocks = 30;
+        try (LoopbackPeer peer = new LoopbackPeer(chain(blocks)).start()) {
+            final List<String> applied = firstRun(peer, blocks);
+            // we remember only 26..30; the peer forked at 22, so no locator hash is on its chain and it
+            // answers from genesis, whose child we cannot link: a bad header, the connection is dropped
+            peer.reorg(8, 10);
+            final RecordingPublisher second = new RecordingPublisher();
+            try (BitcoinPeerConnection c = new BitcoinPeerConnection(
+                context(peer).resumeFrom(blocks, bytes(applied.subList(25, 30))))) {
+                c.start(second);
+                await(() -> c.failures(DecodeFailure.BAD_HEADER) == 1, "the drop");
+                Thread.sleep(200);
+                assertEquals(0, second.size(), "nothing published");
+                assertEquals(blocks, c.connectedHeight());
+                assertEquals(1, c.connects(), "a peer that sent a header we cannot link is not redialled");
+            }
+        }
+    }
 }
