@@ -104,6 +104,7 @@ class ChainPositionTest {
         final int window = ChainPositionTracker.DEFAULT_WINDOW;
         long step = 0;
         int branch = 0;
+        boolean wrapped = false;
         final int restarts = 4;
         for (int run = 0; run < restarts; run++) {
             // snapshot every 53 steps: restarts then replay a tail after a snapshot that holds no positions
@@ -112,7 +113,7 @@ class ChainPositionTest {
                     assertEquals(model.get(c).stream().toList(), hex(e.chainPosition(c).hashesOldestFirst()),
                         "after restart " + run + ", seed " + seed);
                 }
-                for (int i = 0; i < 900; i++) {
+                for (int i = 0; i < 1_100; i++) {
                     final ChainId c = chains[rnd.nextInt(chains.length)];
                     final ArrayDeque<String> m = model.get(c);
                     long tip = tips.get(c);
@@ -131,6 +132,7 @@ class ChainPositionTest {
                     m.addLast(Hex.toHex(h));
                     if (m.size() > window) {
                         m.pollFirst();
+                        wrapped = true;
                     }
                     tips.put(c, tip);
                 }
@@ -141,6 +143,6 @@ class ChainPositionTest {
                 }
             }
         }
-        assertEquals(window, model.get(chains[0]).size(), "the script must wrap the ring; seed " + seed);
+        assertTrue(wrapped, "the script must wrap the ring; seed " + seed);
     }
 }
