@@ -145,4 +145,38 @@ class ChainPositionTest {
         }
         assertTrue(wrapped, "the script must wrap the ring; seed " + seed);
     }
+
+    @Test
+    void shouldFollowBlocksWithoutAllocatingOnceTheChainsRingExists() {
+        final ChainPositionTracker tracker = new ChainPositionTracker(64);
+        final org.agrona.ExpandableArrayBuffer in = new org.agrona.ExpandableArrayBuffer(256);
+        final ChainEvent connect = block(EventKind.BLOCK_CONNECTED, ChainId.BITCOIN_MAINNET, 0, hash("x", 0));
+        final ChainEvent disconnect = block(EventKind.BLOCK_DISCONNECTED, ChainId.BITCOIN_MAINNET, 0, hash("x", 0));
+        final int c = StepInputCodec.encode(connect, in, 0);
+        final int d = StepInputCodec.encode(disconnect, in, 128);
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory
+            .getThreadMXBean();
+        for (int round = 0; round < 2; round++) {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (long h = 1; h <= 20_000; h++) {
+                in.putLong(8, h);
+                in.putLong(32, h);
+                tracker.apply(in, 0, c);
+                if (h % 10 == 0) {
+                    // disconnect the tip just connected, then connect it again
+                    in.putLong(128 + 8, h);
+                    in.putLong(128 + 32, h);
+                    tracker.apply(in, 128, d);
+                    tracker.apply(in, 0, c);
+                }
+            }
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            if (round == 1) {
+                assertEquals(0, allocated, "bytes allocated by 22,000 connects and 2,000 disconnects");
+            }
+        }
+        assertEquals(0, tracker.mismatches());
+        assertEquals(64, tracker.position(ChainId.BITCOIN_MAINNET).hashesOldestFirst().size());
+        assertEquals(20_000, tracker.position(ChainId.BITCOIN_MAINNET).tipHeight());
+    }
 }
