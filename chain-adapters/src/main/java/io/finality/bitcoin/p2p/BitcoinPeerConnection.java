@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * published block, with no gap and no duplicate. A node that broke the protocol (bad frame, malformed
  * payload, bad header) is not redialled; one that goes silent for {@code stallTimeoutMs} while blocks or
  * headers are awaited is closed and redialled: {@link #connected()} stays false and the reason is counted.
- * Resuming from the journal after a restart is not part of this class yet.
+ * After a process restart, a new connection resumes from the journaled position given to
+ * {@link BitcoinPeerContext#resumeFrom}, walking back if the node reorganised meanwhile.
  *
  * <p>Thread rules: {@link #start} and {@link #close} from the composition root; the handler publishes
  * from the connection's single event-loop thread; the counters may be read from any thread.

@@ -2,6 +2,8 @@ package io.finality.bitcoin.p2p;
 
 import io.finality.bitcoin.address.BitcoinNetwork;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Configuration of a {@link BitcoinPeerConnection}: which network and node, where the header chain
@@ -19,6 +21,7 @@ public final class BitcoinPeerContext {
     private InetSocketAddress node;
     private byte[] startHash;
     private long startHeight;
+    private List<byte[]> recentHashes = List.of();
     private int powLimitBits = BlockHeader.REGTEST_POW_LIMIT_BITS;
     private int blockWindow = DEFAULT_BLOCK_WINDOW;
     private String userAgent = "/finality:0.1/";
@@ -49,8 +52,10 @@ public final class BitcoinPeerContext {
         return startHash;
     }
 
+    /** The block sync starts after (a fresh start: forgets any {@link #resumeFrom} list). */
     public BitcoinPeerContext startHash(final byte[] value) {
         startHash = value.clone();
+        recentHashes = List.of();
         return this;
     }
 
@@ -58,8 +63,45 @@ public final class BitcoinPeerContext {
         return startHeight;
     }
 
+    /** Height of the start block (a fresh start: forgets any {@link #resumeFrom} list). */
     public BitcoinPeerContext startHeight(final long value) {
         startHeight = value;
+        recentHashes = List.of();
+        return this;
+    }
+
+    /** Hashes of the applied blocks ending at the start block, oldest first; empty for a fresh start. */
+    public List<byte[]> recentHashes() {
+        return recentHashes;
+    }
+
+    /**
+     * Resume after a restart from the applied chain the journal recorded: the blocks at heights
+     * {@code tipHeight - hashes.size() + 1 .. tipHeight}, oldest first (internal-order hashes). Sets the
+     * start block to the last one. Sync resumes after it; if the node no longer has it on its best chain,
+     * the connection walks back to the fork point, publishing {@code BLOCK_DISCONNECTED} for each of our
+     * blocks above it (tip first) before the node's branch. An empty list changes nothing. If the node
+     * forked below the oldest hash given, none of the locator is on its chain: it answers from genesis,
+     * the headers do not link, and the node is dropped ({@link DecodeFailure#BAD_HEADER}) with nothing
+     * published; the journal's position keeps 1,000 blocks, deeper than any reorg a node serves.
+     */
+    public BitcoinPeerContext resumeFrom(final long tipHeight, final List<byte[]> hashesOldestFirst) {
+        if (hashesOldestFirst.isEmpty()) {
+            return this;
+        }
+        final List<byte[]> copy = new ArrayList<>(hashesOldestFirst.size());
+        for (byte[] h : hashesOldestFirst) {
+            if (h.length != 32) {
+                throw new IllegalArgumentException("a block hash is 32 bytes, not " + h.length);
+            }
+            copy.add(h.clone());
+        }
+        if (tipHeight - copy.size() + 1 < 0) {
+            throw new IllegalArgumentException(copy.size() + " blocks cannot end at height " + tipHeight);
+        }
+        recentHashes = List.copyOf(copy);
+        startHash = copy.get(copy.size() - 1).clone();
+        startHeight = tipHeight;
         return this;
     }
 

@@ -56,7 +56,7 @@ public final class HeaderTree {
             return hash;
         }
 
-        /** The 80-byte header, or null for the root. */
+        /** The 80-byte header, or null for the root and for blocks added by {@link HeaderTree#extendKnown}. */
         public byte[] header() {
             return header;
         }
@@ -103,6 +103,27 @@ public final class HeaderTree {
         root = new Node(rootHash.clone(), null, rootHeight, BigInteger.ZERO, null);
         nodes.put(ByteBuffer.wrap(root.hash), root);
         best = root;
+    }
+
+    /**
+     * Put an already-applied block whose header we no longer have on top of the current best chain, as
+     * its child (resume after a restart: the journal keeps hashes, not headers). Its work counts as
+     * zero, so any valid header the node sends from below it outweighs it: after a restart the node's
+     * best chain decides, which is what walking back to the fork point needs.
+     *
+     * @throws IllegalStateException if a header was already added (known blocks come first)
+     */
+    public Node extendKnown(final byte[] hash) {
+        if (best.header != null) {
+            throw new IllegalStateException("known blocks must be added before any header");
+        }
+        if (nodes.containsKey(ByteBuffer.wrap(hash))) {
+            throw new IllegalArgumentException("known block listed twice");
+        }
+        final Node node = new Node(hash.clone(), null, best.height + 1, best.chainWork, best);
+        nodes.put(ByteBuffer.wrap(node.hash), node);
+        best = node;
+        return node;
     }
 
     /** Check and add one header. */

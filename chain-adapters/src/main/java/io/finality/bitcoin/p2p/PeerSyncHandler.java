@@ -38,6 +38,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       {@code MEMPOOL_TX}.</li>
  * </ol>
  *
+ * <p>Resume after a restart: with {@link BitcoinPeerContext#recentHashes} the tree starts as the applied
+ * chain (hashes only), so the first {@code getheaders} locator names our last blocks; a node that no
+ * longer has our tip answers from the fork point, its branch outweighs our header-less blocks, and the
+ * normal plan disconnects ours above the fork (tip first) and connects its branch.
+ *
  * <p>The header tree, the connected tip and the queue outlive a channel: after a reconnect the same
  * handler is added to the new channel, forgets only what was in flight, and carries on from the last
  * published block, so no block is published twice or skipped. Only one channel uses it at a time.
@@ -79,8 +84,17 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
         this.publisher = publisher;
         this.failures = failures;
         this.chain = context.network().chain();
-        this.tree = new HeaderTree(context.startHash(), context.startHeight(), context.powLimitBits());
-        this.connectedTip = tree.root();
+        final List<byte[]> known = context.recentHashes();
+        if (known.isEmpty()) {
+            this.tree = new HeaderTree(context.startHash(), context.startHeight(), context.powLimitBits());
+        } else {
+            // resume: the applied chain ends at the start block; its hashes give the locator and the blocks to walk back
+            this.tree = new HeaderTree(known.get(0), context.startHeight() - known.size() + 1, context.powLimitBits());
+            for (int i = 1; i < known.size(); i++) {
+                tree.extendKnown(known.get(i));
+            }
+        }
+        this.connectedTip = tree.best();
         this.connectedHeight = context.startHeight();
     }
 
@@ -344,7 +358,12 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
     private static boolean fillDisconnected(final ChainEvent slot, final HeaderTree.Node n) {
         slot.height(n.height());
         slot.blockHash().putBytes(0, n.hash());
-        slot.parentHash().putBytes(0, n.header(), BlockHeader.PREV_OFFSET, 32);
+        if (n.header() != null) {
+            slot.parentHash().putBytes(0, n.header(), BlockHeader.PREV_OFFSET, 32);
+        } else {
+            // a block known from the journal (no header): the root is never disconnected, so it has a parent
+            slot.parentHash().putBytes(0, n.parent().hash());
+        }
         return true;
     }
 

@@ -36,7 +36,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * written after it, rebuilding each document from its input and requiring it to be identical,
  * byte for byte, to the journaled one: any difference (a changed policy, a non-deterministic
  * engine) stops the start-up with a clear error instead of silently forking the event stream.
- * Sources then resume after {@link #stepSequence()} / the chain positions, so after a
+ * Sources then resume after {@link #stepSequence()} / the chain positions ({@link #chainPosition}), so after a
  * {@code kill -9} at any instant the journal holds every event exactly once in the crash-free order.
  *
  * <p>Single-threaded: the state-engine thread, after construction.
@@ -50,6 +50,7 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
     private final SnapshotStore snapshots;
     private final JournalContext context;
     private final StepInputCodec inputs = new StepInputCodec();
+    private final ChainPositionTracker positions = new ChainPositionTracker();
     private final ExpandableArrayBuffer document = new ExpandableArrayBuffer(64 * 1024);
     private final ExpandableArrayBuffer replayed = new ExpandableArrayBuffer(64 * 1024);
     private final ExpandableArrayBuffer snapshotBuffer = new ExpandableArrayBuffer(64 * 1024);
@@ -86,6 +87,15 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
 
     public EventJournal journal() {
         return journal;
+    }
+
+    /**
+     * The applied chain of {@code chain}: tip and the last {@link ChainPositionTracker#DEFAULT_WINDOW} block
+     * hashes, as journaled; recovered from the whole journal at construction, then kept up to date on each
+     * step. A chain adapter resumes from it. Any thread (an immutable copy).
+     */
+    public ChainPosition chainPosition(final io.finality.core.chain.ChainId chain) {
+        return positions.position(chain);
     }
 
     /** Steps applied so far (the last journaled step's sequence). */
@@ -151,6 +161,7 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
             throw ex;
         }
         stepSequence = currentStep;
+        positions.apply(document, LENGTH_PREFIX, inputLength);
         if (context.snapshotEverySteps() > 0 && ++stepsSinceSnapshot >= context.snapshotEverySteps()) {
             snapshot();
         }
@@ -291,6 +302,8 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
                 replayedSteps++;
             }
         }
+        // snapshots hold no chain positions: those come from the step inputs of the whole journal
+        positions.recover(journal);
         LOG.log(System.Logger.Level.INFO, "recovered state engine: step " + stepSequence + ", next event sequence "
             + nextEventSequence + " (" + replayedSteps + " steps replayed after the snapshot)");
     }

@@ -3,6 +3,7 @@ package io.finality.tools.node;
 import io.finality.bitcoin.address.AddressException;
 import io.finality.bitcoin.address.BitcoinAddressCodec;
 import io.finality.bitcoin.address.BitcoinNetwork;
+import io.finality.bitcoin.p2p.BitcoinPeerContext;
 import io.finality.bitcoin.scan.BitcoinBlockScanner;
 import io.finality.bitcoin.scan.OutpointWatch;
 import io.finality.core.amount.U128;
@@ -16,6 +17,7 @@ import io.finality.core.ring.EventKind;
 import io.finality.core.spi.MutableAddressIndex;
 import io.finality.engine.command.InvoiceCommandCodec;
 import io.finality.engine.command.InvoiceWatchCommands;
+import io.finality.engine.journal.ChainPosition;
 import io.finality.engine.journal.ChronicleGuard;
 import io.finality.engine.journal.EventJournal;
 import io.finality.engine.journal.JournalContext;
@@ -106,6 +108,29 @@ public final class FinalityNode implements AutoCloseable {
 
     public Pipeline pipeline() {
         return pipeline;
+    }
+
+    /**
+     * Where {@code chain} stands as the state engine applied it: recovered from the journal when the node
+     * started, then kept current. Read it before starting a chain's source to resume after a restart.
+     * Any thread.
+     */
+    public ChainPosition chainPosition(final ChainId chain) {
+        return engine.chainPosition(chain);
+    }
+
+    /**
+     * Make a Bitcoin connection resume from the journal: if the journal applied blocks of the context's
+     * network, start after its applied tip with the recorded hashes as the locator (walking back if the
+     * node reorganised meanwhile); otherwise keep the context's configured start block. Returns {@code peer}.
+     */
+    public BitcoinPeerContext resumeBitcoin(final BitcoinPeerContext peer) {
+        final ChainPosition position = chainPosition(peer.network().chain());
+        if (!position.empty()) {
+            peer.resumeFrom(position.tipHeight(), position.hashesOldestFirst());
+            LOG.log(System.Logger.Level.INFO, "resuming " + position);
+        }
+        return peer;
     }
 
     /** The journal, for tailers. */
