@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AttributeKey;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,8 +38,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,17 +69,20 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Set<String> OPEN_FIELDS = Set.of("invoiceId", "chain", "address", "amount", "expiresAt", "policy",
         "orderId", "correlationId");
     private static final int POLL_DOCUMENTS = 256;
+    private static final AttributeKey<CompletableFuture<Void>> LAST = AttributeKey.valueOf("finality-api-last-request");
 
     private final FinalityNode node;
     private final Executor workers;
+    private final List<ChainHealth> chains;
     private final byte[] expectedAuthorization;
     private final JsonMapper json = JsonMapper.builder()
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
 
-    ApiHandler(final FinalityNode node, final String token, final Executor workers) {
+    ApiHandler(final FinalityNode node, final String token, final Executor workers, final List<ChainHealth> chains) {
         super(false);
+        this.chains = chains;
         this.node = node;
         this.workers = workers;
         this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
@@ -87,18 +91,26 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request) {
         // Off the event loop: a synced store write or a journal scan must not stall other connections.
-        try {
-            workers.execute(() -> {
+        // Chained per connection, so pipelined requests are answered in order (HTTP/1.1 requires it).
+        final CompletableFuture<Void> previous = ctx.channel().attr(LAST).get();
+        final CompletableFuture<Void> next = (previous == null ? CompletableFuture.<Void>completedFuture(null) : previous)
+            .thenRunAsync(() -> {
                 try {
                     handle(ctx, request);
                 } finally {
                     request.release();
                 }
-            });
-        } catch (final RejectedExecutionException ex) {
-            request.release();
-            ctx.close();
-        }
+            }, workers);
+        next.whenComplete((done, failure) -> {
+            if (failure != null) {
+                // Only when the workers are shutting down: the request never ran.
+                if (request.refCnt() > 0) {
+                    request.release();
+                }
+                ctx.close();
+            }
+        });
+        ctx.channel().attr(LAST).set(next);
     }
 
     private void handle(final ChannelHandlerContext ctx, final FullHttpRequest request) {
@@ -389,6 +401,12 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         final ObjectNode journal = root.putObject("journal");
         journal.put("eventsWritten", node.eventsWritten());
         journal.put("healthy", healthy);
+        final ObjectNode byChain = root.putObject("chains");
+        for (ChainHealth chain : chains) {
+            final ObjectNode one = byChain.putObject(chain.chain());
+            one.put("connected", chain.connected());
+            one.put("height", chain.height());
+        }
         return ok(healthy ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, json.writeValueAsString(root));
     }
 

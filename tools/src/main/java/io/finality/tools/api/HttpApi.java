@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,7 @@ public final class HttpApi implements AutoCloseable {
     private EventLoopGroup loop;
     private ExecutorService workers;
     private Channel server;
+    private List<ChainHealth> chains = List.of();
 
     public HttpApi(final ApiContext context, final FinalityNode node) {
         if (context.token() == null) {
@@ -56,11 +58,17 @@ public final class HttpApi implements AutoCloseable {
         this.node = node;
     }
 
+    /** The chain connections {@code /health} reports (before {@link #start()}). */
+    public HttpApi chains(final List<ChainHealth> value) {
+        chains = List.copyOf(value);
+        return this;
+    }
+
     /** Bind and start serving; returns this. */
     public HttpApi start() {
         loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("finality-api-io", true), NioIoHandler.newFactory());
         workers = Executors.newFixedThreadPool(context.workerThreads(), new DefaultThreadFactory("finality-api-worker", true));
-        final ApiHandler handler = new ApiHandler(node, context.token(), workers);
+        final ApiHandler handler = new ApiHandler(node, context.token(), workers, chains);
         try {
             server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

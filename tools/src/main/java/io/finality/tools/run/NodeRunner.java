@@ -3,8 +3,11 @@ package io.finality.tools.run;
 import io.finality.bitcoin.p2p.BitcoinPeerConnection;
 import io.finality.bitcoin.p2p.BitcoinPeerContext;
 import io.finality.core.pipeline.EventPublisher;
+import io.finality.tools.api.ChainHealth;
 import io.finality.tools.api.HttpApi;
 import io.finality.tools.node.FinalityNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,12 +43,16 @@ public final class NodeRunner implements AutoCloseable {
     public NodeRunner start() {
         try {
             node = new FinalityNode(config.node());
-            if (config.hasApi()) {
-                api = new HttpApi(config.apiContext(), node).start();
-            }
             final BitcoinPeerContext peer = config.bitcoin();
+            final List<ChainHealth> chains = new ArrayList<>();
             if (peer != null) {
                 bitcoin = new BitcoinPeerConnection(peer);
+                chains.add(new BitcoinHealth(peer.network().chain().configName(), bitcoin));
+            }
+            if (config.hasApi()) {
+                api = new HttpApi(config.apiContext(), node).chains(chains).start();
+            }
+            if (bitcoin != null) {
                 bitcoin.start(node.publisher());
             }
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -134,6 +141,19 @@ public final class NodeRunner implements AutoCloseable {
             executor.awaitTermination(2, TimeUnit.SECONDS);
         } catch (final InterruptedException ex) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The Bitcoin connection as {@code /health} shows it. */
+    private record BitcoinHealth(String chain, BitcoinPeerConnection connection) implements ChainHealth {
+        @Override
+        public boolean connected() {
+            return connection.connected();
+        }
+
+        @Override
+        public long height() {
+            return connection.connectedHeight();
         }
     }
 }

@@ -81,6 +81,9 @@ class RunCommandTest {
                 + "\",\"amount\":\"0.001\",\"expiresAt\":" + expiresAt + "}", 201);
             peer.mine(List.of(pay(2, "run-2", 100_000)));
             second.awaitEvents("run-2", e -> types(e).contains("INVOICE_CONFIRMED"));
+            final JsonNode bitcoin = second.get("/health", 200).get("chains").get("bitcoin-regtest");
+            assertTrue(bitcoin.get("connected").booleanValue(), bitcoin.toString());
+            assertEquals(peer.tipHeight(), bitcoin.get("height").longValue(), bitcoin.toString());
             final JsonNode again = second.get("/v1/invoices/run-1/events", 200);
             assertEquals(sequences, sequences(again), "events of run-1 changed across the restart: " + again);
             assertEquals(events, again);
