@@ -249,6 +249,37 @@ class HttpApiTest {
         assertNotEquals(0, ring.get("applied").longValue());
     }
 
+    @Test
+    void shouldAnswerPipelinedRequestsInOrder() throws Exception {
+        assertEquals(201, send("POST", "/v1/invoices", body("inv-p", address("p"), "1"), TOKEN).statusCode());
+        final StringBuilder requests = new StringBuilder();
+        final List<String> paths = List.of("/v1/invoices/inv-p/events", "/v1/invoices/nobody", "/health", "/v1/invoices/inv-p",
+            "/v2", "/v1/search?orderId=order-inv-p", "/v1/invoices/inv-p/events", "/v1/invoices/nobody");
+        for (String path : paths) {
+            requests.append("GET ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ").append(TOKEN)
+                .append("\r\n\r\n");
+        }
+        final List<Integer> statuses = new ArrayList<>();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+            final java.io.InputStream in = socket.getInputStream();
+            final StringBuilder received = new StringBuilder();
+            while (statuses.size() < paths.size()) {
+                final int b = in.read();
+                assertTrue(b >= 0, "connection closed after " + statuses + ": " + received);
+                received.append((char)b);
+                final java.util.regex.Matcher m = java.util.regex.Pattern.compile("HTTP/1\\.1 (\\d{3}) [^\r]*\r\n$")
+                    .matcher(received);
+                if (m.find()) {
+                    statuses.add(Integer.parseInt(m.group(1)));
+                    received.setLength(0);
+                }
+            }
+        }
+        assertEquals(List.of(200, 404, 200, 200, 404, 200, 200, 404), statuses);
+    }
+
     private static long metric(final String text, final String name) {
         for (String line : text.split("\n")) {
             if (line.startsWith(name + " ")) {
