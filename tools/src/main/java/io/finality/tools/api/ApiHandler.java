@@ -245,6 +245,11 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             final String message = ex.getMessage() == null ? "invalid request" : ex.getMessage();
             final Matcher field = FIELD_PREFIX.matcher(message);
             throw new ApiException(HttpResponseStatus.BAD_REQUEST, field.find() ? field.group(1) : null, message);
+        } catch (final IllegalStateException ex) {
+            // Stored but the ring refused it (full or closing): the node re-publishes it on its next start,
+            // and a retry of the same request is an idempotent replay.
+            LOG.log(System.Logger.Level.WARNING, "invoice " + open.invoiceId() + " stored but not published: " + ex.getMessage());
+            throw new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, null, "busy: " + ex.getMessage() + "; retry");
         }
         final FullHttpResponse response = ok(result.created() ? HttpResponseStatus.CREATED : HttpResponseStatus.OK,
             render(result.record()));
