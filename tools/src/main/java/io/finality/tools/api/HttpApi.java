@@ -4,9 +4,10 @@ import io.finality.tools.node.FinalityNode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,12 +38,15 @@ import java.util.concurrent.TimeUnit;
  * <p>One event-loop thread accepts and decodes; requests run on {@link ApiContext#workerThreads()}
  * worker threads because a store write (synced RocksDB) and a journal scan block. Bodies larger
  * than {@link ApiContext#maxBodyBytes()} are refused with 413 as soon as the limit is known (from
- * Content-Length, or while chunks arrive) and the connection is closed: nothing more is read.
+ * Content-Length, or while chunks arrive): nothing more is buffered or decoded, and the connection is
+ * closed after a short linger (so the client can read the 413 before the close).
  *
  * <p>Thread rules: {@link #start()} and {@link #close()} from one owning thread.
  */
 public final class HttpApi implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HttpApi.class.getName());
+    /** How long a connection whose body was refused is kept open (reading and dropping) before it is closed. */
+    private static final long LINGER_MS = 1_000;
 
     private final ApiContext context;
     private final FinalityNode node;
@@ -134,7 +139,27 @@ public final class HttpApi implements AutoCloseable {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(response).addListener(written -> {
+                // Closing at once would reset the connection while the client is still sending, and a reset
+                // can destroy the 413 before the client reads it. So: stop decoding (no request on this
+                // connection is handled any more), throw away what still arrives, close after a short linger.
+                final ChannelPipeline pipeline = ctx.pipeline();
+                pipeline.addFirst("discard", new Discard());
+                while (pipeline.last() != pipeline.get("discard")) {
+                    pipeline.removeLast();
+                }
+                ctx.channel().eventLoop().schedule(() -> {
+                    ctx.channel().close();
+                }, LINGER_MS, TimeUnit.MILLISECONDS);
+            });
+        }
+    }
+
+    /** Drops every inbound byte of a connection being closed. */
+    private static final class Discard extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+            ReferenceCountUtil.release(msg);
         }
     }
 }

@@ -205,10 +205,12 @@ class HttpApiTest {
 
     @Test
     void shouldRefuseAnOversizedBodyWith413WithoutReadingIt() throws Exception {
-        final String padding = "x".repeat(ApiContext.DEFAULT_MAX_BODY_BYTES);
-        final String request = body("inv-x", address("x"), "1").replace("}", ",\"correlationId\":\"" + padding + "\"}");
-        final JsonNode error = refused("POST", "/v1/invoices", request, TOKEN, 413);
-        assertTrue(error.get("error").stringValue().contains(String.valueOf(ApiContext.DEFAULT_MAX_BODY_BYTES)), error.toString());
+        for (int size : new int[] {ApiContext.DEFAULT_MAX_BODY_BYTES, 256 * 1024, 4 << 20, ApiContext.DEFAULT_MAX_BODY_BYTES}) {
+            final String padding = "x".repeat(size);
+            final String request = body("inv-x", address("x"), "1").replace("}", ",\"correlationId\":\"" + padding + "\"}");
+            final JsonNode error = refused("POST", "/v1/invoices", request, TOKEN, 413);
+            assertTrue(error.get("error").stringValue().contains(String.valueOf(ApiContext.DEFAULT_MAX_BODY_BYTES)), error.toString());
+        }
         // Just under the limit is read (and refused for its content, not its size).
         final String under = body("inv-x", address("x"), "1").replace("}", ",\"correlationId\":\"" + "y".repeat(60_000) + "\"}");
         final JsonNode tooLong = refused("POST", "/v1/invoices", under, TOKEN, 400);
