@@ -2,6 +2,7 @@ package io.finality.tools;
 
 import io.finality.tools.cli.CheckConfigCommand;
 import io.finality.tools.cli.DemoCommand;
+import io.finality.tools.cli.RunCommand;
 import io.finality.tools.cli.TailCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "finality 0.1.0-SNAPSHOT",
     description = "Chain indexer and payment confirmation engine.",
-    subcommands = {DemoCommand.class, TailCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, TailCommand.class, CheckConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Finality {
     static {
         System.setProperty("chronicle.analytics.disable", "true");

@@ -1,12 +1,9 @@
 package io.finality.tools.cli;
 
 import io.finality.core.config.ConfigException;
-import io.finality.core.config.ConfigSection;
-import io.finality.core.config.YamlConfig;
-import io.finality.core.pipeline.PipelineConfig;
 import io.finality.core.pipeline.PipelineContext;
 import io.finality.engine.policy.PolicyBook;
-import io.finality.engine.policy.PolicyConfig;
+import io.finality.tools.run.RunConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code finality check-config}: load a configuration file the way {@code run} would and report
+ * {@code finality check-config}: load a configuration file exactly as {@code run} does ({@link RunConfig}) and report
  * the first problem with its key, or a summary of the effective settings.
  */
 @Command(name = "check-config", mixinStandardHelpOptions = true,
@@ -36,11 +33,16 @@ public final class CheckConfigCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         try {
-            final ConfigSection root = YamlConfig.load(config);
-            final PipelineContext pipeline = PipelineConfig.from(root.section("pipeline"));
-            final PolicyBook policies = PolicyConfig.from(root);
-            root.rejectUnknownKeys();
+            final RunConfig settings = RunConfig.load(config);
+            final PipelineContext pipeline = settings.node().pipeline();
+            final PolicyBook policies = settings.node().policies();
             out.printf("%s: OK%n", config);
+            out.printf("  data_dir: %s%n", settings.node().dataDirectory());
+            out.printf("  journal: durability=%s snapshot_every_steps=%d%n", settings.node().durability(),
+                settings.node().snapshotEverySteps());
+            out.printf("  api: %s%n", settings.hasApi() ? settings.apiAddress() : "off (no api section)");
+            out.printf("  bitcoin: %s%n", settings.bitcoin() == null ? "off (no bitcoin section)"
+                : settings.bitcoin().network().name().toLowerCase(java.util.Locale.ROOT) + " via " + settings.bitcoin().node());
             out.printf("  pipeline: ring_size=%d max_payload_bytes=%d memory_budget_bytes=%d (worst case %d) wait=%s%n",
                 pipeline.ringSize(), pipeline.maxPayloadBytes(), pipeline.memoryBudgetBytes(),
                 pipeline.worstCaseRingBytes(), pipeline.waitStrategy());

@@ -143,6 +143,19 @@ public final class FinalityNode implements AutoCloseable {
     }
 
     /**
+     * Payment events journaled so far (the last event sequence). A plain read of a field the engine
+     * thread writes: fine for metrics and health (a 64-bit JVM reads a long whole), never for control flow.
+     */
+    public long eventsWritten() {
+        return engine.nextEventSequence() - 1;
+    }
+
+    /** Whether every journal append so far succeeded (same plain read as {@link #eventsWritten()}). */
+    public boolean healthy() {
+        return engine.healthy();
+    }
+
+    /**
      * Open an invoice: validate, store it durably (idempotent on the id), then publish it into the ring.
      *
      * @throws IllegalArgumentException naming the bad field.

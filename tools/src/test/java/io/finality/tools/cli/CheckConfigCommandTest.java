@@ -45,10 +45,38 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void shouldAcceptTheExampleRunConfiguration() {
+        final Path example = Path.of("finality.example.yaml");
+        assertTrue(Files.exists(example), "tools/finality.example.yaml must exist (tests run in tools/)");
+        assertEquals(0, run("check-config", "--config", example.toString()), err.toString());
+        assertTrue(out.toString().contains("api: 127.0.0.1:8080"), out.toString());
+        assertTrue(out.toString().contains("bitcoin: regtest via"), out.toString());
+        assertTrue(out.toString().contains("durability=ASYNC"), out.toString());
+    }
+
+    @Test
+    void shouldRefuseAnApiWithoutExactlyOneTokenSource(@TempDir final Path dir) throws Exception {
+        final Path none = Files.writeString(dir.resolve("a.yaml"), "api:\n  port: 8080\n");
+        assertEquals(CheckConfigCommand.INVALID, run("check-config", "-c", none.toString()));
+        final Path both = Files.writeString(dir.resolve("b.yaml"), "api:\n  token_file: t\n  token_env: T\n");
+        assertEquals(CheckConfigCommand.INVALID, run("check-config", "-c", both.toString()));
+        final Path badNode = Files.writeString(dir.resolve("c.yaml"), "bitcoin:\n  network: regtest\n  node: localhost\n");
+        assertEquals(CheckConfigCommand.INVALID, run("check-config", "-c", badNode.toString()));
+        final Path mainnetNoStart = Files.writeString(dir.resolve("d.yaml"), "bitcoin:\n  network: mainnet\n  node: 127.0.0.1:8333\n");
+        assertEquals(CheckConfigCommand.INVALID, run("check-config", "-c", mainnetNoStart.toString()));
+        final String e = err.toString();
+        for (String key : new String[] {"api.token_file", "bitcoin.node", "bitcoin.start_hash"}) {
+            assertTrue(e.contains(key), key + " not named in:\n" + e);
+        }
+    }
+
+    @Test
     void shouldOfferHelpOnEveryCommand() {
         assertEquals(0, run("check-config", "--help"));
         assertTrue(out.toString().contains("--config"), out.toString());
         assertEquals(0, run("--help"));
         assertTrue(out.toString().contains("check-config"));
+        assertEquals(0, run("run", "--help"));
+        assertTrue(out.toString().contains("SIGTERM"), out.toString());
     }
 }

@@ -1,0 +1,159 @@
+package io.finality.tools.run;
+
+import io.finality.bitcoin.p2p.BitcoinPeerConnection;
+import io.finality.bitcoin.p2p.BitcoinPeerContext;
+import io.finality.core.pipeline.EventPublisher;
+import io.finality.tools.api.ChainHealth;
+import io.finality.tools.api.HttpApi;
+import io.finality.tools.node.FinalityNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What {@code finality run} runs: a {@link FinalityNode} with, from a {@link RunConfig}, the HTTP
+ * API, the Bitcoin peer connection and a 1 s TICK timer (the engine's only clock).
+ *
+ * <p>{@link #close()} stops the producers first (timer, connection), then the API, then closes the
+ * node (drains the ring, snapshots the engine, closes the journal and RocksDB). It is idempotent and
+ * safe to call from a shutdown hook while another thread also calls it: the first caller closes,
+ * others wait for it to finish. {@link #start()} from one owning thread.
+ */
+public final class NodeRunner implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(NodeRunner.class.getName());
+    /** TICK period: expiry and grace deadlines resolve to within this. */
+    public static final long TICK_MS = 1_000;
+
+    private final RunConfig config;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private FinalityNode node;
+    private HttpApi api;
+    private BitcoinPeerConnection bitcoin;
+    private ScheduledExecutorService timer;
+    private volatile boolean closed;
+
+    public NodeRunner(final RunConfig config) {
+        this.config = config;
+    }
+
+    /** Open the node, then start the API, the connection and the timer; on failure closes what started. */
+    public NodeRunner start() {
+        try {
+            node = new FinalityNode(config.node());
+            final BitcoinPeerContext peer = config.bitcoin();
+            final List<ChainHealth> chains = new ArrayList<>();
+            if (peer != null) {
+                bitcoin = new BitcoinPeerConnection(peer);
+                chains.add(new BitcoinHealth(peer.network().chain().configName(), bitcoin));
+            }
+            if (config.hasApi()) {
+                api = new HttpApi(config.apiContext(), node).chains(chains).start();
+            }
+            if (bitcoin != null) {
+                bitcoin.start(node.publisher());
+            }
+            timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                final Thread t = new Thread(r, "finality-tick");
+                t.setDaemon(true);
+                return t;
+            });
+            timer.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        } catch (final RuntimeException ex) {
+            close();
+            throw ex;
+        }
+        return this;
+    }
+
+    private void tick() {
+        final int result = node.tick(System.currentTimeMillis());
+        if (result != EventPublisher.PUBLISHED) {
+            // A missed tick is harmless: the next one carries a later time.
+            LOG.log(System.Logger.Level.DEBUG, "tick not published: " + EventPublisher.describe(result));
+        }
+    }
+
+    /** The running node. */
+    public FinalityNode node() {
+        return node;
+    }
+
+    /** The API's bound port, or -1 without an API. */
+    public int apiPort() {
+        return api == null ? -1 : api.port();
+    }
+
+    /** The Bitcoin connection, or null. */
+    public BitcoinPeerConnection bitcoin() {
+        return bitcoin;
+    }
+
+    /** Whether {@link #close()} has completed. */
+    public boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            synchronized (this) {
+                while (!closed) {
+                    try {
+                        wait(100);
+                    } catch (final InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+            return;
+        }
+        try {
+            if (timer != null) {
+                timer.shutdownNow();
+                awaitQuietly(timer);
+            }
+            if (bitcoin != null) {
+                bitcoin.close();
+            }
+            if (api != null) {
+                api.close();
+            }
+        } finally {
+            try {
+                if (node != null) {
+                    node.close();
+                }
+            } finally {
+                synchronized (this) {
+                    closed = true;
+                    notifyAll();
+                }
+            }
+        }
+    }
+
+    private static void awaitQuietly(final ScheduledExecutorService executor) {
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The Bitcoin connection as {@code /health} shows it. */
+    private record BitcoinHealth(String chain, BitcoinPeerConnection connection) implements ChainHealth {
+        @Override
+        public boolean connected() {
+            return connection.connected();
+        }
+
+        @Override
+        public long height() {
+            return connection.connectedHeight();
+        }
+    }
+}
