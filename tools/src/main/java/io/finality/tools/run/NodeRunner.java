@@ -46,7 +46,7 @@ public final class NodeRunner implements AutoCloseable {
             final BitcoinPeerContext peer = config.bitcoin();
             final List<ChainHealth> chains = new ArrayList<>();
             if (peer != null) {
-                bitcoin = new BitcoinPeerConnection(peer);
+                bitcoin = new BitcoinPeerConnection(node.resumeBitcoin(peer));
                 chains.add(new BitcoinHealth(peer.network().chain().configName(), bitcoin));
             }
             if (config.hasApi()) {
