@@ -1,0 +1,472 @@
+package io.finality.ethereum;
+
+import io.finality.core.buffer.Hex;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * A forward-only JSON reader over UTF-8 bytes in a {@link DirectBuffer}, reading tokens in place: strings
+ * are reported as byte ranges (never copied or unescaped), hex fields are decoded straight into caller
+ * buffers or into four 64-bit words, and unwanted values are skipped without recursion.
+ *
+ * <p>Every read checks {@code pos < limit} before touching a byte, so malformed or truncated input can
+ * never read out of bounds. The first failure is latched as {@link #error()} with {@link #errorOffset()};
+ * every later call then fails too, which lets callers chain reads and test once.
+ *
+ * <p>Limits: nesting deeper than {@value #MAX_DEPTH} levels fails with {@link JsonError#TOO_DEEP} (the
+ * skip stack is one {@code long} of bits). Escapes are honoured when skipping a string, but a string that
+ * must be hex may not contain any.
+ *
+ * <p>Thread rules: not thread-safe; one instance per decoder, reused for every input. Allocates nothing.
+ */
+final class JsonCursor {
+    /** Deepest nesting accepted when skipping a value. */
+    static final int MAX_DEPTH = 64;
+
+    /** {@link #nextMember}/{@link #nextElement}: a member or element follows. */
+    static final int MORE = 1;
+    /** {@link #nextMember}/{@link #nextElement}: the object or array was closed. */
+    static final int END = 0;
+    /** {@link #nextMember}/{@link #nextElement}: the input is malformed ({@link #error()} says why). */
+    static final int FAILED = -1;
+
+    private DirectBuffer buffer;
+    private int pos;
+    private int limit;
+    private int error;
+    private int errorOffset;
+    private int stringStart;
+    private int stringEnd;
+
+    private long word0;
+    private long word1;
+    private long word2;
+    private long word3;
+
+    void wrap(final DirectBuffer src, final int offset, final int length) {
+        buffer = src;
+        pos = offset;
+        limit = offset + length;
+        error = JsonError.OK;
+        errorOffset = 0;
+    }
+
+    int error() {
+        return error;
+    }
+
+    int errorOffset() {
+        return errorOffset;
+    }
+
+    int position() {
+        return pos;
+    }
+
+    void position(final int value) {
+        pos = value;
+    }
+
+    DirectBuffer buffer() {
+        return buffer;
+    }
+
+    /** Start of the last string read, after its opening quote. */
+    int stringStart() {
+        return stringStart;
+    }
+
+    /** End (exclusive) of the last string read, at its closing quote. */
+    int stringEnd() {
+        return stringEnd;
+    }
+
+    /** Least significant 64 bits of the last quantity read. */
+    long word0() {
+        return word0;
+    }
+
+    long word1() {
+        return word1;
+    }
+
+    long word2() {
+        return word2;
+    }
+
+    /** Most significant 64 bits of the last quantity read (a U256). */
+    long word3() {
+        return word3;
+    }
+
+    boolean fail(final int code, final int at) {
+        if (error == JsonError.OK) {
+            error = code;
+            errorOffset = at;
+        }
+        return false;
+    }
+
+    /** The next non-whitespace byte without consuming it, or -1 at the end of input. */
+    int peek() {
+        final DirectBuffer b = buffer;
+        final int end = limit;
+        int p = pos;
+        while (p < end) {
+            final byte c = b.getByte(p);
+            if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                p++;
+            } else {
+                pos = p;
+                return c & 0xFF;
+            }
+        }
+        pos = p;
+        return -1;
+    }
+
+    /** True (and consumed) when the next token is {@code null}. */
+    boolean tryNull() {
+        if (peek() == 'n') {
+            if (pos + 4 <= limit && buffer.getByte(pos + 1) == 'u' && buffer.getByte(pos + 2) == 'l' && buffer.getByte(pos + 3) == 'l') {
+                pos += 4;
+                return true;
+            }
+            return fail(pos + 4 <= limit ? JsonError.UNEXPECTED_CHAR : JsonError.TRUNCATED, pos);
+        }
+        return false;
+    }
+
+    boolean expect(final char c) {
+        final int next = peek();
+        if (next == c) {
+            pos++;
+            return true;
+        }
+        return fail(next < 0 ? JsonError.TRUNCATED : JsonError.UNEXPECTED_CHAR, pos);
+    }
+
+    /** True when nothing but whitespace is left. */
+    boolean atEnd() {
+        return error == JsonError.OK && peek() < 0;
+    }
+
+    /**
+     * Step to the next member of an object whose {@code '{'} was consumed: on {@link #MORE} the key is the
+     * last string and the colon is consumed; on {@link #END} the {@code '}'} is consumed.
+     */
+    int nextMember(final boolean first) {
+        if (error != JsonError.OK) {
+            return FAILED;
+        }
+        int c = peek();
+        if (c == '}') {
+            pos++;
+            return END;
+        }
+        if (!first) {
+            if (c != ',') {
+                fail(c < 0 ? JsonError.TRUNCATED : JsonError.UNEXPECTED_CHAR, pos);
+                return FAILED;
+            }
+            pos++;
+            c = peek();
+        }
+        if (c != '"') {
+            fail(c < 0 ? JsonError.TRUNCATED : JsonError.UNEXPECTED_CHAR, pos);
+            return FAILED;
+        }
+        pos++;
+        if (!scanString() || !expect(':')) {
+            return FAILED;
+        }
+        return MORE;
+    }
+
+    /** Step to the next element of an array whose {@code '['} was consumed; {@link #END} consumes the {@code ']'}. */
+    int nextElement(final boolean first) {
+        if (error != JsonError.OK) {
+            return FAILED;
+        }
+        final int c = peek();
+        if (c == ']') {
+            pos++;
+            return END;
+        }
+        if (!first) {
+            if (c != ',') {
+                fail(c < 0 ? JsonError.TRUNCATED : JsonError.UNEXPECTED_CHAR, pos);
+                return FAILED;
+            }
+            pos++;
+        }
+        if (peek() < 0) {
+            fail(JsonError.TRUNCATED, pos);
+            return FAILED;
+        }
+        return MORE;
+    }
+
+    /** True when the last string read equals the ASCII bytes of {@code key}. */
+    boolean stringEquals(final byte[] key) {
+        final int n = stringEnd - stringStart;
+        if (n != key.length) {
+            return false;
+        }
+        final DirectBuffer b = buffer;
+        final int s = stringStart;
+        for (int i = 0; i < n; i++) {
+            if (b.getByte(s + i) != key[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Read a string value (the next token must be a string); its bytes are [{@link #stringStart()}, {@link #stringEnd()}). */
+    boolean readString() {
+        final int c = peek();
+        if (c != '"') {
+            return fail(c < 0 ? JsonError.TRUNCATED : JsonError.WRONG_TYPE, pos);
+        }
+        pos++;
+        return scanString();
+    }
+
+    /** After an opening quote: find the closing one, honouring escapes; control bytes are refused. */
+    private boolean scanString() {
+        final DirectBuffer b = buffer;
+        final int end = limit;
+        int p = pos;
+        stringStart = p;
+        while (p < end) {
+            final byte c = b.getByte(p);
+            if (c == '"') {
+                stringEnd = p;
+                pos = p + 1;
+                return true;
+            }
+            if (c == '\\') {
+                p += 2;
+            } else if (c >= 0 && c < 0x20) {
+                return fail(JsonError.UNEXPECTED_CHAR, p);
+            } else {
+                p++;
+            }
+        }
+        return fail(JsonError.TRUNCATED, Math.min(p, end));
+    }
+
+    /**
+     * Read {@code "0x" + 2 * length} hex digits into {@code dst[dstOffset, dstOffset + length)}.
+     */
+    boolean readHexBytes(final MutableDirectBuffer dst, final int dstOffset, final int length) {
+        final int at = pos;
+        if (!readString()) {
+            return false;
+        }
+        final int s = stringStart;
+        if (stringEnd - s != 2 + 2 * length || buffer.getByte(s) != '0' || (buffer.getByte(s + 1) | 0x20) != 'x') {
+            return fail(JsonError.BAD_HEX, at);
+        }
+        if (Hex.decode(buffer, s + 2, 2 * length, dst, dstOffset) != length) {
+            return fail(JsonError.BAD_HEX, at);
+        }
+        return true;
+    }
+
+    /**
+     * Read variable-length hex data {@code "0x" + 2n digits}, checking every digit; the digits are
+     * [{@link #stringStart()} + 2, {@link #stringEnd()}).
+     */
+    boolean readHexData() {
+        final int at = pos;
+        if (!readString()) {
+            return false;
+        }
+        final DirectBuffer b = buffer;
+        final int s = stringStart;
+        final int e = stringEnd;
+        if (e - s < 2 || b.getByte(s) != '0' || (b.getByte(s + 1) | 0x20) != 'x' || ((e - s) & 1) != 0) {
+            return fail(JsonError.BAD_HEX, at);
+        }
+        for (int p = s + 2; p < e; p++) {
+            if (Hex.digit(b.getByte(p)) < 0) {
+                return fail(JsonError.BAD_HEX, at);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Read a quantity {@code "0x" + 1..64 hex digits} (leading zeros beyond 64 digits are tolerated) into
+     * {@link #word0()}..{@link #word3()}.
+     */
+    boolean readQuantity() {
+        final int at = pos;
+        if (!readString()) {
+            return false;
+        }
+        return parseQuantity(stringStart, stringEnd, at);
+    }
+
+    /** Parse the hex digits of {@code "0x..."} in [start, end) as an unsigned 256-bit quantity. */
+    boolean parseQuantity(final int start, final int end, final int at) {
+        final DirectBuffer b = buffer;
+        if (end - start < 3 || b.getByte(start) != '0' || (b.getByte(start + 1) | 0x20) != 'x') {
+            return fail(JsonError.BAD_QUANTITY, at);
+        }
+        int p = start + 2;
+        while (p < end - 1 && b.getByte(p) == '0') {
+            p++;
+        }
+        if (end - p > 64) {
+            return fail(JsonError.BAD_QUANTITY, at);
+        }
+        long w0 = 0;
+        long w1 = 0;
+        long w2 = 0;
+        long w3 = 0;
+        for (; p < end; p++) {
+            final int d = Hex.digit(b.getByte(p));
+            if (d < 0) {
+                return fail(JsonError.BAD_QUANTITY, at);
+            }
+            w3 = (w3 << 4) | (w2 >>> 60);
+            w2 = (w2 << 4) | (w1 >>> 60);
+            w1 = (w1 << 4) | (w0 >>> 60);
+            w0 = (w0 << 4) | d;
+        }
+        word0 = w0;
+        word1 = w1;
+        word2 = w2;
+        word3 = w3;
+        return true;
+    }
+
+    /** Read a quantity that must fit a non-negative {@code long}; it is then {@link #word0()}. */
+    boolean readLongQuantity() {
+        final int at = pos;
+        if (!readQuantity()) {
+            return false;
+        }
+        if ((word1 | word2 | word3) != 0 || word0 < 0) {
+            return fail(JsonError.BAD_QUANTITY, at);
+        }
+        return true;
+    }
+
+    /** Skip one value of any type, iteratively, validating its structure. */
+    boolean skipValue() {
+        if (error != JsonError.OK) {
+            return false;
+        }
+        final DirectBuffer b = buffer;
+        long stack = 0;
+        int depth = 0;
+        boolean expectValue = true;
+        while (true) {
+            int c = peek();
+            if (c < 0) {
+                return fail(JsonError.TRUNCATED, pos);
+            }
+            if (expectValue) {
+                if (c == '{' || c == '[') {
+                    if (depth == MAX_DEPTH) {
+                        return fail(JsonError.TOO_DEEP, pos);
+                    }
+                    stack = (stack << 1) | (c == '{' ? 1L : 0L);
+                    depth++;
+                    pos++;
+                    c = peek();
+                    if (c == (((stack & 1) != 0) ? '}' : ']')) {
+                        pos++;
+                        stack >>>= 1;
+                        depth--;
+                        expectValue = false;
+                    } else if ((stack & 1) != 0 && !readKey()) {
+                        return false;
+                    }
+                    if (depth == 0) {
+                        return true;
+                    }
+                    continue;
+                }
+                if (c == '"') {
+                    pos++;
+                    if (!scanString()) {
+                        return false;
+                    }
+                } else if (!skipScalar(b)) {
+                    return false;
+                }
+                if (depth == 0) {
+                    return true;
+                }
+                expectValue = false;
+                continue;
+            }
+            final boolean inObject = (stack & 1) != 0;
+            if (c == ',') {
+                pos++;
+                if (inObject && !readKey()) {
+                    return false;
+                }
+                expectValue = true;
+            } else if (c == (inObject ? '}' : ']')) {
+                pos++;
+                stack >>>= 1;
+                depth--;
+                if (depth == 0) {
+                    return true;
+                }
+            } else {
+                return fail(JsonError.UNEXPECTED_CHAR, pos);
+            }
+        }
+    }
+
+    private boolean readKey() {
+        final int c = peek();
+        if (c != '"') {
+            return fail(c < 0 ? JsonError.TRUNCATED : JsonError.UNEXPECTED_CHAR, pos);
+        }
+        pos++;
+        return scanString() && expect(':');
+    }
+
+    /** A number, {@code true}, {@code false} or {@code null}: a run of literal bytes, checked loosely. */
+    private boolean skipScalar(final DirectBuffer b) {
+        final int start = pos;
+        final int c0 = b.getByte(start);
+        if (c0 == 't' || c0 == 'f' || c0 == 'n') {
+            final int n = c0 == 'f' ? 5 : 4;
+            if (start + n > limit) {
+                return fail(JsonError.TRUNCATED, start);
+            }
+            final boolean ok = c0 == 't' ? b.getByte(start + 1) == 'r' && b.getByte(start + 2) == 'u' && b.getByte(start + 3) == 'e'
+                : c0 == 'f' ? b.getByte(start + 1) == 'a' && b.getByte(start + 2) == 'l' && b.getByte(start + 3) == 's'
+                    && b.getByte(start + 4) == 'e'
+                : b.getByte(start + 1) == 'u' && b.getByte(start + 2) == 'l' && b.getByte(start + 3) == 'l';
+            if (!ok) {
+                return fail(JsonError.UNEXPECTED_CHAR, start);
+            }
+            pos = start + n;
+            return true;
+        }
+        int p = start;
+        while (p < limit) {
+            final byte c = b.getByte(p);
+            if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
+                p++;
+            } else {
+                break;
+            }
+        }
+        if (p == start) {
+            return fail(JsonError.UNEXPECTED_CHAR, start);
+        }
+        pos = p;
+        return true;
+    }
+}
