@@ -13,7 +13,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code hash}, {@code from}, {@code to} (absent or {@code null} for a contract creation), {@code value}
  * as an unsigned 256-bit quantity in four words (see {@link #valueFitsU128()}: a value above
  * 2<sup>128</sup>-1 is reported as such, never truncated), and the range of the {@code input} hex digits
- * in the source buffer. Every other member is skipped after a structural check.
+ * in the source buffer (checked for shape, not digit by digit). Every other member is skipped after a
+ * structural check.
  *
  * <p>Errors are {@link JsonError} codes with the offset where they were found; the handler may already
  * have seen the transactions before the error.
@@ -165,7 +166,7 @@ public final class BlockJsonDecoder extends RpcJsonDecoder {
                     hasTo = true;
                 }
             } else if (c.stringEquals(INPUT)) {
-                ok = c.readHexData();
+                ok = c.readHexData(false);
                 inputOffset = c.stringStart() + 2;
                 inputLength = c.stringEnd() - inputOffset;
             } else {
@@ -260,7 +261,10 @@ public final class BlockJsonDecoder extends RpcJsonDecoder {
         return (value2 | value3) == 0;
     }
 
-    /** Offset of the first hex digit of {@code input} (after {@code 0x}) in the source buffer. */
+    /**
+     * Offset of the first hex digit of {@code input} (after {@code 0x}) in the source buffer. The digits are
+     * not checked here: decode them with {@link io.finality.core.buffer.Hex#decode}, which refuses a bad digit.
+     */
     public int inputOffset() {
         return inputOffset;
     }

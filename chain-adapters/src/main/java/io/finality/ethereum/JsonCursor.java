@@ -30,6 +30,9 @@ final class JsonCursor {
     /** {@link #nextMember}/{@link #nextElement}: the input is malformed ({@link #error()} says why). */
     static final int FAILED = -1;
 
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
+
     private DirectBuffer buffer;
     private int pos;
     private int limit;
@@ -109,20 +112,22 @@ final class JsonCursor {
 
     /** The next non-whitespace byte without consuming it, or -1 at the end of input. */
     int peek() {
-        final DirectBuffer b = buffer;
-        final int end = limit;
-        int p = pos;
+        final int p = skipWhitespace(buffer, pos, limit);
+        pos = p;
+        return p < limit ? buffer.getByte(p) & 0xFF : -1;
+    }
+
+    /** First index at or after {@code p} that is not JSON whitespace (or {@code end}). */
+    private static int skipWhitespace(final DirectBuffer b, final int from, final int end) {
+        int p = from;
         while (p < end) {
             final byte c = b.getByte(p);
-            if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-                p++;
-            } else {
-                pos = p;
-                return c & 0xFF;
+            if (c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t')) {
+                return p;
             }
+            p++;
         }
-        pos = p;
-        return -1;
+        return p;
     }
 
     /** True (and consumed) when the next token is {@code null}. */
@@ -159,27 +164,50 @@ final class JsonCursor {
         if (error != JsonError.OK) {
             return FAILED;
         }
-        int c = peek();
+        final DirectBuffer b = buffer;
+        final int end = limit;
+        int p = skipWhitespace(b, pos, end);
+        if (p >= end) {
+            fail(JsonError.TRUNCATED, p);
+            return FAILED;
+        }
+        byte c = b.getByte(p);
         if (c == '}') {
-            pos++;
+            pos = p + 1;
             return END;
         }
         if (!first) {
             if (c != ',') {
-                fail(c < 0 ? JsonError.TRUNCATED : JsonError.UNEXPECTED_CHAR, pos);
+                fail(JsonError.UNEXPECTED_CHAR, p);
                 return FAILED;
             }
-            pos++;
-            c = peek();
+            p = skipWhitespace(b, p + 1, end);
+            if (p >= end) {
+                fail(JsonError.TRUNCATED, p);
+                return FAILED;
+            }
+            c = b.getByte(p);
         }
         if (c != '"') {
-            fail(c < 0 ? JsonError.TRUNCATED : JsonError.UNEXPECTED_CHAR, pos);
+            fail(JsonError.UNEXPECTED_CHAR, p);
             return FAILED;
         }
-        pos++;
-        if (!scanString() || !expect(':')) {
+        final int close = closingQuote(b, p + 1, end);
+        if (close < 0) {
             return FAILED;
         }
+        stringStart = p + 1;
+        stringEnd = close;
+        p = skipWhitespace(b, close + 1, end);
+        if (p >= end) {
+            fail(JsonError.TRUNCATED, p);
+            return FAILED;
+        }
+        if (b.getByte(p) != ':') {
+            fail(JsonError.UNEXPECTED_CHAR, p);
+            return FAILED;
+        }
+        pos = p + 1;
         return MORE;
     }
 
@@ -233,28 +261,57 @@ final class JsonCursor {
         return scanString();
     }
 
-    /** After an opening quote: find the closing one, honouring escapes; control bytes are refused. */
+    /**
+     * After an opening quote: find the closing one, honouring escapes; control bytes are refused. Eight
+     * bytes at a time while none of them can be a quote, a backslash or a control byte (SWAR tests that
+     * may fire falsely but never miss), since most of a block's bytes are long hex strings.
+     */
     private boolean scanString() {
-        final DirectBuffer b = buffer;
-        final int end = limit;
-        int p = pos;
+        final int p = pos;
+        final int close = closingQuote(buffer, p, limit);
+        if (close < 0) {
+            return false;
+        }
         stringStart = p;
-        while (p < end) {
-            final byte c = b.getByte(p);
-            if (c == '"') {
-                stringEnd = p;
-                pos = p + 1;
-                return true;
+        stringEnd = close;
+        pos = close + 1;
+        return true;
+    }
+
+    /** Index of the quote closing a string whose content starts at {@code from}, or -1 after latching the error. */
+    private int closingQuote(final DirectBuffer b, final int from, final int end) {
+        int p = from;
+        while (true) {
+            while (p <= end - Long.BYTES && !mayEndString(b.getLong(p))) {
+                p += Long.BYTES;
             }
-            if (c == '\\') {
-                p += 2;
-            } else if (c >= 0 && c < 0x20) {
-                return fail(JsonError.UNEXPECTED_CHAR, p);
-            } else {
-                p++;
+            final int stop = Math.min(p + Long.BYTES, end);
+            while (p < stop) {
+                final byte c = b.getByte(p);
+                if (c == '"') {
+                    return p;
+                }
+                if (c == '\\') {
+                    p += 2;
+                } else if (c >= 0 && c < 0x20) {
+                    fail(JsonError.UNEXPECTED_CHAR, p);
+                    return -1;
+                } else {
+                    p++;
+                }
+            }
+            if (p >= end) {
+                fail(JsonError.TRUNCATED, end);
+                return -1;
             }
         }
-        return fail(JsonError.TRUNCATED, Math.min(p, end));
+    }
+
+    /** True when one of the eight bytes may be a quote, a backslash or below 0x20. */
+    private static boolean mayEndString(final long w) {
+        final long quote = w ^ (ONES * '"');
+        final long backslash = w ^ (ONES * '\\');
+        return ((((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((w - ONES * 0x20) & ~w)) & HIGHS) != 0;
     }
 
     /**
@@ -276,10 +333,12 @@ final class JsonCursor {
     }
 
     /**
-     * Read variable-length hex data {@code "0x" + 2n digits}, checking every digit; the digits are
-     * [{@link #stringStart()} + 2, {@link #stringEnd()}).
+     * Read variable-length hex data: a string of {@code "0x"} and an even number of bytes, the digits being
+     * [{@link #stringStart()} + 2, {@link #stringEnd()}). The digits themselves are checked only when
+     * {@code checkDigits}: calldata and log data can be long and the scanner never reads most of them;
+     * whoever decodes them later goes through {@link Hex#decode}, which refuses a bad digit.
      */
-    boolean readHexData() {
+    boolean readHexData(final boolean checkDigits) {
         final int at = pos;
         if (!readString()) {
             return false;
@@ -290,9 +349,11 @@ final class JsonCursor {
         if (e - s < 2 || b.getByte(s) != '0' || (b.getByte(s + 1) | 0x20) != 'x' || ((e - s) & 1) != 0) {
             return fail(JsonError.BAD_HEX, at);
         }
-        for (int p = s + 2; p < e; p++) {
-            if (Hex.digit(b.getByte(p)) < 0) {
-                return fail(JsonError.BAD_HEX, at);
+        if (checkDigits) {
+            for (int p = s + 2; p < e; p++) {
+                if (Hex.digit(b.getByte(p)) < 0) {
+                    return fail(JsonError.BAD_HEX, at);
+                }
             }
         }
         return true;
@@ -362,77 +423,105 @@ final class JsonCursor {
             return false;
         }
         final DirectBuffer b = buffer;
+        final int end = limit;
+        int p = pos;
         long stack = 0;
         int depth = 0;
-        boolean expectValue = true;
         while (true) {
-            int c = peek();
-            if (c < 0) {
-                return fail(JsonError.TRUNCATED, pos);
+            p = skipWhitespace(b, p, end);
+            if (p >= end) {
+                return fail(JsonError.TRUNCATED, p);
             }
-            if (expectValue) {
-                if (c == '{' || c == '[') {
-                    if (depth == MAX_DEPTH) {
-                        return fail(JsonError.TOO_DEEP, pos);
-                    }
-                    stack = (stack << 1) | (c == '{' ? 1L : 0L);
-                    depth++;
-                    pos++;
-                    c = peek();
-                    if (c == (((stack & 1) != 0) ? '}' : ']')) {
-                        pos++;
-                        stack >>>= 1;
-                        depth--;
-                        expectValue = false;
-                    } else if ((stack & 1) != 0 && !readKey()) {
+            byte c = b.getByte(p);
+            if (c == '"') {
+                p = closingQuote(b, p + 1, end);
+                if (p < 0) {
+                    return false;
+                }
+                p++;
+            } else if (c == '{' || c == '[') {
+                if (depth == MAX_DEPTH) {
+                    return fail(JsonError.TOO_DEEP, p);
+                }
+                final boolean object = c == '{';
+                stack = (stack << 1) | (object ? 1L : 0L);
+                depth++;
+                p = skipWhitespace(b, p + 1, end);
+                if (p >= end) {
+                    return fail(JsonError.TRUNCATED, p);
+                }
+                c = b.getByte(p);
+                if (c == (object ? '}' : ']')) {
+                    p++;
+                    stack >>>= 1;
+                    depth--;
+                } else {
+                    if (object && (p = key(b, p, end)) < 0) {
                         return false;
-                    }
-                    if (depth == 0) {
-                        return true;
                     }
                     continue;
                 }
-                if (c == '"') {
-                    pos++;
-                    if (!scanString()) {
+            } else {
+                pos = p;
+                if (!skipScalar(b)) {
+                    return false;
+                }
+                p = pos;
+            }
+            // after a value: close containers or step to the next element or member
+            while (true) {
+                if (depth == 0) {
+                    pos = p;
+                    return true;
+                }
+                p = skipWhitespace(b, p, end);
+                if (p >= end) {
+                    return fail(JsonError.TRUNCATED, p);
+                }
+                c = b.getByte(p);
+                final boolean object = (stack & 1) != 0;
+                if (c == ',') {
+                    p++;
+                    if (object && (p = key(b, p, end)) < 0) {
                         return false;
                     }
-                } else if (!skipScalar(b)) {
-                    return false;
+                    break;
                 }
-                if (depth == 0) {
-                    return true;
+                if (c != (object ? '}' : ']')) {
+                    return fail(JsonError.UNEXPECTED_CHAR, p);
                 }
-                expectValue = false;
-                continue;
-            }
-            final boolean inObject = (stack & 1) != 0;
-            if (c == ',') {
-                pos++;
-                if (inObject && !readKey()) {
-                    return false;
-                }
-                expectValue = true;
-            } else if (c == (inObject ? '}' : ']')) {
-                pos++;
+                p++;
                 stack >>>= 1;
                 depth--;
-                if (depth == 0) {
-                    return true;
-                }
-            } else {
-                return fail(JsonError.UNEXPECTED_CHAR, pos);
             }
         }
     }
 
-    private boolean readKey() {
-        final int c = peek();
-        if (c != '"') {
-            return fail(c < 0 ? JsonError.TRUNCATED : JsonError.UNEXPECTED_CHAR, pos);
+    /** A member's key and colon from {@code from}: the index after the colon, or -1 after latching the error. */
+    private int key(final DirectBuffer b, final int from, final int end) {
+        int p = skipWhitespace(b, from, end);
+        if (p >= end) {
+            fail(JsonError.TRUNCATED, p);
+            return -1;
         }
-        pos++;
-        return scanString() && expect(':');
+        if (b.getByte(p) != '"') {
+            fail(JsonError.UNEXPECTED_CHAR, p);
+            return -1;
+        }
+        p = closingQuote(b, p + 1, end);
+        if (p < 0) {
+            return -1;
+        }
+        p = skipWhitespace(b, p + 1, end);
+        if (p >= end) {
+            fail(JsonError.TRUNCATED, p);
+            return -1;
+        }
+        if (b.getByte(p) != ':') {
+            fail(JsonError.UNEXPECTED_CHAR, p);
+            return -1;
+        }
+        return p + 1;
     }
 
     /** A number, {@code true}, {@code false} or {@code null}: a run of literal bytes, checked loosely. */

@@ -200,7 +200,7 @@ public final class ReceiptsJsonDecoder extends RpcJsonDecoder {
                 ok = decodeTopics();
                 seen |= 2;
             } else if (c.stringEquals(DATA)) {
-                ok = c.readHexData() && decodeDataWord();
+                ok = c.readHexData(false) && decodeDataWord();
                 seen |= 4;
             } else if (c.stringEquals(LOG_INDEX)) {
                 ok = c.readLongQuantity();
@@ -229,7 +229,9 @@ public final class ReceiptsJsonDecoder extends RpcJsonDecoder {
         dataLength = c.stringEnd() - dataOffset;
         dataIsWord = dataLength == 2 * WORD_LENGTH;
         if (dataIsWord) {
-            c.parseQuantity(c.stringStart(), c.stringEnd(), c.stringStart());
+            if (!c.parseQuantity(c.stringStart(), c.stringEnd(), c.stringStart() - 1)) {
+                return false;
+            }
             dataWord0 = c.word0();
             dataWord1 = c.word1();
             dataWord2 = c.word2();
@@ -251,7 +253,7 @@ public final class ReceiptsJsonDecoder extends RpcJsonDecoder {
             final int n = topicCount;
             final boolean ok = n < MAX_TOPICS
                 ? c.readHexBytes(topics, n * WORD_LENGTH, WORD_LENGTH)
-                : c.readHexData();
+                : c.readHexData(true);
             if (!ok) {
                 return false;
             }
@@ -295,7 +297,7 @@ public final class ReceiptsJsonDecoder extends RpcJsonDecoder {
         return topics;
     }
 
-    /** Offset of the first hex digit of the log's data in the source buffer. */
+    /** Offset of the first hex digit of the log's data in the source buffer (digits checked only for a one-word data). */
     public int dataOffset() {
         return dataOffset;
     }
