@@ -1,6 +1,7 @@
 package io.finality.ethereum;
 
 import io.finality.core.buffer.Hex;
+import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -326,10 +327,34 @@ final class JsonCursor {
         if (stringEnd - s != 2 + 2 * length || buffer.getByte(s) != '0' || (buffer.getByte(s + 1) | 0x20) != 'x') {
             return fail(JsonError.BAD_HEX, at);
         }
-        if (Hex.decode(buffer, s + 2, 2 * length, dst, dstOffset) != length) {
-            return fail(JsonError.BAD_HEX, at);
+        return decodeHex(buffer, s + 2, dst, dstOffset, length) || fail(JsonError.BAD_HEX, at);
+    }
+
+    /**
+     * Hex digits to bytes, eight output bytes per store: hashes and addresses are most of what the
+     * decoders keep. False on a non-hex digit.
+     */
+    private static boolean decodeHex(
+        final DirectBuffer src, final int srcOffset, final MutableDirectBuffer dst, final int dstOffset, final int length) {
+        int i = 0;
+        int bad = 0;
+        for (; i <= length - Long.BYTES; i += Long.BYTES) {
+            long word = 0;
+            final int from = srcOffset + 2 * i;
+            for (int k = 0; k < 2 * Long.BYTES; k++) {
+                final int d = Hex.digit(src.getByte(from + k));
+                bad |= d;
+                word = (word << 4) | (d & 0xF);
+            }
+            dst.putLong(dstOffset + i, word, ByteOrder.BIG_ENDIAN);
         }
-        return true;
+        for (; i < length; i++) {
+            final int hi = Hex.digit(src.getByte(srcOffset + 2 * i));
+            final int lo = Hex.digit(src.getByte(srcOffset + 2 * i + 1));
+            bad |= hi | lo;
+            dst.putByte(dstOffset + i, (byte)((hi << 4) | (lo & 0xF)));
+        }
+        return bad >= 0;
     }
 
     /**
