@@ -162,10 +162,8 @@ public final class EthereumBlockScanner implements BlockScanner {
         }
         final boolean fits = (r.dataWord2() | r.dataWord3()) == 0;
         final int flags = MatchList.FLAG_TOKEN | receiptFailed | (fits ? 0 : EthereumScanFlags.FLAG_AMOUNT_OVERFLOW);
-        final long logIndex = r.logIndex();
         final int entry = matches.addOutput(
-            r.txIndex(), r.txHash(), 0, logIndex > Integer.MAX_VALUE - 1 ? Integer.MAX_VALUE - 1 : (int)logIndex,
-            fits ? r.dataWord1() : -1L, fits ? r.dataWord0() : -1L, slot, flags);
+            r.txIndex(), r.txHash(), 0, r.logIndex(), fits ? r.dataWord1() : -1L, fits ? r.dataWord0() : -1L, slot, flags);
         matches.putTokenContract(entry, r.address(), 0);
     }
 

@@ -61,7 +61,7 @@ public final class ReceiptsJsonDecoder extends RpcJsonDecoder {
     private long dataWord1;
     private long dataWord2;
     private long dataWord3;
-    private long logIndex;
+    private int logIndex;
 
     /**
      * Decode the response in {@code src[offset, offset + length)}, calling {@code receiptHandler} per receipt and log.
@@ -203,8 +203,10 @@ public final class ReceiptsJsonDecoder extends RpcJsonDecoder {
                 ok = c.readHexData(false) && decodeDataWord();
                 seen |= 4;
             } else if (c.stringEquals(LOG_INDEX)) {
-                ok = c.readLongQuantity();
-                logIndex = c.word0();
+                // below NATIVE_OUTPUT_INDEX, so that a log can never pose as a native transfer's entry
+                final int at = c.position();
+                ok = c.readLongQuantity() && (c.word0() < EthereumPayload.NATIVE_OUTPUT_INDEX || c.fail(JsonError.BAD_QUANTITY, at));
+                logIndex = (int)c.word0();
                 seen |= 8;
             } else {
                 ok = c.skipValue();
@@ -328,8 +330,8 @@ public final class ReceiptsJsonDecoder extends RpcJsonDecoder {
         return dataWord3;
     }
 
-    /** The log's index in the block. */
-    public long logIndex() {
+    /** The log's index in the block (always below {@link EthereumPayload#NATIVE_OUTPUT_INDEX}). */
+    public int logIndex() {
         return logIndex;
     }
 }

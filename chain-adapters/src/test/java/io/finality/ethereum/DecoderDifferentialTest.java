@@ -142,4 +142,43 @@ class DecoderDifferentialTest {
             assertEquals(e.get("transaction_index").asInt(), o.index());
         }
     }
+
+    @Test
+    void shouldDecodeEveryTokenTransferEthereumEtlExpects() {
+        final List<String> expected = new ArrayList<>();
+        final String[] csv = new String(EthFixtures.expected("etl_mainnet_483920_expected_token_transfers.csv"), StandardCharsets.UTF_8)
+            .strip().split("\n");
+        for (int i = 1; i < csv.length; i++) {
+            final String[] f = csv[i].split(",");
+            expected.add(String.join(" ", f[0], f[1], f[2], f[3], f[4], f[5]));
+        }
+        final JsonNode e = EthFixtures.MAPPER.readTree(
+            EthFixtures.expected("etl_mainnet_1755634_1755635_expected_token_transfers.json"));
+        expected.add(String.join(" ", e.get("token_address").asString(), e.get("from_address").asString(),
+            e.get("to_address").asString(), e.get("value").toString(), e.get("transaction_hash").asString(),
+            e.get("log_index").toString()));
+
+        final List<String> ours = new ArrayList<>();
+        final ReceiptsJsonDecoder decoder = new ReceiptsJsonDecoder();
+        for (byte[] json : List.of(EthFixtures.rpc("etl_mainnet_483920_eth_getBlockReceipts.json"), EthFixtures.receipts1755635())) {
+            final int status = decoder.decode(new UnsafeBuffer(json), 0, json.length, new ReceiptHandler() {
+                @Override
+                public void onReceipt(final ReceiptsJsonDecoder d) {
+                }
+
+                @Override
+                public void onLog(final ReceiptsJsonDecoder d) {
+                    if (d.topicCount() == 3 && d.dataIsWord()
+                        && hex(d.topics(), 0, 32).equals("0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef")) {
+                        ours.add(String.join(" ", hex(d.address(), 0, 20), hex(d.topics(), 32 + 12, 20), hex(d.topics(), 64 + 12, 20),
+                            EthFixtures.u256(d.dataWord3(), d.dataWord2(), d.dataWord1(), d.dataWord0()).toString(),
+                            hex(d.txHash(), 0, 32), Long.toString(d.logIndex())));
+                    }
+                }
+            });
+            assertEquals(JsonError.OK, status);
+        }
+        assertEquals(3, expected.size());
+        assertEquals(expected, ours);
+    }
 }
