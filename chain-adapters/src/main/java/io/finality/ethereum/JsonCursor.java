@@ -347,23 +347,21 @@ final class JsonCursor {
     }
 
     /**
-     * Hex digits to bytes, eight output bytes per store: hashes and addresses are most of what the
-     * decoders keep. False on a non-hex digit.
+     * Hex digits to bytes, eight digits per step (SWAR): hashes and addresses are most of what the
+     * decoders keep. False on a non-hex digit. Package-private for the differential test against
+     * {@link Hex#decode}.
      */
-    private static boolean decodeHex(
+    static boolean decodeHex(
         final DirectBuffer src, final int srcOffset, final MutableDirectBuffer dst, final int dstOffset, final int length) {
         int i = 0;
-        int bad = 0;
-        for (; i <= length - Long.BYTES; i += Long.BYTES) {
-            long word = 0;
-            final int from = srcOffset + 2 * i;
-            for (int k = 0; k < 2 * Long.BYTES; k++) {
-                final int d = Hex.digit(src.getByte(from + k));
-                bad |= d;
-                word = (word << 4) | (d & 0xF);
+        for (; i <= length - Integer.BYTES; i += Integer.BYTES) {
+            final long w = src.getLong(srcOffset + 2 * i, ByteOrder.LITTLE_ENDIAN);
+            if (!isHexWord(w)) {
+                return false;
             }
-            dst.putLong(dstOffset + i, word, ByteOrder.BIG_ENDIAN);
+            dst.putInt(dstOffset + i, packNibbles(w), ByteOrder.LITTLE_ENDIAN);
         }
+        int bad = 0;
         for (; i < length; i++) {
             final int hi = Hex.digit(src.getByte(srcOffset + 2 * i));
             final int lo = Hex.digit(src.getByte(srcOffset + 2 * i + 1));
@@ -371,6 +369,29 @@ final class JsonCursor {
             dst.putByte(dstOffset + i, (byte)((hi << 4) | (lo & 0xF)));
         }
         return bad >= 0;
+    }
+
+    /**
+     * True when all eight ASCII bytes are hex digits. Per byte (all below 0x80, so no carry crosses a
+     * byte): {@code x + (0x80 - lo)} has its top bit set iff {@code x >= lo}, {@code x + (0x7F - hi)} iff
+     * {@code x > hi}; letters are tested case-folded.
+     */
+    private static boolean isHexWord(final long w) {
+        if ((w & HIGHS) != 0) {
+            return false;
+        }
+        final long digit = (w + ONES * (0x80 - '0')) & ~(w + ONES * (0x7F - '9'));
+        final long folded = w | (ONES * 0x20);
+        final long letter = (folded + ONES * (0x80 - 'a')) & ~(folded + ONES * (0x7F - 'f'));
+        return ((digit | letter) & HIGHS) == HIGHS;
+    }
+
+    /** Eight hex digits (first digit in the low byte) to four bytes, first byte in the low byte. */
+    private static int packNibbles(final long w) {
+        final long nibbles = (w & (ONES * 0x0F)) + ((w >>> 6) & ONES) * 9;
+        final long pairs = ((nibbles << 4) | (nibbles >>> 8)) & 0x00FF_00FF_00FF_00FFL;
+        final long quads = (pairs | (pairs >>> 8)) & 0x0000_FFFF_0000_FFFFL;
+        return (int)(quads | (quads >>> 16));
     }
 
     /**
