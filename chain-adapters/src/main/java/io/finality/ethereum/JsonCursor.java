@@ -10,8 +10,9 @@ import org.agrona.MutableDirectBuffer;
  * are reported as byte ranges (never copied or unescaped), hex fields are decoded straight into caller
  * buffers or into four 64-bit words, and unwanted values are skipped without recursion.
  *
- * <p>Every read checks {@code pos < limit} before touching a byte, so malformed or truncated input can
- * never read out of bounds. The first failure is latched as {@link #error()} with {@link #errorOffset()};
+ * <p>Every read checks that it stays below the limit before touching a byte (word-at-a-time reads of
+ * strings, whitespace and hex check that all eight bytes are inside), so malformed or truncated input
+ * can never read out of bounds. The first failure is latched as {@link #error()} with {@link #errorOffset()};
  * every later call then fails too, which lets callers chain reads and test once.
  *
  * <p>Limits: nesting deeper than {@value #MAX_DEPTH} levels fails with {@link JsonError#TOO_DEEP} (the
