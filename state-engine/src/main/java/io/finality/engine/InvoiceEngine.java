@@ -51,6 +51,7 @@ public final class InvoiceEngine {
     static final String REASON_CANCELLED = "payment to a cancelled invoice";
     static final String REASON_CLOSED = "payment after the invoice closed unpaid";
     static final String REASON_WRONG_ASSET = "asset differs from the invoice's";
+    static final String REASON_AMOUNT_OVERFLOW = "amount exceeds 2^128-1 base units: recorded, never credited";
     static final String REASON_FAILED = "transaction receipt reports failure";
 
     private static final int CHAIN_CODES = 64;
@@ -316,7 +317,10 @@ public final class InvoiceEngine {
             final int txidOffset = i * MatchList.TXID_LENGTH;
             final int outIdx = matches.outputIndex(i);
             final boolean failed = (matches.flags(i) & MatchList.FLAG_FAILED) != 0;
-            final boolean wrongAsset = wrongAsset(inv, matches, i);
+            // An amount that did not fit 128 bits is saturated by the scanner: never credit it; report it
+            // on the never-counted path of a wrong asset, with its own reason.
+            final boolean overflow = (matches.flags(i) & MatchList.FLAG_AMOUNT_OVERFLOW) != 0;
+            final boolean wrongAsset = overflow || wrongAsset(inv, matches, i);
             Payment p = inv.payment(txids, txidOffset, outIdx);
             if (p == null) {
                 p = inv.addPayment();
@@ -333,7 +337,7 @@ public final class InvoiceEngine {
                 }
                 if (wrongAsset) {
                     p.state(PaymentState.WRONG_ASSET);
-                    apply(inv, p, PaymentEventType.WRONG_ASSET_PAYMENT, REASON_WRONG_ASSET);
+                    apply(inv, p, PaymentEventType.WRONG_ASSET_PAYMENT, overflow ? REASON_AMOUNT_OVERFLOW : REASON_WRONG_ASSET);
                 } else if (failed && inBlock) {
                     p.state(PaymentState.FAILED);
                     apply(inv, p, PaymentEventType.PAYMENT_FAILED, REASON_FAILED);

@@ -173,6 +173,19 @@ class InvoiceEngineTest {
     }
 
     @Test
+    void shouldNeverCreditATokenAmountThatDidNotFit128Bits() {
+        f.open(1, ETH, ScenarioGenerator.TOKEN, 1_000, PolicyBook.ETHEREUM_DEFAULT, HOUR);
+        f.newEvents();
+        f.block(ETH, 1, 1, tx(10).pays(1, 0, -1L, MatchList.FLAG_TOKEN | MatchList.FLAG_AMOUNT_OVERFLOW, ScenarioGenerator.TOKEN));
+        for (int h = 2; h < 20; h++) {
+            f.block(ETH, h, h);
+        }
+        assertEquals(List.of("WRONG_ASSET_PAYMENT AWAITING_PAYMENT"), f.newEvents());
+        assertEquals(0, f.engine.invoice(1).receivedLo());
+        assertTrue(f.recorder.events.get(f.recorder.events.size() - 1).contains("2^128"));
+    }
+
+    @Test
     void shouldUseTheFinalizedTagInFinalizedMode() {
         f.open(1, ETH, 1_000, PolicyBook.ETHEREUM_FINALIZED, HOUR);
         f.block(ETH, 10, 10, 5, tx(10).pays(1, 0, 1_000));

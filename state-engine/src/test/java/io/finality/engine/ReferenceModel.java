@@ -179,7 +179,8 @@ final class ReferenceModel {
             final boolean failed = (m.flags(i) & MatchList.FLAG_FAILED) != 0;
             final boolean isToken = (m.flags(i) & MatchList.FLAG_TOKEN) != 0;
             final String contract = isToken ? hex(m.contracts(), i * 20, 20) : null;
-            final boolean wrong = isToken != (inv.contract != null) || (isToken && !contract.equals(inv.contract));
+            final boolean overflow = (m.flags(i) & MatchList.FLAG_AMOUNT_OVERFLOW) != 0;
+            final boolean wrong = overflow || isToken != (inv.contract != null) || (isToken && !contract.equals(inv.contract));
             Pay p = null;
             for (Pay q : inv.pays) {
                 if (q.txid.equals(txid) && q.vout == vout) {
@@ -202,7 +203,7 @@ final class ReferenceModel {
                 payments.add(p);
                 if (wrong) {
                     p.state = "WRONG_ASSET";
-                    change(p, "WRONG_ASSET_PAYMENT", InvoiceEngine.REASON_WRONG_ASSET);
+                    change(p, "WRONG_ASSET_PAYMENT", overflow ? InvoiceEngine.REASON_AMOUNT_OVERFLOW : InvoiceEngine.REASON_WRONG_ASSET);
                 } else if (failed && inBlock) {
                     p.state = "FAILED";
                     change(p, "PAYMENT_FAILED", InvoiceEngine.REASON_FAILED);

@@ -28,6 +28,11 @@ public final class MatchList {
     public static final int FLAG_TOKEN = 1;
     /** The transaction's receipt reports failure (EVM status 0): it must never count. */
     public static final int FLAG_FAILED = 2;
+    /**
+     * The amount did not fit 128 bits (an ERC-20 uint256 value): the entry's amount is saturated and must
+     * never be credited as it stands.
+     */
+    public static final int FLAG_AMOUNT_OVERFLOW = 4;
 
     public static final int TXID_LENGTH = 32;
     public static final int CONTRACT_LENGTH = 20;
