@@ -62,7 +62,8 @@ import org.bitcoinj.core.TransactionOutput;
  *   <li>GC collections and pause time during each phase.</li>
  * </ul>
  *
- * <p>Run: {@code java <flags> -cp benchmarks/target/benchmarks.jar io.finality.bench.pipeline.PipelineReplayHarness [seconds]}
+ * <p>Run: {@code java <flags> -cp benchmarks/target/benchmarks.jar io.finality.bench.pipeline.PipelineReplayHarness [seconds [wait]]}
+ * where {@code wait} is a {@link PipelineContext.WaitStrategyKind} (default yielding).
  * with the flags of docs/BENCHMARKS.md.
  */
 public final class PipelineReplayHarness {
@@ -76,6 +77,9 @@ public final class PipelineReplayHarness {
 
     public static void main(final String[] args) throws Exception {
         final int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        final PipelineContext.WaitStrategyKind wait = args.length > 1
+            ? PipelineContext.WaitStrategyKind.valueOf(args[1].toUpperCase(java.util.Locale.ROOT).replace('-', '_'))
+            : PipelineContext.WaitStrategyKind.YIELDING;
         final List<byte[]> blocks = BitcoinBlocks.mainnet();
         long totalBytes = 0;
         for (byte[] b : blocks) {
@@ -97,7 +101,8 @@ public final class PipelineReplayHarness {
             .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000)));
         final Pipeline pipeline = new Pipeline(new PipelineContext().ringSize(64).maxPayloadBytes(4 << 20)
             .memoryBudgetBytes(512L << 20).initialPayloadBytes(2 << 20)
-            .waitStrategy(PipelineContext.WaitStrategyKind.YIELDING), scan, recorder).start();
+            .waitStrategy(wait), scan, recorder).start();
+        System.out.printf("stage wait strategy: %s%n", wait);
         try {
             openInvoices(pipeline, scripts);
             awaitApplied(pipeline);
