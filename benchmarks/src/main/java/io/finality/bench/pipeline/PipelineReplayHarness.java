@@ -116,8 +116,9 @@ public final class PipelineReplayHarness {
                 mbs, r.blocks / r.seconds, r.blocks, r.seconds);
             System.out.printf("        bitcoinj alone, finding the payments in the same blocks: %.0f MB/s -> ratio %.2fx%n",
                 bitcoinjMbs, mbs / bitcoinjMbs);
-            System.out.printf("        allocated by the two stage threads: %.1f bytes/block; GC: %d collections, %d ms%n",
-                r.allocatedPerBlock, r.gcCount, r.gcMillis);
+            System.out.printf("        allocated by the two stage threads: %.1f bytes/block (scan %.1f, engine %.1f);"
+                + " GC: %d collections, %d ms%n",
+                r.allocatedPerBlock, r.scanPerBlock, r.allocatedPerBlock - r.scanPerBlock, r.gcCount, r.gcMillis);
             System.out.printf("        events journaled: %d%n", engine.nextEventSequence() - 1);
 
             latency(pipeline, blocks, recorder, seconds);
@@ -153,7 +154,8 @@ public final class PipelineReplayHarness {
         }
     }
 
-    private record ReplayResult(long blocks, long bytes, double seconds, double allocatedPerBlock, long gcCount, long gcMillis) {
+    private record ReplayResult(
+        long blocks, long bytes, double seconds, double allocatedPerBlock, double scanPerBlock, long gcCount, long gcMillis) {
     }
 
     private static ReplayResult replay(final Pipeline pipeline, final List<byte[]> blocks, final int seconds, final long startHeight)
@@ -162,6 +164,7 @@ public final class PipelineReplayHarness {
         awaitApplied(pipeline);
         final long[] gcBefore = gc();
         final long allocBefore = stageAllocated();
+        final long scanBefore = threadAllocated("finality-scan");
         final long appliedBefore = pipeline.counters().applied();
         final long start = System.nanoTime();
         final long end = start + seconds * 1_000_000_000L;
@@ -183,7 +186,9 @@ public final class PipelineReplayHarness {
         final long[] gcAfter = gc();
         final long applied = pipeline.counters().applied() - appliedBefore;
         return new ReplayResult(applied, bytes * applied / Math.max(1, blocksPublished), elapsed,
-            (stageAllocated() - allocBefore) / (double)Math.max(1, applied), gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
+            (stageAllocated() - allocBefore) / (double)Math.max(1, applied),
+            (threadAllocated("finality-scan") - scanBefore) / (double)Math.max(1, applied), gcAfter[0] - gcBefore[0],
+            gcAfter[1] - gcBefore[1]);
     }
 
     /** Fills a block slot: height, a distinct hash per height, the raw bytes, the publish time. */
@@ -376,6 +381,17 @@ public final class PipelineReplayHarness {
             millis += Math.max(0, gc.getCollectionTime());
         }
         return new long[] {count, millis};
+    }
+
+    /** Bytes allocated so far by the named thread. */
+    private static long threadAllocated(final String name) {
+        final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals(name)) {
+                return mx.getThreadAllocatedBytes(t.threadId());
+            }
+        }
+        return 0;
     }
 
     /** Bytes allocated so far by the scan and engine threads. */
