@@ -19,12 +19,10 @@ final class PaymentIndex {
     /** One payment spending one outpoint. */
     static final class SpendNode {
         final Payment payment;
-        final int input;
         SpendNode next;
 
-        SpendNode(final Payment payment, final int input, final SpendNode next) {
+        SpendNode(final Payment payment, final SpendNode next) {
             this.payment = payment;
-            this.input = input;
             this.next = next;
         }
     }
@@ -53,7 +51,7 @@ final class PaymentIndex {
     /** Index spent outpoint {@code i} of a tracked payment. */
     void addInput(final Payment p, final int i) {
         final long key = outpointKey(p.inputTxidKey(i), p.inputIndex(i));
-        byOutpoint.put(key, new SpendNode(p, i, byOutpoint.get(key)));
+        byOutpoint.put(key, new SpendNode(p, byOutpoint.get(key)));
     }
 
     /** Forget a payment that is no longer tracked. */

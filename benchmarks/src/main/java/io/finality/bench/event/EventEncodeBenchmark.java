@@ -92,9 +92,8 @@ public class EventEncodeBenchmark {
         }
     }
 
-    /** Encode a complete PAYMENT_EVENT with all fields and four text fields into the reused buffer. */
-    @Benchmark
-    public int encode() {
+    /** Every fixed field of the record (shared by both encode benchmarks; inlined by the JIT). */
+    private void encodeFixedFields() {
         encoder.wrap(record, 0)
             .sequence(++sequence)
             .eventId(hashes, 0)
@@ -114,6 +113,12 @@ public class EventEncodeBenchmark {
             .amountDue(due)
             .receivedTotal(received)
             .confirmedTotal(confirmed);
+    }
+
+    /** Encode a complete PAYMENT_EVENT with all fields and four text fields into the reused buffer. */
+    @Benchmark
+    public int encode() {
+        encodeFixedFields();
         int codes = encoder.invoiceId(invoiceId);
         codes |= encoder.orderId(utf8Ids, 0, 20);
         codes |= encoder.correlationId(utf8Ids, 21, 13);
@@ -127,25 +132,7 @@ public class EventEncodeBenchmark {
      */
     @Benchmark
     public int encodePreEncodedText() {
-        encoder.wrap(record, 0)
-            .sequence(++sequence)
-            .eventId(hashes, 0)
-            .timestampMs(1_763_700_000_000L + sequence)
-            .chain(ChainId.ETHEREUM_MAINNET)
-            .eventType(PaymentEventType.INVOICE_CONFIRMED)
-            .status(InvoiceStatus.CONFIRMED)
-            .previousStatus(InvoiceStatus.CONFIRMING)
-            .height(21_000_000L)
-            .confirmations(12)
-            .outputIndex(3)
-            .paymentFlags(PaymentFlags.IN_BLOCK | PaymentFlags.OVERPAID)
-            .blockHash(hashes, 16)
-            .txid(hashes, 48)
-            .assetContract(hashes, 80)
-            .paymentAmount(payment)
-            .amountDue(due)
-            .receivedTotal(received)
-            .confirmedTotal(confirmed);
+        encodeFixedFields();
         int codes = encoder.invoiceId(utf8Text, 0, invoiceId.length());
         codes |= encoder.orderId(utf8Ids, 0, 20);
         codes |= encoder.correlationId(utf8Ids, 21, 13);

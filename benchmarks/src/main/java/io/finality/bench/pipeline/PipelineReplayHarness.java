@@ -138,7 +138,6 @@ public final class PipelineReplayHarness {
         private final StateEngine engine;
         private final Histogram histogram = new Histogram(3_600_000_000_000L, 3);
         private volatile boolean recording;
-        private long threadId;
 
         LatencyRecorder(final StateEngine engine) {
             this.engine = engine;
@@ -146,7 +145,6 @@ public final class PipelineReplayHarness {
 
         @Override
         public void onStep(final ChainEvent event, final long sequence, final boolean endOfBatch) {
-            threadId = Thread.currentThread().threadId();
             engine.onStep(event, sequence, endOfBatch);
             if (recording && event.kind() == EventKind.BLOCK_CONNECTED && event.publishNanos() != 0) {
                 histogram.recordValue(Math.max(0, System.nanoTime() - event.publishNanos()));

@@ -118,6 +118,11 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
         return unscannedSlots;
     }
 
+    /** Event text fields (ids, reason) left empty because they did not fit the record's limits or were not ASCII. */
+    public long truncatedFields() {
+        return truncatedFields;
+    }
+
     /** Canonical hash of the engine state (see {@link EngineSnapshot#stateHash}). */
     public String stateHash() {
         return EngineSnapshot.stateHash(engine);
@@ -191,10 +196,9 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
         currentTimestampMs = document.getLong(LENGTH_PREFIX + 24);
         writePosition = LENGTH_PREFIX + inputLength;
         eventsInStep = 0;
-        final long sequenceBefore = nextEventSequence;
+        // A malformed input is refused before the engine is touched: nothing to undo.
         if (inputs.apply(document, LENGTH_PREFIX, inputLength, engine) != StepInputCodec.APPLIED) {
             malformedInputs++;
-            nextEventSequence = sequenceBefore;
             LOG.log(System.Logger.Level.ERROR, "refused a malformed " + StepInputCodec.kind(document, LENGTH_PREFIX)
                 + " step input (" + inputLength + " bytes)");
             return false;
