@@ -1,0 +1,131 @@
+package io.finality.ethereum.sync;
+
+import io.finality.core.pipeline.EventPublisher;
+import io.finality.core.spi.ChainSource;
+import io.finality.ethereum.rpc.JsonRpcClient;
+
+/**
+ * An Ethereum node connection: a WebSocket JSON-RPC client and the chain sync that drives it, publishing
+ * the node's best chain into the ring.
+ *
+ * <pre>
+ *   node (ws) <-> JsonRpcClient (Netty, one event loop) <-> EthereumChainSync --publish--> ring
+ *                 ids, batches, timeouts, reconnect          heads, backfill window, reorg walk-back,
+ *                                                            finalized/safe tags
+ * </pre>
+ *
+ * <p>Redials with backoff when the node goes away and resumes after the last published block, so a node
+ * restart leaves no gap and no duplicate; after a process restart, {@link EthereumContext#resumeFrom} gives
+ * the journaled position. See {@link EthereumChainSync} for the rules.
+ *
+ * <p>Thread rules: {@link #start} and {@link #close} from the composition root; everything else from any
+ * thread (plain reads of fields the event loop writes).
+ */
+public final class EthereumConnection implements ChainSource {
+    private final EthereumContext context;
+    private volatile EthereumChainSync sync;
+    private volatile JsonRpcClient client;
+
+    public EthereumConnection(final EthereumContext context) {
+        if (context.rpc().uri() == null) {
+            throw new IllegalArgumentException("the node's ws:// endpoint is required");
+        }
+        this.context = context;
+    }
+
+    @Override
+    public void start(final EventPublisher publisher) {
+        if (client != null) {
+            throw new IllegalStateException("already started");
+        }
+        final EthereumChainSync s = new EthereumChainSync(context, publisher);
+        final JsonRpcClient c = new JsonRpcClient(context.rpc(), s);
+        s.client(c);
+        sync = s;
+        client = c;
+        c.start();
+    }
+
+    /** Whether the WebSocket is open and handshaken. */
+    public boolean connected() {
+        final JsonRpcClient c = client;
+        return c != null && c.connected();
+    }
+
+    /** Height of the last block published as connected (the start height before any). */
+    public long connectedHeight() {
+        final EthereumChainSync s = sync;
+        return s == null ? context.startHeight() : s.tipHeight();
+    }
+
+    /** The node's head as last heard, or -1. */
+    public long nodeHead() {
+        final EthereumChainSync s = sync;
+        return s == null ? -1 : s.nodeHead();
+    }
+
+    /** The node's {@code finalized} block height as last read, or -1 if unknown. */
+    public long finalizedHeight() {
+        final EthereumChainSync s = sync;
+        return s == null ? -1 : s.finalizedHeight();
+    }
+
+    /** The node's {@code safe} block height as last read, or -1 if unknown. */
+    public long safeHeight() {
+        final EthereumChainSync s = sync;
+        return s == null ? -1 : s.safeHeight();
+    }
+
+    public long blocksConnected() {
+        final EthereumChainSync s = sync;
+        return s == null ? 0 : s.blocksConnected();
+    }
+
+    public long blocksDisconnected() {
+        final EthereumChainSync s = sync;
+        return s == null ? 0 : s.blocksDisconnected();
+    }
+
+    /** Reorganisations followed (each disconnected at least one block). */
+    public long reorgs() {
+        final EthereumChainSync s = sync;
+        return s == null ? 0 : s.reorgs();
+    }
+
+    /** Block fetches repeated after a null, error, malformed or late answer. */
+    public long retries() {
+        final EthereumChainSync s = sync;
+        return s == null ? 0 : s.retries();
+    }
+
+    /** Head notifications dropped as malformed. */
+    public long skippedNotifications() {
+        final EthereumChainSync s = sync;
+        return s == null ? 0 : s.skippedNotifications();
+    }
+
+    /** Whether receipts come from {@code eth_getLogs} because the node lacks {@code eth_getBlockReceipts}. */
+    public boolean receiptsByLogs() {
+        final EthereumChainSync s = sync;
+        return s != null && s.receiptsByLogs();
+    }
+
+    /** Why the sync stopped (a fork deeper than kept, or the ring refused a block), or null while running. */
+    public String stopReason() {
+        final EthereumChainSync s = sync;
+        return s == null ? null : s.stopReason();
+    }
+
+    /** The client, for its counters (connects, requests, timeouts, refused and malformed frames). */
+    public JsonRpcClient client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        final JsonRpcClient c = client;
+        if (c != null) {
+            c.close();
+        }
+    }
+}
