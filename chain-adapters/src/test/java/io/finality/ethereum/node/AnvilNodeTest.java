@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class AnvilNodeTest {
     Path dir;
 
     @Test
-    void shouldKeepEveryBlockHashAndReceiptAcrossAGracefulRestartWithAStateFile() {
+    void shouldKeepEveryBlockHashAndReceiptAcrossAGracefulRestartWithAStateFile() throws IOException {
         final Path state = dir.resolve("state.json");
         try (AnvilNode node = AnvilNode.start(new AnvilContext().stateFile(state))) {
             final AnvilRpc rpc = node.rpc();
@@ -50,8 +51,6 @@ class AnvilNodeTest {
             assertEquals(WEI, rpc.balance(PAYEE));
             rpc.mine(1);
             assertEquals(hashes.get((int) head), rpc.block(head + 1).get("parentHash").asString(), "the chain goes on");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 
