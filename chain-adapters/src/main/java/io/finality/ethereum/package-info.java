@@ -5,6 +5,9 @@
  * ring payload framing ({@link io.finality.ethereum.EthereumPayload}) and stage 1's
  * {@link io.finality.ethereum.EthereumBlockScanner}, which records native transfers and ERC-20
  * {@code Transfer} logs paying watched addresses. Bad input yields {@link io.finality.ethereum.JsonError}
- * codes with offsets, never exceptions. The node connection (WebSocket JSON-RPC) is not here yet.
+ * codes with offsets, never exceptions. Also the readers the node connection routes frames with
+ * ({@link io.finality.ethereum.RpcFrameReader}, {@link io.finality.ethereum.BlockHeaderReader}) and the receipts
+ * fallback ({@link io.finality.ethereum.ReceiptsFromLogs}). The connection itself lives in
+ * {@code io.finality.ethereum.rpc} (WebSocket JSON-RPC client) and {@code io.finality.ethereum.sync} (chain sync).
  */
 package io.finality.ethereum;

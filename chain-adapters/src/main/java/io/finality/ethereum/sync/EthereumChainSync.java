@@ -465,6 +465,7 @@ final class EthereumChainSync implements JsonRpcListener {
             windowBase++;
         }
         fillWindow();
+        requestTags();
     }
 
     /** Fetch {@code f} again after a pause that grows with its attempts; re-read the head after a few. */

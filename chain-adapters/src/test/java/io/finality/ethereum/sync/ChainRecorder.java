@@ -96,6 +96,12 @@ final class ChainRecorder implements EventPublisher {
         return out;
     }
 
+    /** Start from a chain recorded earlier (a restart of our side). */
+    synchronized void seed(final Map<Long, String> earlier) {
+        chain.putAll(earlier);
+        earlier.keySet().forEach(h -> payments.put(h, List.of()));
+    }
+
     @Override
     public <A> int tryPublish(final EventKind kind, final ChainId id, final int payloadLength, final SlotFiller<A> filler, final A arg) {
         return publish(kind, id, payloadLength, filler, arg);
