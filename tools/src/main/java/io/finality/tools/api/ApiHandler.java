@@ -166,9 +166,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             requireMethod(method, HttpMethod.GET);
             return search(uri.parameters());
         }
-        final Matcher m = INVOICE_PATH.matcher(path);
+        // Matched on the raw path and decoded after: an id may hold '/' (sent as %2F).
+        final Matcher m = INVOICE_PATH.matcher(uri.rawPath());
         if (m.matches()) {
-            final String id = m.group(1);
+            final String id = QueryStringDecoder.decodeComponent(m.group(1));
             final String action = m.group(2);
             if (action == null) {
                 requireMethod(method, HttpMethod.GET);
