@@ -30,6 +30,8 @@ import io.finality.matcher.store.InvoiceStore;
 import io.finality.matcher.store.InvoiceStatus;
 import io.finality.matcher.store.InvoiceStoreContext;
 import io.finality.matcher.store.OpenResult;
+import io.finality.tools.metrics.MeteredStateEngine;
+import io.finality.tools.metrics.StepMetrics;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,7 +49,8 @@ import java.util.List;
  *   │      MatchingScanStage → BitcoinBlockScanner (+ OutpointWatch for conflicts)   │
  *   │      probes WatchKeyIndex (off-heap); sole writer of both indexes              │
  *   │ 2. state engine  (thread finality-engine)                                      │
- *   │      JournaledStateEngine → InvoiceEngine; one Chronicle document per step     │
+ *   │      MeteredStateEngine → JournaledStateEngine → InvoiceEngine;                │
+ *   │      one Chronicle document per step, then StepMetrics (counts, latency)       │
  *   └────────────────────────────────────────────────────────────────────────────────┘
  *                     ▼
  *   journal/ (Chronicle Queue) ── EventTailer, `finality tail`
@@ -76,6 +79,8 @@ public final class FinalityNode implements AutoCloseable {
     private final WatchKeyIndex outpointIndex;
     private final JournaledStateEngine engine;
     private final Pipeline pipeline;
+    private final StepMetrics metrics = new StepMetrics();
+    private final long firstEventSequence;
     private final SlotFiller<byte[]> bytesFiller = (slot, bytes) -> slot.payload(bytes, 0, bytes.length);
 
     public FinalityNode(final NodeContext context) {
@@ -87,6 +92,7 @@ public final class FinalityNode implements AutoCloseable {
             new JournalContext().directory(context.dataDirectory().resolve("journal")).durability(context.durability())
                 .snapshotEverySteps(context.snapshotEverySteps()),
             new StoreSnapshotStore(store));
+        firstEventSequence = engine.nextEventSequence();
         store.loadInto(scripts, (scanned, loaded, done) -> { });
         final List<InvoiceRecord> unseen = unseenByEngine();
         // Decided before the scan thread starts writing the index.
@@ -95,7 +101,7 @@ public final class FinalityNode implements AutoCloseable {
         final MatchingScanStage scan = new MatchingScanStage(scripts, new InvoiceWatchCommands())
             .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpointIndex,
                 context.outpointRetentionBlocks())));
-        pipeline = new Pipeline(context.pipeline(), scan, engine).start();
+        pipeline = new Pipeline(context.pipeline(), scan, new MeteredStateEngine(engine, metrics)).start();
         for (InvoiceRecord r : unseen) {
             publishOrFail(EventKind.INVOICE_OPEN, r.chain(), openPayload(r));
             if (r.status() == InvoiceStatus.CANCELLED) {
@@ -154,6 +160,16 @@ public final class FinalityNode implements AutoCloseable {
      */
     public long eventsWritten() {
         return engine.nextEventSequence() - 1;
+    }
+
+    /** What the engine thread counts per step (blocks, reorgs, transactions, matches, latency), for metrics. */
+    public StepMetrics metrics() {
+        return metrics;
+    }
+
+    /** The first event sequence this process wrote (or will write): what it recovered ended just before. */
+    public long firstEventSequence() {
+        return firstEventSequence;
     }
 
     /** Whether every journal append so far succeeded (same plain read as {@link #eventsWritten()}). */
