@@ -160,6 +160,9 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
                 slot.discarded(true);
                 counters.discarded.incrementAndGet();
                 result = DISCARDED;
+            } else if (slot.publishNanos() == 0) {
+                // Detection latency starts here unless the producer stamped an earlier receive time.
+                slot.publishNanos(System.nanoTime());
             }
         } catch (final RuntimeException ex) {
             // The slot is claimed and must be published, or the ring would stall forever.

@@ -1,7 +1,7 @@
 package io.finality.matcher.store;
 
 /**
- * Whether an invoice still watches its key. The {@link #code()} is stored in {@link InvoiceCodec} records:
+ * Whether an invoice still reserves its key. The {@link #code()} is stored in {@link InvoiceCodec} records:
  * never renumber. Payment progress (detected, confirmed, ...) is the state engine's business, not the store's.
  *
  * <p>Immutable; safe from any thread.
@@ -9,7 +9,10 @@ package io.finality.matcher.store;
 public enum InvoiceStatus {
     /** Watching its key for payments. */
     OPEN(1),
-    /** Cancelled by the API; its key is no longer watched. */
+    /**
+     * Cancelled by the API: its key is free for a later invoice; until one takes it, payments to it are still
+     * matched (and reported late by the state engine).
+     */
     CANCELLED(2);
 
     private final int code;

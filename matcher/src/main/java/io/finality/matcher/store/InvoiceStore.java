@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import io.finality.core.chain.ChainId;
@@ -32,7 +34,7 @@ import org.rocksdb.WriteOptions;
  * The durable home of invoices, on RocksDB, with three column families:
  * <ul>
  *   <li>{@code invoices}: invoice id (UTF-8) to the {@link InvoiceCodec} record;</li>
- *   <li>{@code by-key}: chain code (u16, little-endian) + watch key to the id of the open invoice watching it;</li>
+ *   <li>{@code by-key}: chain code (u16, little-endian) + watch key to the id of the open invoice reserving it;</li>
  *   <li>{@code snapshots}: name to opaque bytes, for the state engine's snapshots.</li>
  * </ul>
  * The default column family holds the layout version and the next slot to assign.
@@ -308,7 +310,8 @@ public final class InvoiceStore implements AutoCloseable {
     }
 
     /**
-     * Cancels an invoice durably and stops its key being watched. Cancelling a cancelled invoice returns it unchanged.
+     * Cancels an invoice durably and frees its key in {@code by-key}, so a later invoice may be opened on it. The
+     * scan stage keeps watching the key (see {@link #loadInto}). Cancelling a cancelled invoice returns it unchanged.
      *
      * @return the cancelled invoice, or {@code null} if the id is unknown.
      */
@@ -390,12 +393,19 @@ public final class InvoiceStore implements AutoCloseable {
     }
 
     /**
-     * Streams every open invoice's key into {@code index} (in id order), logging progress every
-     * {@link InvoiceStoreContext#progressInterval()} invoices and reporting it to {@code progress}. Call it
-     * before the pipeline starts, on the thread that then starts it.
+     * Streams the watch key of every stored invoice into {@code index} (in id order), so that the index equals
+     * the one the scan stage built before a restart: an OPEN on the ring starts watching a key and nothing
+     * stops it (a CANCEL keeps the key watched so a late payment to a cancelled invoice is still reported, and
+     * expiry or payment is the state engine's business, never the index's). Open and cancelled invoices are
+     * therefore both loaded. A cancelled invoice frees its key in {@code by-key}, so a later invoice may watch
+     * the same key: the later open overwrote the index entry on the ring, so here the highest slot wins.
+     * Logs progress every {@link InvoiceStoreContext#progressInterval()} invoices and reports it to
+     * {@code progress} (its second count is the keys loaded). Call it before the pipeline starts, on the
+     * thread that then starts it.
      *
-     * @return the number of open invoices loaded.
-     * @throws StoreException naming the invoice if a record is damaged, or if the slot counter lags the records.
+     * @return the number of keys in the index after loading (distinct keys; a reused key counts once).
+     * @throws StoreException naming the invoice if a record is damaged, if the slot counter lags the records,
+     *                        or if an earlier invoice on a reused key is still open.
      */
     public synchronized long loadInto(final MutableAddressIndex index, final LoadProgress progress) {
         checkOpen();
@@ -418,16 +428,23 @@ public final class InvoiceStore implements AutoCloseable {
                     throw damaged(it.key(), "slot " + slot + " outside the assigned range 0.." + (nextSlot - 1));
                 }
                 scanned++;
-                if (InvoiceCodec.statusCode(view, 0) == InvoiceStatus.OPEN.code()) {
-                    final int previous = index.put(InvoiceCodec.chainCode(view, 0), view, InvoiceCodec.keyOffset(0),
-                        InvoiceCodec.keyLength(view, 0), slot);
-                    if (previous != MutableAddressIndex.MISSING) {
-                        throw damaged(it.key(), "its watch key is also held by the open invoice in slot " + previous);
-                    }
+                final int chainCode = InvoiceCodec.chainCode(view, 0);
+                final int keyOffset = InvoiceCodec.keyOffset(0);
+                final int keyLength = InvoiceCodec.keyLength(view, 0);
+                final boolean open = InvoiceCodec.statusCode(view, 0) == InvoiceStatus.OPEN.code();
+                final int holder = index.lookup(chainCode, view, keyOffset, keyLength);
+                if (holder == MutableAddressIndex.MISSING) {
+                    index.put(chainCode, view, keyOffset, keyLength, slot);
                     loaded++;
+                } else if (holder < slot) {
+                    // A reused key: the holder opened earlier, so it must have been cancelled before this one opened.
+                    checkEarlierCancelled(it.key(), chainCode, value, keyOffset, keyLength, holder);
+                    index.put(chainCode, view, keyOffset, keyLength, slot);
+                } else if (open) {
+                    throw damaged(it.key(), "it is open but its watch key is also held by the later invoice in slot " + holder);
                 }
                 if (scanned % interval == 0) {
-                    LOG.log(Level.INFO, "loading invoices from {0}: {1} scanned, {2} open loaded",
+                    LOG.log(Level.INFO, "loading invoices from {0}: {1} scanned, {2} keys loaded",
                         path.toAbsolutePath(), scanned, loaded);
                     progress.onProgress(scanned, loaded, false);
                 }
@@ -436,10 +453,47 @@ public final class InvoiceStore implements AutoCloseable {
         } catch (final RocksDBException ex) {
             throw new StoreException(path, "cannot read invoices while loading", ex);
         }
-        LOG.log(Level.INFO, "loaded {0} open invoices of {1} from {2} in {3} ms", loaded, scanned, path.toAbsolutePath(),
+        LOG.log(Level.INFO, "loaded {0} watch keys of {1} invoices from {2} in {3} ms", loaded, scanned, path.toAbsolutePath(),
             (System.nanoTime() - start) / 1_000_000);
         progress.onProgress(scanned, loaded, true);
         return loaded;
+    }
+
+    /**
+     * On a reused key (rare: only after a cancel), the earlier holder must not be the key's open invoice:
+     * {@code by-key} names the one open invoice of a key, so read it and compare slots.
+     */
+    private void checkEarlierCancelled(
+        final byte[] id, final int chainCode, final byte[] record, final int keyOffset, final int keyLength, final int holder)
+        throws RocksDBException {
+        final byte[] watchKey = Arrays.copyOfRange(record, keyOffset, keyOffset + keyLength);
+        final byte[] openId = db.get(byKey, keyRow(ChainId.fromCode(chainCode), watchKey));
+        if (openId == null) {
+            return;
+        }
+        final byte[] openValue = db.get(invoices, openId);
+        if (openValue != null && openValue.length > 0
+            && InvoiceCodec.slot(new UnsafeBuffer(openValue), 0) == holder) {
+            throw damaged(id, "its watch key is also held by the earlier open invoice in slot " + holder);
+        }
+    }
+
+    /**
+     * Visits every stored invoice (open and cancelled) in id order, decoded. For rare start-up repairs and
+     * tools, not for loading the index ({@link #loadInto} does that without decoding).
+     *
+     * @throws StoreException naming the invoice if a record is damaged.
+     */
+    public synchronized void forEach(final Consumer<InvoiceRecord> visitor) {
+        checkOpen();
+        try (RocksIterator it = db.newIterator(invoices)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                visitor.accept(decode(new String(it.key(), StandardCharsets.UTF_8), it.value()));
+            }
+            it.status();
+        } catch (final RocksDBException ex) {
+            throw new StoreException(path, "cannot read invoices", ex);
+        }
     }
 
     /** Closes every native handle; later calls fail with {@link IllegalStateException}. Idempotent. */

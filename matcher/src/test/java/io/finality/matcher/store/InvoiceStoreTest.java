@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.finality.core.spi.AddressIndex;
 import io.finality.matcher.index.WatchKeyIndex;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -105,7 +105,7 @@ class InvoiceStoreTest {
     }
 
     @Test
-    void shouldLoadExactlyTheOpenInvoicesIntoAnIndexThatAnswersLikeTheReference() {
+    void shouldLoadTheKeysOfOpenAndCancelledInvoicesAsTheScanStageWatchesThem() {
         final Map<String, InvoiceRecord> open = new HashMap<>();
         final List<InvoiceRecord> cancelled = new ArrayList<>();
         try (InvoiceStore store = InvoiceStore.open(context())) {
@@ -121,18 +121,43 @@ class InvoiceStoreTest {
             WatchKeyIndex index = new WatchKeyIndex()) {
             final List<long[]> reports = new ArrayList<>();
             final long loaded = store.loadInto(index, (scanned, count, done) -> reports.add(new long[] {scanned, count, done ? 1 : 0}));
-            assertEquals(open.size(), loaded);
-            assertEquals(open.size(), index.size());
+            assertEquals(300, loaded);
+            assertEquals(300, index.size());
             assertEquals(300 / 7 + 1, reports.size(), "a report every 7 invoices and a final one");
-            assertArrayEquals(new long[] {300, open.size(), 1}, reports.get(reports.size() - 1));
+            assertArrayEquals(new long[] {300, 300, 1}, reports.get(reports.size() - 1));
             for (InvoiceRecord record : open.values()) {
                 final UnsafeBuffer key = new UnsafeBuffer(record.watchKey());
                 assertEquals(record.slot(), index.lookup(record.chain().code(), key, 0, record.watchKeyLength()), record.invoiceId());
             }
+            // a cancel keeps the key watched so that a late payment is still reported: a restart must not change that
             for (InvoiceRecord record : cancelled) {
                 final UnsafeBuffer key = new UnsafeBuffer(record.watchKey());
-                assertEquals(AddressIndex.MISSING, index.lookup(record.chain().code(), key, 0, record.watchKeyLength()));
+                assertEquals(record.slot(), index.lookup(record.chain().code(), key, 0, record.watchKeyLength()), record.invoiceId());
             }
+        }
+    }
+
+    @Test
+    void shouldLoadAReusedKeyForTheLatestInvoiceAsTheRingLeftIt() {
+        final InvoiceRecord first = TestInvoices.request(31, 1);
+        final InvoiceRecord second = InvoiceRecord.request("inv-31.reuse-b", first.chain(), null, first.chain().nativeDecimals(),
+            first.watchKey(), first.address(), BigInteger.TEN, 1L, "default", null, null);
+        final InvoiceRecord third = InvoiceRecord.request("inv-31.reuse-a", first.chain(), null, first.chain().nativeDecimals(),
+            first.watchKey(), first.address(), BigInteger.TWO, 1L, "default", null, null);
+        final int thirdSlot;
+        try (InvoiceStore store = InvoiceStore.open(context())) {
+            store.open(first);
+            store.cancel(first.invoiceId());
+            store.open(second);
+            store.cancel(second.invoiceId());
+            thirdSlot = store.open(third).record().slot();
+        }
+        try (InvoiceStore store = InvoiceStore.open(context().createIfMissing(false));
+            WatchKeyIndex index = new WatchKeyIndex()) {
+            // id order visits the newest (slot 2, "reuse-a") before the middle one (slot 1, "reuse-b"): the highest slot wins
+            assertEquals(1, store.loadInto(index, LoadProgress.NONE));
+            assertEquals(2, thirdSlot);
+            assertEquals(thirdSlot, index.lookup(first.chain().code(), new UnsafeBuffer(first.watchKey()), 0, first.watchKeyLength()));
         }
     }
 

@@ -8,10 +8,12 @@ import io.finality.core.chain.ChainId;
 import io.finality.core.event.PaymentEventDecoder;
 import io.finality.core.event.PaymentEventJson;
 import io.finality.core.pipeline.PipelineCounters;
+import io.finality.engine.journal.ChainPosition;
 import io.finality.engine.journal.EventTailer;
 import io.finality.matcher.store.InvoiceConflictException;
 import io.finality.matcher.store.InvoiceRecord;
 import io.finality.matcher.store.OpenResult;
+import io.finality.tools.metrics.EventTypeCounts;
 import io.finality.tools.node.FinalityNode;
 import io.finality.tools.node.InvoiceRequest;
 import io.netty.buffer.Unpooled;
@@ -40,6 +42,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,17 +78,22 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Executor workers;
     private final List<ChainHealth> chains;
     private final byte[] expectedAuthorization;
+    /** Responses by status class (index 2 = 2xx ... 5 = 5xx), for the error metrics. */
+    private final AtomicLongArray responsesByClass = new AtomicLongArray(6);
+    private final MetricsRenderer metrics;
     private final JsonMapper json = JsonMapper.builder()
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .build();
 
-    ApiHandler(final FinalityNode node, final String token, final Executor workers, final List<ChainHealth> chains) {
+    ApiHandler(final FinalityNode node, final String token, final Executor workers, final List<ChainHealth> chains,
+        final EventTypeCounts eventTypes) {
         super(false);
         this.chains = chains;
         this.node = node;
         this.workers = workers;
         this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.US_ASCII);
+        this.metrics = new MetricsRenderer(node, chains, eventTypes, responsesByClass);
     }
 
     @Override
@@ -126,6 +134,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             LOG.log(System.Logger.Level.WARNING, "API request failed: " + request.method() + " " + pathOf(request), ex);
             response = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, null, "internal error");
         }
+        responsesByClass.incrementAndGet(Math.min(5, Math.max(0, response.status().code() / 100)));
         final boolean keepAlive = HttpUtil.isKeepAlive(request) && response.status().code() != 413;
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         if (keepAlive) {
@@ -166,9 +175,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             requireMethod(method, HttpMethod.GET);
             return search(uri.parameters());
         }
-        final Matcher m = INVOICE_PATH.matcher(path);
+        // Matched on the raw path and decoded after: an id may hold '/' (sent as %2F).
+        final Matcher m = INVOICE_PATH.matcher(uri.rawPath());
         if (m.matches()) {
-            final String id = m.group(1);
+            final String id = QueryStringDecoder.decodeComponent(m.group(1));
             final String action = m.group(2);
             if (action == null) {
                 requireMethod(method, HttpMethod.GET);
@@ -411,39 +421,21 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             final ObjectNode one = byChain.putObject(chain.chain());
             one.put("connected", chain.connected());
             one.put("height", chain.height());
+            final ChainPosition position = node.chainPosition(ChainId.fromConfigName(chain.chain()));
+            final long appliedHeight = position.empty() ? -1 : position.tipHeight();
+            one.put("appliedHeight", appliedHeight);
+            final long nodeTip = chain.nodeTipHeight();
+            if (nodeTip >= 0) {
+                one.put("nodeTipHeight", nodeTip);
+                one.put("lag", Math.max(0, nodeTip - appliedHeight));
+            }
         }
         return ok(healthy ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, json.writeValueAsString(root));
     }
 
-    /** Prometheus text exposition format 0.0.4. */
+    /** Prometheus text exposition format 0.0.4 (see {@link MetricsRenderer}). */
     String metrics() {
-        final PipelineCounters c = node.pipeline().counters();
-        final StringBuilder out = new StringBuilder(2048);
-        final long published = c.published();
-        final long applied = c.applied();
-        counter(out, "finality_ring_published_total", "Slots published into the ring.", published);
-        counter(out, "finality_ring_scanned_total", "Slots through the scan/match stage.", c.scanned());
-        counter(out, "finality_ring_applied_total", "Slots applied by the state engine.", applied);
-        out.append("# HELP finality_ring_backlog Slots published but not yet applied.\n# TYPE finality_ring_backlog gauge\n")
-            .append("finality_ring_backlog ").append(Math.max(0, published - applied)).append('\n');
-        counter(out, "finality_events_written_total", "Payment events journaled (the last event sequence).", node.eventsWritten());
-        out.append("# HELP finality_errors_total Errors and refusals by kind.\n# TYPE finality_errors_total counter\n");
-        error(out, "scanErrors", c.scanErrors());
-        error(out, "engineErrors", c.engineErrors());
-        error(out, "payloadTooLarge", c.payloadTooLarge());
-        error(out, "backPressured", c.backPressured());
-        error(out, "discarded", c.discarded());
-        return out.toString();
-    }
-
-    private static void counter(final StringBuilder out, final String name, final String help, final long value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(" counter\n");
-        out.append(name).append(' ').append(value).append('\n');
-    }
-
-    private static void error(final StringBuilder out, final String kind, final long value) {
-        out.append("finality_errors_total{kind=\"").append(kind).append("\"} ").append(value).append('\n');
+        return metrics.render();
     }
 
     private String render(final InvoiceRecord r) {

@@ -1,5 +1,6 @@
 package io.finality.tools.api;
 
+import io.finality.tools.metrics.EventTypeCounts;
 import io.finality.tools.node.FinalityNode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -54,6 +55,7 @@ public final class HttpApi implements AutoCloseable {
     private ExecutorService workers;
     private Channel server;
     private List<ChainHealth> chains = List.of();
+    private EventTypeCounts eventTypes;
 
     public HttpApi(final ApiContext context, final FinalityNode node) {
         if (context.token() == null) {
@@ -73,7 +75,8 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi start() {
         loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("finality-api-io", true), NioIoHandler.newFactory());
         workers = Executors.newFixedThreadPool(context.workerThreads(), new DefaultThreadFactory("finality-api-worker", true));
-        final ApiHandler handler = new ApiHandler(node, context.token(), workers, chains);
+        eventTypes = new EventTypeCounts(node.journal(), node.firstEventSequence());
+        final ApiHandler handler = new ApiHandler(node, context.token(), workers, chains, eventTypes);
         try {
             server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -118,6 +121,10 @@ public final class HttpApi implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             workers = null;
+        }
+        if (eventTypes != null) {
+            eventTypes.close();
+            eventTypes = null;
         }
     }
 

@@ -14,7 +14,6 @@ import io.finality.core.pipeline.MatchingScanStage;
 import io.finality.core.pipeline.Pipeline;
 import io.finality.core.pipeline.SlotFiller;
 import io.finality.core.ring.EventKind;
-import io.finality.core.spi.MutableAddressIndex;
 import io.finality.engine.command.InvoiceCommandCodec;
 import io.finality.engine.command.InvoiceWatchCommands;
 import io.finality.engine.journal.ChainPosition;
@@ -28,11 +27,14 @@ import io.finality.matcher.index.WatchKeyIndexContext;
 import io.finality.matcher.store.InvoiceConflictException;
 import io.finality.matcher.store.InvoiceRecord;
 import io.finality.matcher.store.InvoiceStore;
+import io.finality.matcher.store.InvoiceStatus;
 import io.finality.matcher.store.InvoiceStoreContext;
 import io.finality.matcher.store.OpenResult;
+import io.finality.tools.metrics.MeteredStateEngine;
+import io.finality.tools.metrics.StepMetrics;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import org.agrona.DirectBuffer;
 
 /**
  * The composition root: one process holding the whole pipeline of DESIGN.md.
@@ -47,14 +49,16 @@ import org.agrona.DirectBuffer;
  *   │      MatchingScanStage → BitcoinBlockScanner (+ OutpointWatch for conflicts)   │
  *   │      probes WatchKeyIndex (off-heap); sole writer of both indexes              │
  *   │ 2. state engine  (thread finality-engine)                                      │
- *   │      JournaledStateEngine → InvoiceEngine; one Chronicle document per step     │
+ *   │      MeteredStateEngine → JournaledStateEngine → InvoiceEngine;                │
+ *   │      one Chronicle document per step, then StepMetrics (counts, latency)       │
  *   └────────────────────────────────────────────────────────────────────────────────┘
  *                     ▼
  *   journal/ (Chronicle Queue) ── EventTailer, `finality tail`
  *   invoices/ (RocksDB: invoices, by-key, snapshots ← engine snapshots)
  * </pre>
  *
- * <p>Start-up order: open the store, load the open invoices' keys into the index, recover the
+ * <p>Start-up order: open the store, load the watched keys into the index (open and cancelled invoices:
+ * a cancel keeps its key watched, so a restart must too), recover the
  * engine from its snapshot and journal, re-publish invoices the store holds but the engine never
  * saw (a crash between the store write and the ring), then start the ring. {@link #close()} drains
  * the ring, snapshots the engine, closes the journal, the indexes and RocksDB, in that order.
@@ -75,6 +79,8 @@ public final class FinalityNode implements AutoCloseable {
     private final WatchKeyIndex outpointIndex;
     private final JournaledStateEngine engine;
     private final Pipeline pipeline;
+    private final StepMetrics metrics = new StepMetrics();
+    private final long firstEventSequence;
     private final SlotFiller<byte[]> bytesFiller = (slot, bytes) -> slot.payload(bytes, 0, bytes.length);
 
     public FinalityNode(final NodeContext context) {
@@ -82,19 +88,25 @@ public final class FinalityNode implements AutoCloseable {
         store = InvoiceStore.open(new InvoiceStoreContext().path(context.dataDirectory().resolve("invoices")));
         scripts = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(context.expectedKeys()));
         outpointIndex = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1024));
-        final List<byte[]> unseen = new ArrayList<>();
         engine = new JournaledStateEngine(context.policies(),
             new JournalContext().directory(context.dataDirectory().resolve("journal")).durability(context.durability())
                 .snapshotEverySteps(context.snapshotEverySteps()),
             new StoreSnapshotStore(store));
-        store.loadInto(new RecordingIndex(scripts, unseen), (scanned, loaded, done) -> { });
+        firstEventSequence = engine.nextEventSequence();
+        store.loadInto(scripts, (scanned, loaded, done) -> { });
+        final List<InvoiceRecord> unseen = unseenByEngine();
+        // Decided before the scan thread starts writing the index.
+        unseen.removeIf(r -> r.status() == InvoiceStatus.CANCELLED && scripts.lookup(r.chain().code(),
+            new org.agrona.concurrent.UnsafeBuffer(r.watchKey()), 0, r.watchKeyLength()) != r.slot());
         final MatchingScanStage scan = new MatchingScanStage(scripts, new InvoiceWatchCommands())
             .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpointIndex,
                 context.outpointRetentionBlocks())));
-        pipeline = new Pipeline(context.pipeline(), scan, engine).start();
-        for (byte[] payload : unseen) {
-            publishOrFail(EventKind.INVOICE_OPEN, ChainId.fromCode(InvoiceCommandCodec.chainCode(
-                new org.agrona.concurrent.UnsafeBuffer(payload), 0)), payload);
+        pipeline = new Pipeline(context.pipeline(), scan, new MeteredStateEngine(engine, metrics)).start();
+        for (InvoiceRecord r : unseen) {
+            publishOrFail(EventKind.INVOICE_OPEN, r.chain(), openPayload(r));
+            if (r.status() == InvoiceStatus.CANCELLED) {
+                publishCancel(r);
+            }
         }
         if (!unseen.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "re-published " + unseen.size() + " invoices the engine had not yet applied");
@@ -150,6 +162,16 @@ public final class FinalityNode implements AutoCloseable {
         return engine.nextEventSequence() - 1;
     }
 
+    /** What the engine thread counts per step (blocks, reorgs, transactions, matches, latency), for metrics. */
+    public StepMetrics metrics() {
+        return metrics;
+    }
+
+    /** The first event sequence this process wrote (or will write): what it recovered ended just before. */
+    public long firstEventSequence() {
+        return firstEventSequence;
+    }
+
     /** Whether every journal append so far succeeded (same plain read as {@link #eventsWritten()}). */
     public boolean healthy() {
         return engine.healthy();
@@ -180,11 +202,40 @@ public final class FinalityNode implements AutoCloseable {
     public InvoiceRecord cancel(final String invoiceId) {
         final InvoiceRecord r = store.cancel(invoiceId);
         if (r != null) {
-            final byte[] payload = new byte[5];
-            InvoiceCommandCodec.encodeCancel(r.slot(), new org.agrona.concurrent.UnsafeBuffer(payload), 0);
-            publishOrFail(EventKind.INVOICE_CANCEL, r.chain(), payload);
+            publishCancel(r);
         }
         return r;
+    }
+
+    private void publishCancel(final InvoiceRecord r) {
+        final byte[] payload = new byte[5];
+        InvoiceCommandCodec.encodeCancel(r.slot(), new org.agrona.concurrent.UnsafeBuffer(payload), 0);
+        publishOrFail(EventKind.INVOICE_CANCEL, r.chain(), payload);
+    }
+
+    /**
+     * Invoices the store accepted but the recovered engine never saw (a crash or a full ring between the
+     * store write and the ring), in slot order, the order they were accepted in. Slots are dense and the
+     * engine never forgets an invoice, so a hole in the engine's slots is exactly such an invoice; the
+     * store is only scanned in that rare case.
+     */
+    private List<InvoiceRecord> unseenByEngine() {
+        // A cancelled one whose key a later invoice took is dropped by the caller: re-opening it would take the key back.
+        final int slots = store.nextSlot();
+        boolean any = false;
+        for (int slot = 0; slot < slots && !any; slot++) {
+            any = engine.engine().invoice(slot) == null;
+        }
+        final List<InvoiceRecord> unseen = new ArrayList<>();
+        if (any) {
+            store.forEach(r -> {
+                if (engine.engine().invoice(r.slot()) == null) {
+                    unseen.add(r);
+                }
+            });
+            unseen.sort(Comparator.comparingInt(InvoiceRecord::slot));
+        }
+        return unseen;
     }
 
     /** Publish a wall-clock tick (the engine's only source of time). */
@@ -289,45 +340,5 @@ public final class FinalityNode implements AutoCloseable {
         final byte[] payload = new byte[InvoiceCommandCodec.openLength(spec, key.length)];
         final int n = InvoiceCommandCodec.encodeOpen(spec, key, new org.agrona.concurrent.UnsafeBuffer(payload), 0);
         return java.util.Arrays.copyOf(payload, n);
-    }
-
-    /** Loads keys into the real index and notes the invoices whose slot the engine has never seen. */
-    private final class RecordingIndex implements MutableAddressIndex {
-        private final MutableAddressIndex target;
-        private final List<byte[]> unseen;
-
-        RecordingIndex(final MutableAddressIndex target, final List<byte[]> unseen) {
-            this.target = target;
-            this.unseen = unseen;
-        }
-
-        @Override
-        public int lookup(final int chainCode, final DirectBuffer key, final int offset, final int length) {
-            return target.lookup(chainCode, key, offset, length);
-        }
-
-        @Override
-        public int put(final int chainCode, final DirectBuffer key, final int offset, final int length, final int slot) {
-            if (engine.engine().invoice(slot) == null) {
-                final byte[] k = new byte[length];
-                key.getBytes(offset, k);
-                final String id = store.invoiceIdForKey(ChainId.fromCode(chainCode), k);
-                final InvoiceRecord r = id == null ? null : store.get(id);
-                if (r != null) {
-                    unseen.add(openPayload(r));
-                }
-            }
-            return target.put(chainCode, key, offset, length, slot);
-        }
-
-        @Override
-        public int remove(final int chainCode, final DirectBuffer key, final int offset, final int length) {
-            return target.remove(chainCode, key, offset, length);
-        }
-
-        @Override
-        public int size() {
-            return target.size();
-        }
     }
 }

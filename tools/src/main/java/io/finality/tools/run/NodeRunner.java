@@ -2,6 +2,7 @@ package io.finality.tools.run;
 
 import io.finality.bitcoin.p2p.BitcoinPeerConnection;
 import io.finality.bitcoin.p2p.BitcoinPeerContext;
+import io.finality.bitcoin.p2p.DecodeFailure;
 import io.finality.core.pipeline.EventPublisher;
 import io.finality.tools.api.ChainHealth;
 import io.finality.tools.api.HttpApi;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ObjLongConsumer;
 
 /**
  * What {@code finality run} runs: a {@link FinalityNode} with, from a {@link RunConfig}, the HTTP
@@ -154,6 +156,15 @@ public final class NodeRunner implements AutoCloseable {
         @Override
         public long height() {
             return connection.connectedHeight();
+        }
+
+        @Override
+        public void errors(final ObjLongConsumer<String> sink) {
+            for (DecodeFailure reason : DecodeFailure.values()) {
+                sink.accept(reason.name(), connection.failures(reason));
+            }
+            sink.accept("STALLED", connection.stalls());
+            sink.accept("RECONNECTED", Math.max(0, connection.connects() - 1));
         }
     }
 }
