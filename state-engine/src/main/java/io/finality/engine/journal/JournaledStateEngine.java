@@ -244,7 +244,8 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
             .paymentFlags(flags(inv, p))
             .blockHash(p == null ? zeros : p.blockHash(), 0)
             .txid(p == null ? zeros : p.txid(), 0)
-            .assetContract(inv.token() ? inv.contract() : zeros, 0)
+            // the asset that moved: a payment's own (a wrong token shows which token arrived), else the invoice's
+            .assetContract(p != null ? (p.token() ? p.contract() : zeros) : (inv.token() ? inv.contract() : zeros), 0)
             .paymentAmount(p == null ? 0 : p.amountHi(), p == null ? 0 : p.amountLo())
             .amountDue(inv.dueHi(), inv.dueLo())
             .receivedTotal(inv.receivedHi(), inv.receivedLo())

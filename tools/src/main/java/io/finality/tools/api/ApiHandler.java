@@ -70,7 +70,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Pattern FIELD_PREFIX = Pattern.compile("^([A-Za-z]+)(?::| must| is)");
     private static final Pattern TXID = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> OPEN_FIELDS = Set.of("invoiceId", "chain", "address", "amount", "expiresAt", "policy",
-        "orderId", "correlationId");
+        "orderId", "correlationId", "asset");
     private static final int POLL_DOCUMENTS = 256;
     private static final AttributeKey<CompletableFuture<Void>> LAST = AttributeKey.valueOf("finality-api-last-request");
 
@@ -244,7 +244,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         final InvoiceRequest open = new InvoiceRequest(requiredString(body, "invoiceId"), requiredString(body, "chain"),
             requiredString(body, "address"), requiredString(body, "amount"), expires.longValue(),
-            optionalString(body, "policy"), optionalString(body, "orderId"), optionalString(body, "correlationId"));
+            optionalString(body, "policy"), optionalString(body, "orderId"), optionalString(body, "correlationId"),
+            optionalString(body, "asset"));
         final OpenResult result;
         try {
             result = node.open(open);
@@ -444,6 +445,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         o.put("chain", r.chain().configName());
         o.put("address", r.address());
         o.put("amount", new BigDecimal(r.amountDue(), r.assetDecimals()).toPlainString());
+        o.put("asset", r.assetContract() == null ? r.chain().nativeSymbol() : r.assetContract());
         o.put("expiresAt", r.expiresAtMs());
         o.put("createdAt", r.createdAtMs());
         o.put("policy", r.policy());

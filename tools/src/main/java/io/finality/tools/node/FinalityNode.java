@@ -1,12 +1,9 @@
 package io.finality.tools.node;
 
-import io.finality.bitcoin.address.AddressException;
-import io.finality.bitcoin.address.BitcoinAddressCodec;
-import io.finality.bitcoin.address.BitcoinNetwork;
 import io.finality.bitcoin.p2p.BitcoinPeerContext;
 import io.finality.bitcoin.scan.BitcoinBlockScanner;
 import io.finality.bitcoin.scan.OutpointWatch;
-import io.finality.core.amount.U128;
+import io.finality.core.buffer.Hex;
 import io.finality.core.chain.ChainFamily;
 import io.finality.core.chain.ChainId;
 import io.finality.core.pipeline.EventPublisher;
@@ -22,6 +19,8 @@ import io.finality.engine.journal.EventJournal;
 import io.finality.engine.journal.JournalContext;
 import io.finality.engine.journal.JournaledStateEngine;
 import io.finality.engine.model.InvoiceSpec;
+import io.finality.ethereum.EthereumBlockScanner;
+import io.finality.ethereum.sync.EthereumContext;
 import io.finality.matcher.index.WatchKeyIndex;
 import io.finality.matcher.index.WatchKeyIndexContext;
 import io.finality.matcher.store.InvoiceConflictException;
@@ -67,13 +66,13 @@ import java.util.List;
  */
 public final class FinalityNode implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FinalityNode.class.getName());
-    private static final int MAX_REFERENCE_LENGTH = 128;
 
     static {
         ChronicleGuard.disableAnalytics();
     }
 
     private final NodeContext context;
+    private final InvoiceValidator validator;
     private final InvoiceStore store;
     private final WatchKeyIndex scripts;
     private final WatchKeyIndex outpointIndex;
@@ -85,6 +84,7 @@ public final class FinalityNode implements AutoCloseable {
 
     public FinalityNode(final NodeContext context) {
         this.context = context;
+        this.validator = new InvoiceValidator(context.policies(), context.tokens());
         store = InvoiceStore.open(new InvoiceStoreContext().path(context.dataDirectory().resolve("invoices")));
         scripts = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(context.expectedKeys()));
         outpointIndex = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1024));
@@ -99,6 +99,7 @@ public final class FinalityNode implements AutoCloseable {
         unseen.removeIf(r -> r.status() == InvoiceStatus.CANCELLED && scripts.lookup(r.chain().code(),
             new org.agrona.concurrent.UnsafeBuffer(r.watchKey()), 0, r.watchKeyLength()) != r.slot());
         final MatchingScanStage scan = new MatchingScanStage(scripts, new InvoiceWatchCommands())
+            .scanner(ChainFamily.ETHEREUM, new EthereumBlockScanner())
             .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpointIndex,
                 context.outpointRetentionBlocks())));
         pipeline = new Pipeline(context.pipeline(), scan, new MeteredStateEngine(engine, metrics)).start();
@@ -145,6 +146,20 @@ public final class FinalityNode implements AutoCloseable {
         return peer;
     }
 
+    /**
+     * Make an Ethereum connection resume from the journal: if the journal applied blocks of the context's chain,
+     * continue after its applied tip (walking back if the node reorganised meanwhile); otherwise keep the
+     * configured start height. Returns {@code ethereum}.
+     */
+    public EthereumContext resumeEthereum(final EthereumContext ethereum) {
+        final ChainPosition position = chainPosition(ethereum.chain());
+        if (!position.empty()) {
+            ethereum.resumeFrom(position.tipHeight(), position.hashesOldestFirst());
+            LOG.log(System.Logger.Level.INFO, "resuming " + position);
+        }
+        return ethereum;
+    }
+
     /** The journal, for tailers. */
     public EventJournal journal() {
         return engine.journal();
@@ -184,7 +199,7 @@ public final class FinalityNode implements AutoCloseable {
      * @throws InvoiceConflictException if the id exists with different content.
      */
     public OpenResult open(final InvoiceRequest request) {
-        final InvoiceRecord record = validate(request);
+        final InvoiceRecord record = validator.validate(request);
         final OpenResult result = store.open(record);
         if (result.created()) {
             final InvoiceRecord r = result.record();
@@ -282,58 +297,9 @@ public final class FinalityNode implements AutoCloseable {
         }
     }
 
-    private InvoiceRecord validate(final InvoiceRequest request) {
-        final ChainId chain;
-        try {
-            chain = ChainId.fromConfigName(request.chain());
-        } catch (final IllegalArgumentException ex) {
-            throw new IllegalArgumentException("chain: " + ex.getMessage());
-        }
-        if (chain.family() != ChainFamily.BITCOIN) {
-            throw new IllegalArgumentException("chain: " + chain.configName() + " is not served by this node yet");
-        }
-        final byte[] script;
-        try {
-            script = BitcoinAddressCodec.toScript(request.address(), BitcoinNetwork.of(chain));
-        } catch (final AddressException ex) {
-            throw new IllegalArgumentException("address: " + ex.getMessage());
-        }
-        final U128 amount = new U128();
-        final int parsed = amount.parse(request.amount() == null ? "" : request.amount(), chain.nativeDecimals());
-        if (parsed != U128.OK) {
-            throw new IllegalArgumentException("amount: '" + request.amount() + "' " + U128.describe(parsed));
-        }
-        if (amount.isZero()) {
-            throw new IllegalArgumentException("amount: must be greater than zero");
-        }
-        final String policy = request.policy() == null || request.policy().isEmpty()
-            ? context.policies().resolve(null, chain).name() : request.policy();
-        if (context.policies().get(policy) == null) {
-            throw new IllegalArgumentException("policy: unknown policy '" + policy + "'");
-        }
-        checkReference("orderId", request.orderId());
-        checkReference("correlationId", request.correlationId());
-        return InvoiceRecord.request(request.invoiceId(), chain, null, chain.nativeDecimals(), script, request.address(),
-            amount.toBigInteger(), request.expiresAtMs(), policy, request.orderId(), request.correlationId());
-    }
-
-    private static void checkReference(final String field, final String value) {
-        if (value == null) {
-            return;
-        }
-        if (value.length() > MAX_REFERENCE_LENGTH) {
-            throw new IllegalArgumentException(field + ": longer than " + MAX_REFERENCE_LENGTH + " characters");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            final char c = value.charAt(i);
-            if (c < 0x20 || c > 0x7E) {
-                throw new IllegalArgumentException(field + ": only printable ASCII is accepted (character " + i + ")");
-            }
-        }
-    }
-
     static byte[] openPayload(final InvoiceRecord r) {
-        final InvoiceSpec spec = new InvoiceSpec(r.slot(), r.invoiceId(), r.chain(), null, r.amountDueHi(), r.amountDueLo(),
+        final byte[] contract = r.assetContract() == null ? null : Hex.fromHex(r.assetContract().substring(2));
+        final InvoiceSpec spec = new InvoiceSpec(r.slot(), r.invoiceId(), r.chain(), contract, r.amountDueHi(), r.amountDueLo(),
             r.expiresAtMs(), r.policy(), r.orderId() == null ? "" : r.orderId(),
             r.correlationId() == null ? "" : r.correlationId());
         final byte[] key = r.watchKey();

@@ -12,6 +12,8 @@ package io.finality.tools.node;
  * @param policy        a policy name, or null for the chain's default.
  * @param orderId       merchant reference, echoed in every event (ASCII, up to 128).
  * @param correlationId caller reference, echoed in every event (ASCII, up to 128).
+ * @param asset         the chain's native symbol or null for the native coin; on Ethereum a configured token's
+ *                      symbol or contract.
  */
 public record InvoiceRequest(
     String invoiceId,
@@ -21,5 +23,12 @@ public record InvoiceRequest(
     long expiresAtMs,
     String policy,
     String orderId,
-    String correlationId) {
+    String correlationId,
+    String asset) {
+
+    /** A request in the chain's native coin. */
+    public InvoiceRequest(final String invoiceId, final String chain, final String address, final String amount, final long expiresAtMs,
+                          final String policy, final String orderId, final String correlationId) {
+        this(invoiceId, chain, address, amount, expiresAtMs, policy, orderId, correlationId, null);
+    }
 }

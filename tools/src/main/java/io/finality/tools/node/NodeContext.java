@@ -17,6 +17,7 @@ public final class NodeContext {
     private PolicyBook policies = PolicyBook.withDefaults();
     private int expectedKeys = 1 << 16;
     private int outpointRetentionBlocks = 1_000;
+    private TokenBook tokens = new TokenBook();
 
     public Path dataDirectory() {
         return dataDirectory;
@@ -79,6 +80,16 @@ public final class NodeContext {
 
     public NodeContext outpointRetentionBlocks(final int value) {
         outpointRetentionBlocks = value;
+        return this;
+    }
+
+    /** The ERC-20 tokens invoices may be opened in. */
+    public TokenBook tokens() {
+        return tokens;
+    }
+
+    public NodeContext tokens(final TokenBook value) {
+        tokens = value;
         return this;
     }
 }

@@ -4,6 +4,9 @@ import io.finality.bitcoin.p2p.BitcoinPeerConnection;
 import io.finality.bitcoin.p2p.BitcoinPeerContext;
 import io.finality.bitcoin.p2p.DecodeFailure;
 import io.finality.core.pipeline.EventPublisher;
+import io.finality.ethereum.rpc.JsonRpcClient;
+import io.finality.ethereum.sync.EthereumConnection;
+import io.finality.ethereum.sync.EthereumContext;
 import io.finality.tools.api.ChainHealth;
 import io.finality.tools.api.HttpApi;
 import io.finality.tools.node.FinalityNode;
@@ -17,7 +20,7 @@ import java.util.function.ObjLongConsumer;
 
 /**
  * What {@code finality run} runs: a {@link FinalityNode} with, from a {@link RunConfig}, the HTTP
- * API, the Bitcoin peer connection and a 1 s TICK timer (the engine's only clock).
+ * API, the Bitcoin peer connection, the Ethereum node connection and a 1 s TICK timer (the engine's only clock).
  *
  * <p>{@link #close()} stops the producers first (timer, connection), then the API, then closes the
  * node (drains the ring, snapshots the engine, closes the journal and RocksDB). It is idempotent and
@@ -34,6 +37,7 @@ public final class NodeRunner implements AutoCloseable {
     private FinalityNode node;
     private HttpApi api;
     private BitcoinPeerConnection bitcoin;
+    private EthereumConnection ethereum;
     private ScheduledExecutorService timer;
     private volatile boolean closed;
 
@@ -51,11 +55,19 @@ public final class NodeRunner implements AutoCloseable {
                 bitcoin = new BitcoinPeerConnection(node.resumeBitcoin(peer));
                 chains.add(new BitcoinHealth(peer.network().chain().configName(), bitcoin));
             }
+            final EthereumContext eth = config.ethereum();
+            if (eth != null) {
+                ethereum = new EthereumConnection(node.resumeEthereum(eth));
+                chains.add(new EthereumHealth(eth.chain().configName(), ethereum));
+            }
             if (config.hasApi()) {
                 api = new HttpApi(config.apiContext(), node).chains(chains).start();
             }
             if (bitcoin != null) {
                 bitcoin.start(node.publisher());
+            }
+            if (ethereum != null) {
+                ethereum.start(node.publisher());
             }
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 final Thread t = new Thread(r, "finality-tick");
@@ -86,6 +98,11 @@ public final class NodeRunner implements AutoCloseable {
     /** The API's bound port, or -1 without an API. */
     public int apiPort() {
         return api == null ? -1 : api.port();
+    }
+
+    /** The Ethereum connection, or null. */
+    public EthereumConnection ethereum() {
+        return ethereum;
     }
 
     /** The Bitcoin connection, or null. */
@@ -120,6 +137,9 @@ public final class NodeRunner implements AutoCloseable {
             }
             if (bitcoin != null) {
                 bitcoin.close();
+            }
+            if (ethereum != null) {
+                ethereum.close();
             }
             if (api != null) {
                 api.close();
@@ -165,6 +185,36 @@ public final class NodeRunner implements AutoCloseable {
             }
             sink.accept("STALLED", connection.stalls());
             sink.accept("RECONNECTED", Math.max(0, connection.connects() - 1));
+        }
+    }
+
+    /** The Ethereum connection as {@code /health} and {@code /metrics} show it. */
+    private record EthereumHealth(String chain, EthereumConnection connection) implements ChainHealth {
+        @Override
+        public boolean connected() {
+            return connection.connected();
+        }
+
+        @Override
+        public long height() {
+            return connection.connectedHeight();
+        }
+
+        @Override
+        public long nodeTipHeight() {
+            return connection.nodeHead();
+        }
+
+        @Override
+        public void errors(final ObjLongConsumer<String> sink) {
+            final JsonRpcClient client = connection.client();
+            sink.accept("RETRIED_BLOCK", connection.retries());
+            sink.accept("SKIPPED_NOTIFICATION", connection.skippedNotifications());
+            sink.accept("TIMEOUT", client == null ? 0 : client.timeouts());
+            sink.accept("MALFORMED_FRAME", client == null ? 0 : client.malformedFrames());
+            sink.accept("REFUSED_FRAME", client == null ? 0 : client.refusedFrames());
+            sink.accept("RECONNECTED", client == null ? 0 : Math.max(0, client.connects() - 1));
+            sink.accept("STOPPED", connection.stopReason() == null ? 0 : 1);
         }
     }
 }

@@ -10,6 +10,7 @@ import io.finality.core.config.YamlConfig;
 import io.finality.core.pipeline.PipelineConfig;
 import io.finality.engine.journal.JournalContext;
 import io.finality.engine.policy.PolicyConfig;
+import io.finality.ethereum.sync.EthereumContext;
 import io.finality.tools.api.ApiContext;
 import io.finality.tools.node.NodeContext;
 import java.net.InetSocketAddress;
@@ -28,6 +29,16 @@ import java.util.regex.Pattern;
  *   bind: 127.0.0.1
  *   port: 8080
  *   token_file: ./api.token          # or token_env: FINALITY_API_TOKEN (exactly one)
+ * ethereum:                          # optional: no section, no Ethereum connection
+ *   chain: ethereum-dev              # ethereum-mainnet | ethereum-sepolia | ethereum-holesky | ethereum-dev
+ *   node: ws://127.0.0.1:8545        # WebSocket JSON-RPC endpoint
+ *   start_height: 0                  # sync starts after this block
+ *   window: 8                        # blocks fetched at once while behind
+ *   request_timeout: 10s
+ *   max_frame_bytes: 64MiB           # larger answers are refused
+ *   max_reorg_depth: 1024
+ *   tokens:                          # ERC-20 tokens invoices may be opened in
+ *     - { symbol: USDC, contract: 0x..., decimals: 6 }
  * bitcoin:                           # optional: no section, no Bitcoin connection
  *   network: regtest                 # mainnet | testnet3 | testnet4 | signet | regtest
  *   node: 127.0.0.1:18444
@@ -50,11 +61,13 @@ public final class RunConfig {
     private final NodeContext node;
     private final ApiSettings api;
     private final BitcoinPeerContext bitcoin;
+    private final EthereumContext ethereum;
 
-    private RunConfig(final NodeContext node, final ApiSettings api, final BitcoinPeerContext bitcoin) {
+    private RunConfig(final NodeContext node, final ApiSettings api, final BitcoinPeerContext bitcoin, final EthereumContext ethereum) {
         this.node = node;
         this.api = api;
         this.bitcoin = bitcoin;
+        this.ethereum = ethereum;
     }
 
     /** Load and validate a file. */
@@ -76,8 +89,9 @@ public final class RunConfig {
         journal.rejectUnknownKeys();
         final ApiSettings api = root.has("api") ? apiSettings(root.section("api"), base) : null;
         final BitcoinPeerContext bitcoin = root.has("bitcoin") ? bitcoin(root.section("bitcoin")) : null;
+        final EthereumContext ethereum = root.has("ethereum") ? EthereumSettings.from(root.section("ethereum"), node.tokens()) : null;
         root.rejectUnknownKeys();
-        return new RunConfig(node, api, bitcoin);
+        return new RunConfig(node, api, bitcoin, ethereum);
     }
 
     private static ApiSettings apiSettings(final ConfigSection s, final Path base) {
@@ -154,6 +168,11 @@ public final class RunConfig {
         }
         final InetSocketAddress unresolved = bitcoin.node();
         return bitcoin.node(new InetSocketAddress(unresolved.getHostString(), unresolved.getPort()));
+    }
+
+    /** The Ethereum connection settings, or null. */
+    public EthereumContext ethereum() {
+        return ethereum;
     }
 
     private record ApiSettings(String bind, int port, Path tokenFile, String tokenEnv, int maxBodyBytes) {
