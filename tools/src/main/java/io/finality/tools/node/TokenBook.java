@@ -55,6 +55,18 @@ public final class TokenBook {
         return null;
     }
 
+    /** "USDC=0xa0b8... (6 decimals), ..." or "none", for check-config. */
+    public String describe(final ChainId chain) {
+        final StringBuilder sb = new StringBuilder();
+        for (Asset t : tokens) {
+            if (t.chain() == chain) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(t.symbol()).append('=').append(t.contract())
+                    .append(" (").append(t.decimals()).append(" decimals)");
+            }
+        }
+        return sb.length() == 0 ? "none" : sb.toString();
+    }
+
     /** ", USDC, DAI" for messages. */
     String symbols(final ChainId chain) {
         final StringBuilder sb = new StringBuilder();

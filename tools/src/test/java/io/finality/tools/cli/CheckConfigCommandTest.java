@@ -79,4 +79,44 @@ class CheckConfigCommandTest {
         assertEquals(0, run("run", "--help"));
         assertTrue(out.toString().contains("SIGTERM"), out.toString());
     }
+
+    @Test
+    void shouldAcceptAnEthereumSectionWithTokens(@TempDir final Path dir) throws Exception {
+        final Path file = Files.writeString(dir.resolve("eth.yaml"), """
+            ethereum:
+              chain: ethereum-mainnet
+              node: ws://127.0.0.1:8546
+              start_height: 21000000
+              window: 4
+              request_timeout: 5s
+              max_frame_bytes: 32MiB
+              tokens:
+                - { symbol: usdc, contract: "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48", decimals: 6 }
+            """);
+        assertEquals(0, run("check-config", "-c", file.toString()), err.toString());
+        assertTrue(out.toString().contains("ethereum: ethereum-mainnet via ws://127.0.0.1:8546 from height 21000000, tokens: "
+            + "USDC=0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48 (6 decimals)"), out.toString());
+    }
+
+    @Test
+    void shouldNameTheKeyOfEachBadEthereumSetting(@TempDir final Path dir) throws Exception {
+        assertInvalid(dir, "ethereum:\n  node: http://127.0.0.1:8545\n", "ethereum.node");
+        assertInvalid(dir, "ethereum:\n  chain: bitcoin-mainnet\n  node: ws://127.0.0.1:8545\n", "ethereum.chain");
+        assertInvalid(dir, "ethereum:\n  node: ws://127.0.0.1:8545\n  window: 0\n", "ethereum.window");
+        assertInvalid(dir, "ethereum:\n  node: ws://127.0.0.1:8545\n  tokens:\n    - { symbol: X, contract: '0x12', decimals: 6 }\n",
+            "ethereum.tokens[0].contract");
+        assertInvalid(dir, "ethereum:\n  node: ws://127.0.0.1:8545\n  tokens:\n    - { symbol: ETH, contract: "
+            + "'0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48' }\n", "ethereum.tokens[0].symbol");
+        assertInvalid(dir, "ethereum:\n  node: ws://127.0.0.1:8545\n  tokens:\n"
+            + "    - { symbol: A, contract: '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48' }\n"
+            + "    - { symbol: B, contract: '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48' }\n", "listed twice");
+        assertInvalid(dir, "ethereum:\n  node: ws://127.0.0.1:8545\n  nodes: 2\n", "ethereum.nodes");
+    }
+
+    private void assertInvalid(final Path dir, final String yaml, final String named) throws Exception {
+        final Path file = Files.writeString(dir.resolve("bad.yaml"), yaml);
+        err.getBuffer().setLength(0);
+        assertEquals(CheckConfigCommand.INVALID, run("check-config", "-c", file.toString()), yaml);
+        assertTrue(err.toString().contains(named), err + " should name " + named);
+    }
 }
