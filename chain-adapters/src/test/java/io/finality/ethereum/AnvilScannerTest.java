@@ -1,5 +1,6 @@
 package io.finality.ethereum;
 
+import io.finality.ethereum.node.Anvil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,9 +8,9 @@ import io.finality.core.chain.ChainId;
 import io.finality.core.ring.ChainEvent;
 import io.finality.core.ring.EventKind;
 import io.finality.core.ring.MatchList;
-import io.finality.ethereum.node.AnvilNode;
-import io.finality.ethereum.node.AnvilRpc;
-import io.finality.ethereum.node.Contracts;
+import io.finality.ethereum.devnet.AnvilNode;
+import io.finality.ethereum.devnet.AnvilRpc;
+import io.finality.ethereum.devnet.Contracts;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class AnvilScannerTest {
 
     @BeforeAll
     static void startAnvil() {
-        node = AnvilNode.start();
+        node = Anvil.start();
         rpc = node.rpc();
         accounts = rpc.accounts();
         tokenA = rpc.deployToken(accounts.get(0), SUPPLY);

@@ -1,5 +1,6 @@
 package io.finality.ethereum;
 
+import io.finality.ethereum.node.Anvil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +9,8 @@ import io.finality.core.chain.ChainId;
 import io.finality.core.ring.ChainEvent;
 import io.finality.core.ring.EventKind;
 import io.finality.core.ring.MatchList;
-import io.finality.ethereum.node.AnvilNode;
-import io.finality.ethereum.node.AnvilRpc;
+import io.finality.ethereum.devnet.AnvilNode;
+import io.finality.ethereum.devnet.AnvilRpc;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Smoke test against a real node: starts anvil on a free loopback port, pays a watched address from a
  * dev account over plain JSON-RPC, fetches the mined block (full transactions) and its receipts as raw
- * bytes, and checks that the scanner finds exactly that payment. Anvil is found by {@link AnvilNode#locate()}
+ * bytes, and checks that the scanner finds exactly that payment. Anvil is found by {@link io.finality.ethereum.node.Anvil#locate()}
  * (skipped locally, failing in CI when missing). Only 127.0.0.1 is ever contacted.
  */
 class AnvilSmokeTest {
@@ -26,7 +27,7 @@ class AnvilSmokeTest {
 
     @Test
     void shouldFindANativePaymentMinedByARealAnvil() {
-        final AnvilNode node = AnvilNode.start();
+        final AnvilNode node = Anvil.start();
         try (node) {
             final AnvilRpc rpc = node.rpc();
             final String from = rpc.accounts().get(0);

@@ -1,5 +1,6 @@
 package io.finality.ethereum.node;
 
+import io.finality.ethereum.devnet.AnvilRpc;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

@@ -1,5 +1,6 @@
 package io.finality.ethereum.node;
 
+import io.finality.ethereum.devnet.AnvilNode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -1,5 +1,7 @@
 package io.finality.ethereum.node;
 
+import io.finality.ethereum.devnet.AnvilNode;
+import io.finality.ethereum.devnet.AnvilRpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,7 +39,7 @@ class FaultyRpcProxyTest {
 
     @BeforeAll
     static void startAnvil() {
-        node = AnvilNode.start();
+        node = Anvil.start();
     }
 
     @AfterAll
@@ -153,7 +155,7 @@ class FaultyRpcProxyTest {
 
     @Test
     void shouldCloseTheClientWhenTheNodeGoesAwayAndServeItAgainAfterARestart() {
-        try (AnvilNode own = AnvilNode.start(); FaultyRpcProxy ownProxy = FaultyRpcProxy.start(own.wsUri())) {
+        try (AnvilNode own = Anvil.start(); FaultyRpcProxy ownProxy = FaultyRpcProxy.start(own.wsUri())) {
             final WsClient client = WsClient.connect(ownProxy.uri());
             try {
                 assertEquals("0x7a69", client.call(1, "eth_chainId", "[]").get("result").asString());

@@ -1,5 +1,6 @@
 package io.finality.ethereum.node;
 
+import io.finality.ethereum.devnet.AnvilRpc;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

@@ -1,5 +1,6 @@
 package io.finality.ethereum.sync;
 
+import io.finality.ethereum.node.Anvil;
 import static io.finality.ethereum.sync.SyncHarness.OTHER;
 import static io.finality.ethereum.sync.SyncHarness.OTHER_SLOT;
 import static io.finality.ethereum.sync.SyncHarness.PAYEE;
@@ -16,10 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finality.core.buffer.Hex;
 import io.finality.core.ring.EventKind;
-import io.finality.ethereum.node.AnvilContext;
-import io.finality.ethereum.node.AnvilNode;
-import io.finality.ethereum.node.AnvilRpc;
-import io.finality.ethereum.node.ReorgTx;
+import io.finality.ethereum.devnet.AnvilContext;
+import io.finality.ethereum.devnet.AnvilNode;
+import io.finality.ethereum.devnet.AnvilRpc;
+import io.finality.ethereum.devnet.ReorgTx;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ class EthereumConnectionAnvilTest {
 
     @Test
     void shouldBackfillFiveHundredBlocksWithPaymentsThenFollowLiveHeads() {
-        try (AnvilNode node = AnvilNode.start()) {
+        try (AnvilNode node = Anvil.start()) {
             final AnvilRpc rpc = node.rpc();
             final String from = rpc.accounts().get(0);
             final List<ChainRecorder.Payment> expected = new ArrayList<>();
@@ -70,7 +71,7 @@ class EthereumConnectionAnvilTest {
 
     @Test
     void shouldDisconnectTipFirstAndConnectTheNewBranchWhenAnvilReorganises() {
-        try (AnvilNode node = AnvilNode.start()) {
+        try (AnvilNode node = Anvil.start()) {
             final AnvilRpc rpc = node.rpc();
             final String from = rpc.accounts().get(0);
             rpc.mine(5);
@@ -106,7 +107,7 @@ class EthereumConnectionAnvilTest {
 
     @Test
     void shouldCarryOnWithNoGapOrDuplicateWhenAnvilStopsAndRestarts() {
-        try (AnvilNode node = AnvilNode.start(new AnvilContext().stateFile(dir.resolve("state.json")))) {
+        try (AnvilNode node = Anvil.start(new AnvilContext().stateFile(dir.resolve("state.json")))) {
             final AnvilRpc rpc = node.rpc();
             final String from = rpc.accounts().get(0);
             rpc.mine(20);
@@ -133,7 +134,7 @@ class EthereumConnectionAnvilTest {
     @Test
     void shouldDisconnectTheBlocksAKilledAnvilForgotAndFollowItsNewChain() throws InterruptedException {
         final AnvilContext anvil = new AnvilContext().stateFile(dir.resolve("state.json")).stateIntervalSeconds(1);
-        try (AnvilNode node = AnvilNode.start(anvil)) {
+        try (AnvilNode node = Anvil.start(anvil)) {
             final AnvilRpc rpc = node.rpc();
             final String from = rpc.accounts().get(0);
             rpc.mine(10);
@@ -172,7 +173,7 @@ class EthereumConnectionAnvilTest {
 
     @Test
     void shouldResumeFromAJournaledPositionAndUndoAReorgThatHappenedWhileAway() {
-        try (AnvilNode node = AnvilNode.start()) {
+        try (AnvilNode node = Anvil.start()) {
             final AnvilRpc rpc = node.rpc();
             final String from = rpc.accounts().get(0);
             rpc.mine(8);
@@ -211,7 +212,7 @@ class EthereumConnectionAnvilTest {
 
     @Test
     void shouldReadTheFinalizedAndSafeTagsAndCarryFinalityOnBlocks() {
-        try (AnvilNode node = AnvilNode.start()) {
+        try (AnvilNode node = Anvil.start()) {
             final AnvilRpc rpc = node.rpc();
             rpc.mine(100);
             final ChainRecorder recorder = SyncHarness.recorder();

@@ -1,5 +1,6 @@
 package io.finality.ethereum.sync;
 
+import io.finality.ethereum.node.Anvil;
 import static io.finality.ethereum.sync.SyncHarness.OTHER;
 import static io.finality.ethereum.sync.SyncHarness.OTHER_SLOT;
 import static io.finality.ethereum.sync.SyncHarness.PAYEE;
@@ -14,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finality.core.ring.MatchList;
-import io.finality.ethereum.node.AnvilNode;
-import io.finality.ethereum.node.AnvilRpc;
+import io.finality.ethereum.devnet.AnvilNode;
+import io.finality.ethereum.devnet.AnvilRpc;
 import io.finality.ethereum.node.FaultyRpcProxy;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ class EthereumConnectionFaultTest {
 
     private static void runWithFaults(final Consumer<FaultyRpcProxy> faults, final Consumer<EthereumContext> tune,
                                       final Consumer<EthereumConnection> check) {
-        try (AnvilNode node = AnvilNode.start(); FaultyRpcProxy proxy = FaultyRpcProxy.start(node.wsUri())) {
+        try (AnvilNode node = Anvil.start(); FaultyRpcProxy proxy = FaultyRpcProxy.start(node.wsUri())) {
             final AnvilRpc rpc = node.rpc();
             final List<ChainRecorder.Payment> expected = chainWithPayments(rpc);
             final ChainRecorder recorder = SyncHarness.recorder();
@@ -110,7 +111,7 @@ class EthereumConnectionFaultTest {
 
     @Test
     void shouldResumeWithoutGapOrDuplicateWhenTheConnectionDropsMidBackfill() {
-        try (AnvilNode node = AnvilNode.start(); FaultyRpcProxy proxy = FaultyRpcProxy.start(node.wsUri())) {
+        try (AnvilNode node = Anvil.start(); FaultyRpcProxy proxy = FaultyRpcProxy.start(node.wsUri())) {
             final AnvilRpc rpc = node.rpc();
             final List<ChainRecorder.Payment> expected = chainWithPayments(rpc);
             rpc.mine(300);
@@ -129,7 +130,7 @@ class EthereumConnectionFaultTest {
 
     @Test
     void shouldReadReceiptsThroughGetLogsWhenTheNodeLacksGetBlockReceipts() {
-        try (AnvilNode node = AnvilNode.start(); FaultyRpcProxy proxy = FaultyRpcProxy.start(node.wsUri())) {
+        try (AnvilNode node = Anvil.start(); FaultyRpcProxy proxy = FaultyRpcProxy.start(node.wsUri())) {
             final AnvilRpc rpc = node.rpc();
             final String from = rpc.accounts().get(0);
             final String token = rpc.deployToken(from, BigInteger.TEN.pow(24));

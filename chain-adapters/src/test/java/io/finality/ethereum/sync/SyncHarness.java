@@ -3,7 +3,7 @@ package io.finality.ethereum.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.finality.ethereum.node.AnvilRpc;
+import io.finality.ethereum.devnet.AnvilRpc;
 import java.math.BigInteger;
 import java.net.URI;
 import java.util.ArrayList;

@@ -8,7 +8,6 @@ import io.finality.bitcoin.regtest.RawTransactionBuilder;
 import io.finality.bitcoin.regtest.RegtestChain;
 import io.finality.tools.node.FinalityNode;
 import io.finality.tools.node.InvoiceRequest;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,18 +27,14 @@ import java.util.Map;
 final class DemoScript {
     private static final long HOUR = 3_600_000L;
 
-    /** One invoice of the story and the status it must end in. */
-    private record Case(String id, String story, String amount, long expiresAt, String expected) {
-    }
-
     private final FinalityNode node;
     private final LoopbackPeer peer;
     private final BitcoinPeerConnection connection;
     private final EventPrinter printer;
-    private final PrintWriter out;
-    private final long pauseMs;
+    private final Narrator narrator;
     private final Map<String, byte[]> scripts = new LinkedHashMap<>();
-    private final List<Case> cases = new ArrayList<>();
+    private final List<Narrator.Case> cases = new ArrayList<>();
+    private final Map<String, Long> expiries = new LinkedHashMap<>();
     private int nextOutpoint;
 
     DemoScript(
@@ -47,40 +42,37 @@ final class DemoScript {
         final LoopbackPeer peer,
         final BitcoinPeerConnection connection,
         final EventPrinter printer,
-        final PrintWriter out,
-        final long pauseMs) {
+        final Narrator narrator) {
         this.node = node;
         this.peer = peer;
         this.connection = connection;
         this.printer = printer;
-        this.out = out;
-        this.pauseMs = pauseMs;
+        this.narrator = narrator;
     }
 
     /** Play the story; returns true if every invoice ended as expected. */
-    boolean run() {
-        final long now = System.currentTimeMillis();
-        step("The node connects to a Bitcoin node on 127.0.0.1:" + peer.port() + " (regtest, P2P protocol) and syncs block 1");
+    boolean run(final long now) {
+        narrator.step("The node connects to a Bitcoin node on 127.0.0.1:" + peer.port() + " (regtest, P2P protocol) and syncs block 1");
         settle();
 
-        step("Seven invoices are opened through the API path (validated, stored durably in RocksDB, then sent into the ring)");
-        plan(new Case("shop-1001", "exact payment", "0.005", now + HOUR, "CONFIRMED"));
-        plan(new Case("shop-1002", "paid in two parts", "0.5", now + HOUR, "CONFIRMED"));
-        plan(new Case("shop-1003", "underpaid, then expires", "0.03", now + HOUR, "UNDERPAID"));
-        plan(new Case("shop-1004", "overpaid", "0.004", now + HOUR, "CONFIRMED"));
-        plan(new Case("shop-1005", "paid after it expired", "0.002", now - 2 * HOUR, "MANUAL_REVIEW"));
-        plan(new Case("shop-1006", "payment replaced (RBF)", "0.007", now + HOUR, "EXPIRED"));
-        plan(new Case("shop-1007", "paid, reorged out, re-mined", "0.009", now + HOUR, "CONFIRMED"));
-        for (Case c : cases) {
+        narrator.step("Seven invoices are opened through the API path (validated, stored durably in RocksDB, then sent into the ring)");
+        plan("shop-1001", "exact payment", "0.005", now + HOUR, "CONFIRMED");
+        plan("shop-1002", "paid in two parts", "0.5", now + HOUR, "CONFIRMED");
+        plan("shop-1003", "underpaid, then expires", "0.03", now + HOUR, "UNDERPAID");
+        plan("shop-1004", "overpaid", "0.004", now + HOUR, "CONFIRMED");
+        plan("shop-1005", "paid after it expired", "0.002", now - 2 * HOUR, "MANUAL_REVIEW");
+        plan("shop-1006", "payment replaced (RBF)", "0.007", now + HOUR, "EXPIRED");
+        plan("shop-1007", "paid, reorged out, re-mined", "0.009", now + HOUR, "CONFIRMED");
+        for (Narrator.Case c : cases) {
             open(c);
         }
         settle();
 
-        step("The clock ticks: shop-1005 was due two hours ago (plus the one-hour grace), so it closes");
+        narrator.step("The clock ticks: shop-1005 was due two hours ago (plus the one-hour grace), so it closes");
         node.tick(now);
         settle();
 
-        step("Two payments appear in the mempool: detected, never final");
+        narrator.step("Two payments appear in the mempool: detected, never final");
         final byte[] exact = pay("shop-1001", 500_000);
         final int contested = nextOutpoint++;
         final byte[] original = payFrom(contested, "shop-1006", 700_000);
@@ -88,13 +80,13 @@ final class DemoScript {
         peer.addTransaction(original);
         settle();
 
-        step("The shop-1006 customer replaces the payment by fee, spending the same coin to themselves");
+        narrator.step("The shop-1006 customer replaces the payment by fee, spending the same coin to themselves");
         final byte[] replacement = new RawTransactionBuilder().spend(outpoint(contested), 0)
             .pay(690_000, new byte[] {0x51}).build();
         peer.addTransaction(replacement);
         settle();
 
-        step("Block 2 mines the exact payment, part one of shop-1002, the under-, over- and late payments, and the replacement");
+        narrator.step("Block 2 mines the exact payment, part one of shop-1002, the under-, over- and late payments, and the replacement");
         final byte[] part1 = pay("shop-1002", 30_000_000);
         final byte[] under = pay("shop-1003", 1_000_000);
         final byte[] over = pay("shop-1004", 600_000);
@@ -102,22 +94,22 @@ final class DemoScript {
         peer.mine(List.of(exact, part1, under, over, late, replacement));
         settle();
 
-        step("Block 3 mines part two of shop-1002 and the shop-1007 payment");
+        narrator.step("Block 3 mines part two of shop-1002 and the shop-1007 payment");
         final byte[] part2 = pay("shop-1002", 20_000_000);
         final byte[] reorged = pay("shop-1007", 900_000);
         peer.mine(List.of(part2, reorged));
         settle();
 
-        step("A reorganisation: the node switches to a longer branch 2', 3', 4' built on block 1. Blocks 3 and 2 are"
+        narrator.step("A reorganisation: the node switches to a longer branch 2', 3', 4' built on block 1. Blocks 3 and 2 are"
             + " disconnected (tip first), then 2' re-mines block 2's transactions, 3' is empty, 4' mines the rest");
         peer.reorg(2, List.of(List.of(exact, part1, under, over, late, replacement), List.of(), List.of(part2, reorged)));
         settle();
 
-        step("Two more blocks: shop-1002 (0.5 BTC) needs 3 confirmations");
+        narrator.step("Two more blocks: shop-1002 (0.5 BTC) needs 3 confirmations");
         peer.mineEmpty(2);
         settle();
 
-        step("Two hours later: unpaid and underpaid invoices close");
+        narrator.step("Two hours later: unpaid and underpaid invoices close");
         node.tick(now + 2 * HOUR + 1);
         settle();
 
@@ -125,18 +117,20 @@ final class DemoScript {
     }
 
     /** Announce an invoice of the story (opened afterwards, so the narration is not interleaved with events). */
-    private void plan(final Case c) {
+    private void plan(final String id, final String story, final String amount, final long expiresAt, final String expected) {
+        final Narrator.Case c = new Narrator.Case(id, story, amount, "BTC", address(id), expected);
         cases.add(c);
-        say(String.format("    %s  %-29s due %-6s BTC to %s", c.id(), c.story(), c.amount(), address(c)));
+        expiries.put(id, expiresAt);
+        narrator.plan(c);
     }
 
-    private void open(final Case c) {
-        node.open(new InvoiceRequest(c.id(), "bitcoin-regtest", address(c), c.amount(), c.expiresAt(), null,
+    private void open(final Narrator.Case c) {
+        node.open(new InvoiceRequest(c.id(), "bitcoin-regtest", c.address(), c.amount(), expiries.get(c.id()), null,
             "order-" + c.id().substring(5), "demo"));
     }
 
-    private String address(final Case c) {
-        return BitcoinAddressCodec.fromScript(script(c.id()), BitcoinNetwork.REGTEST);
+    private String address(final String id) {
+        return BitcoinAddressCodec.fromScript(script(id), BitcoinNetwork.REGTEST);
     }
 
     /** A P2WPKH script whose key hash is derived from the invoice id (no private keys involved). */
@@ -165,18 +159,6 @@ final class DemoScript {
         return RegtestChain.sha256d(("coin-" + coin).getBytes(StandardCharsets.US_ASCII));
     }
 
-    private void step(final String text) {
-        say("");
-        say("── " + text);
-    }
-
-    private void say(final String line) {
-        synchronized (out) {
-            out.println(line);
-            out.flush();
-        }
-    }
-
     /**
      * Wait until the connection has synced the peer's tip, both stages applied everything published,
      * and the printer has been quiet for a moment (mempool relay is asynchronous), then pause for the reader.
@@ -196,34 +178,13 @@ final class DemoScript {
             if (!node.awaitApplied(10_000)) {
                 throw new IllegalStateException("the pipeline did not apply the published slots");
             }
-            sleep(150);
+            Narrator.sleep(150);
         }
-        sleep(pauseMs);
+        narrator.pause();
     }
 
     private boolean summary() {
-        say("");
-        say("── Summary (each invoice's last event, as a gateway tailing the journal sees it)");
-        boolean ok = true;
-        for (Case c : cases) {
-            final String got = printer.lastStatus().get(c.id());
-            final boolean match = c.expected().equals(got);
-            ok &= match;
-            say(String.format("    %s  %-29s %-14s received/due %-24s %s", c.id(), c.story(), got,
-                printer.lastTotals().get(c.id()), match ? "as expected" : "EXPECTED " + c.expected()));
-        }
-        say("    events by type: " + printer.counts());
-        return ok;
-    }
-
-    private static void sleep(final long ms) {
-        if (ms <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(ms);
-        } catch (final InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
+        return narrator.summary("Summary of the Bitcoin act (each invoice's last event, as a gateway tailing the journal sees it)",
+            cases, printer);
     }
 }

@@ -1,5 +1,6 @@
 package io.finality.tools.ethereum;
 
+import io.finality.ethereum.node.Anvil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,9 +10,9 @@ import io.finality.core.event.PaymentEventJson;
 import io.finality.engine.journal.ChainPosition;
 import io.finality.engine.journal.EventTailer;
 import io.finality.engine.journal.JournalContext;
-import io.finality.ethereum.node.AnvilNode;
-import io.finality.ethereum.node.AnvilRpc;
-import io.finality.ethereum.node.ReorgTx;
+import io.finality.ethereum.devnet.AnvilNode;
+import io.finality.ethereum.devnet.AnvilRpc;
+import io.finality.ethereum.devnet.ReorgTx;
 import io.finality.ethereum.sync.EthereumConnection;
 import io.finality.ethereum.sync.EthereumContext;
 import io.finality.tools.node.FinalityNode;
@@ -45,7 +46,7 @@ class FinalityNodeEthereumTest {
 
     @Test
     void shouldJournalTokenWrongTokenRevertedAndReorganisedPaymentsInOrder() throws Exception {
-        try (AnvilNode anvil = AnvilNode.start()) {
+        try (AnvilNode anvil = Anvil.start()) {
             final AnvilRpc rpc = anvil.rpc();
             final String from = rpc.accounts().get(0);
             final String token = rpc.deployToken(from, ETHER.multiply(BigInteger.valueOf(1_000_000)));

@@ -1,4 +1,4 @@
-package io.finality.ethereum.node;
+package io.finality.ethereum.devnet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.finality.ethereum.node.Anvil;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class AnvilNodeTest {
     @Test
     void shouldKeepEveryBlockHashAndReceiptAcrossAGracefulRestartWithAStateFile() throws IOException {
         final Path state = dir.resolve("state.json");
-        try (AnvilNode node = AnvilNode.start(new AnvilContext().stateFile(state))) {
+        try (AnvilNode node = Anvil.start(new AnvilContext().stateFile(state))) {
             final AnvilRpc rpc = node.rpc();
             final String from = rpc.accounts().get(0);
             final String tx = rpc.sendEth(from, PAYEE, WEI);
@@ -57,7 +58,7 @@ class AnvilNodeTest {
     @Test
     void shouldResumeFromTheLastPeriodicDumpAfterAKill() throws InterruptedException {
         final Path state = dir.resolve("state.json");
-        try (AnvilNode node = AnvilNode.start(new AnvilContext().stateFile(state).stateIntervalSeconds(1))) {
+        try (AnvilNode node = Anvil.start(new AnvilContext().stateFile(state).stateIntervalSeconds(1))) {
             final AnvilRpc rpc = node.rpc();
             rpc.mine(4);
             final long dumped = rpc.blockNumber();
@@ -82,7 +83,7 @@ class AnvilNodeTest {
 
     @Test
     void shouldStartANewChainAfterARestartWithoutState() {
-        try (AnvilNode node = AnvilNode.start()) {
+        try (AnvilNode node = Anvil.start()) {
             final AnvilRpc rpc = node.rpc();
             rpc.mine(3);
             assertEquals(3, rpc.blockNumber());
@@ -95,7 +96,7 @@ class AnvilNodeTest {
 
     @Test
     void shouldReplaceTheLastBlocksOnReorgKeepingTheHeight() {
-        try (AnvilNode node = AnvilNode.start()) {
+        try (AnvilNode node = Anvil.start()) {
             final AnvilRpc rpc = node.rpc();
             final List<String> accounts = rpc.accounts();
             final String old = rpc.sendEth(accounts.get(0), PAYEE, WEI);
@@ -123,7 +124,7 @@ class AnvilNodeTest {
 
     @Test
     void shouldMineRevertingTransactionsWithStatusZeroWhenGasIsExplicit() {
-        try (AnvilNode node = AnvilNode.start()) {
+        try (AnvilNode node = Anvil.start()) {
             final AnvilRpc rpc = node.rpc();
             final List<String> accounts = rpc.accounts();
             final BigInteger supply = BigInteger.TEN.pow(24);
@@ -164,7 +165,7 @@ class AnvilNodeTest {
 
     @Test
     void shouldStopOnCloseAndKeepTheUris() {
-        final AnvilNode node = AnvilNode.start();
+        final AnvilNode node = Anvil.start();
         try (node) {
             assertEquals("ws://127.0.0.1:" + node.port(), node.wsUri().toString());
             assertEquals("http://127.0.0.1:" + node.port(), node.httpUri().toString());

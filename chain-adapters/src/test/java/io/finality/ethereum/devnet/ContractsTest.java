@@ -1,4 +1,4 @@
-package io.finality.ethereum.node;
+package io.finality.ethereum.devnet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

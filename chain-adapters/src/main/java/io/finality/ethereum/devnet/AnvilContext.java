@@ -1,4 +1,4 @@
-package io.finality.ethereum.node;
+package io.finality.ethereum.devnet;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import java.util.List;
  * ({@code --state-interval}) and any further anvil options. Fluent accessors; the defaults start an in-memory
  * dev chain with automine.
  *
- * <p>Built and read by the test thread that starts the node; not shared.
+ * <p>Built and read by the thread that starts the node; not shared.
  */
 public final class AnvilContext {
     private Path stateFile;

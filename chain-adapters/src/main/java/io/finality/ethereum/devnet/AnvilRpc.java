@@ -1,4 +1,4 @@
-package io.finality.ethereum.node;
+package io.finality.ethereum.devnet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,14 +16,14 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Plain JSON-RPC over HTTP (java.net.http) to an anvil on 127.0.0.1, with typed helpers for what the tests do:
- * dev accounts, payments, receipts, mining, automine, reorgs and the test contracts. This is the tests' own
+ * Plain JSON-RPC over HTTP (java.net.http) to an anvil on 127.0.0.1, with typed helpers for what the demo and the tests do:
+ * dev accounts, payments, receipts, mining, automine, reorgs and the test contracts. In tests it is their own
  * independent view of the node, used to set scenes up and as the reference the code under test is compared with.
  *
  * <p>Any thread (the HTTP client and the id counter are thread-safe); calls block.
  */
 public final class AnvilRpc implements AutoCloseable {
-    /** A JSON mapper for the tests' parsing of anvil answers. */
+    /** A JSON mapper for parsing anvil's answers. */
     public static final ObjectMapper MAPPER = JsonMapper.builder().build();
     /**
      * Gas for transactions meant to revert. Their gas estimation fails; anvil 1.7.1's eth_sendTransaction then falls

@@ -1,4 +1,4 @@
-package io.finality.ethereum.node;
+package io.finality.ethereum.devnet;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * The test contracts' creation bytecode (compiled from the .sol sources under
- * {@code src/test/resources/ethereum/contracts}, see the README there) and the hand-made ABI encoding the tests
+ * the {@code contracts/} resources of this package, see the README there) and the hand-made ABI encoding the tests
  * need: a {@code uint256} constructor argument and {@code transfer(address,uint256)} call data.
  *
  * <p>Stateless; any thread.
@@ -59,10 +59,10 @@ public final class Contracts {
     }
 
     private static String bytecode(final String contract) {
-        final String resource = "/ethereum/contracts/" + contract + ".bin";
+        final String resource = "/io/finality/ethereum/devnet/contracts/" + contract + ".bin";
         try (InputStream in = Contracts.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("missing test resource " + resource);
+                throw new IllegalStateException("missing resource " + resource);
             }
             return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
         } catch (IOException e) {

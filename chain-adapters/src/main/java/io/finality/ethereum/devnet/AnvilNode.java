@@ -1,6 +1,4 @@
-package io.finality.ethereum.node;
-
-import static org.junit.jupiter.api.Assertions.fail;
+package io.finality.ethereum.devnet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,11 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real anvil (Foundry 1.7.1) on a free 127.0.0.1 port for tests: HTTP and WebSocket JSON-RPC share the port,
+ * A real anvil (Foundry 1.7.1) on a free 127.0.0.1 port, for the demo and the tests: HTTP and WebSocket JSON-RPC share the port,
  * chain id 31337, automine on unless told otherwise. Kill it ({@link #kill()}, SIGKILL), stop it
  * ({@link #stop()}, SIGTERM) and {@link #restart()} it on the same port.
  *
@@ -34,11 +32,11 @@ import org.junit.jupiter.api.Assumptions;
  *   kill and the restart is a new chain as in the first point.</li>
  * </ul>
  *
- * <p>Where anvil comes from ({@link #locate()}): {@code FINALITY_ANVIL} (set by {@code .ci/run}) or
- * {@code .anvil/} in the checkout (or its parent). When missing, tests are skipped locally and fail in CI
- * ({@code CI} set). Only 127.0.0.1 is ever used.
+ * <p>Where anvil comes from ({@link #find()}): {@code FINALITY_ANVIL} (set by {@code .ci/run}) or
+ * {@code .anvil/} in the checkout (or its parent). The demo uses it when found; tests require it (skipped locally
+ * when missing, failed in CI). Only 127.0.0.1 is ever used.
  *
- * <p>Threading: start, stop, kill and restart from the test thread; {@link #port()}, the URIs and {@link #rpc()}
+ * <p>Threading: start, stop, kill and restart from the owning thread; {@link #port()}, the URIs and {@link #rpc()}
  * (thread-safe) from any thread.
  */
 public final class AnvilNode implements AutoCloseable {
@@ -63,14 +61,8 @@ public final class AnvilNode implements AutoCloseable {
         this.rpc = new AnvilRpc(httpUri());
     }
 
-    /** Start an in-memory anvil with the defaults. */
-    public static AnvilNode start() {
-        return start(new AnvilContext());
-    }
-
-    /** Start anvil as {@code context} says, on a free loopback port; returns once it answers eth_chainId. */
-    public static AnvilNode start(final AnvilContext context) {
-        final Path binary = locate();
+    /** Start anvil from {@code binary} as {@code context} says, on a free loopback port; returns once it answers eth_chainId. */
+    public static AnvilNode start(final Path binary, final AnvilContext context) {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             final AnvilNode node = new AnvilNode(binary, context, freeLoopbackPort());
@@ -87,10 +79,20 @@ public final class AnvilNode implements AutoCloseable {
     }
 
     /**
-     * The anvil binary: {@code FINALITY_ANVIL}, else {@code .anvil/} in the working directory or its parent. When
-     * none is executable, fails the test in CI ({@code CI} set) and aborts it (skipped) elsewhere.
+     * The anvil binary, if one is installed: {@code FINALITY_ANVIL}, else {@code .anvil/} (where {@code .ci/run} and the
+     * README put it) in the working directory or its parent.
      */
-    public static Path locate() {
+    public static Optional<Path> find() {
+        for (Path p : candidates()) {
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Where {@link #find()} looks, in order (for messages). */
+    public static List<Path> candidates() {
         final List<Path> candidates = new ArrayList<>();
         final String env = System.getenv("FINALITY_ANVIL");
         if (env != null && !env.isBlank()) {
@@ -101,18 +103,7 @@ public final class AnvilNode implements AutoCloseable {
         if (dir.getParent() != null) {
             candidates.add(dir.getParent().resolve(ANVIL_IN_CHECKOUT));
         }
-        for (Path p : candidates) {
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        final String message = "anvil not found (looked at " + candidates + "): run .ci/run, or set FINALITY_ANVIL to an anvil 1.7.1 binary"
-            + " (npm install --no-save --prefix .anvil @foundry-rs/anvil-linux-amd64@1.7.1)";
-        if (System.getenv("CI") != null) {
-            fail(message);
-        }
-        Assumptions.abort(message);
-        return null;
+        return candidates;
     }
 
     /** A TCP port free on 127.0.0.1 right now. */
