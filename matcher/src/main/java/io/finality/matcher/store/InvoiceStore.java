@@ -432,16 +432,18 @@ public final class InvoiceStore implements AutoCloseable {
                 final int keyOffset = InvoiceCodec.keyOffset(0);
                 final int keyLength = InvoiceCodec.keyLength(view, 0);
                 final boolean open = InvoiceCodec.statusCode(view, 0) == InvoiceStatus.OPEN.code();
-                final int holder = index.lookup(chainCode, view, keyOffset, keyLength);
+                // One probe in the common case: put, and only on a reused key (rare) look at who held it.
+                final int holder = index.put(chainCode, view, keyOffset, keyLength, slot);
                 if (holder == MutableAddressIndex.MISSING) {
-                    index.put(chainCode, view, keyOffset, keyLength, slot);
                     loaded++;
                 } else if (holder < slot) {
-                    // A reused key: the holder opened earlier, so it must have been cancelled before this one opened.
+                    // The holder opened earlier, so it must have been cancelled before this one opened.
                     checkEarlierCancelled(it.key(), chainCode, value, keyOffset, keyLength, holder);
-                    index.put(chainCode, view, keyOffset, keyLength, slot);
-                } else if (open) {
-                    throw damaged(it.key(), "it is open but its watch key is also held by the later invoice in slot " + holder);
+                } else {
+                    index.put(chainCode, view, keyOffset, keyLength, holder);
+                    if (open) {
+                        throw damaged(it.key(), "it is open but its watch key is also held by the later invoice in slot " + holder);
+                    }
                 }
                 if (scanned % interval == 0) {
                     LOG.log(Level.INFO, "loading invoices from {0}: {1} scanned, {2} keys loaded",

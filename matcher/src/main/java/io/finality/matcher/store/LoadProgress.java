@@ -12,7 +12,7 @@ public interface LoadProgress {
 
     /**
      * @param scanned invoices read so far, open or not.
-     * @param loaded  open invoices put into the index so far.
+     * @param loaded  distinct watch keys put into the index so far (open and cancelled invoices stay watched).
      * @param done    {@code true} on the final report.
      */
     void onProgress(long scanned, long loaded, boolean done);

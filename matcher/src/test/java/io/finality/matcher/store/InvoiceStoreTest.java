@@ -162,6 +162,48 @@ class InvoiceStoreTest {
     }
 
     @Test
+    void shouldRefuseToLoadTwoOpenInvoicesOnOneKeyWhicheverComesFirst() throws Exception {
+        for (String earlierId : List.of("a-earlier", "z-earlier")) {
+            final Path path = dir.resolve("two-open-" + earlierId);
+            final InvoiceRecord base = TestInvoices.request(33, 1);
+            final InvoiceRecord earlier = InvoiceRecord.request(earlierId, base.chain(), null, base.chain().nativeDecimals(),
+                base.watchKey(), base.address(), BigInteger.TEN, 1L, "default", null, null);
+            final InvoiceRecord later = InvoiceRecord.request("m-later", base.chain(), null, base.chain().nativeDecimals(),
+                base.watchKey(), base.address(), BigInteger.TWO, 1L, "default", null, null);
+            final InvoiceRecord stored;
+            try (InvoiceStore store = InvoiceStore.open(new InvoiceStoreContext().path(path))) {
+                stored = store.open(earlier).record();
+                store.cancel(earlierId);
+                store.open(later);
+            }
+            // damage: the cancelled earlier record says OPEN again, so two open invoices claim the key
+            final List<ColumnFamilyDescriptor> descriptors = List.of(
+                new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
+                new ColumnFamilyDescriptor(InvoiceStore.INVOICES.getBytes(StandardCharsets.UTF_8)),
+                new ColumnFamilyDescriptor(InvoiceStore.BY_KEY.getBytes(StandardCharsets.UTF_8)),
+                new ColumnFamilyDescriptor(InvoiceStore.SNAPSHOTS.getBytes(StandardCharsets.UTF_8)));
+            final List<ColumnFamilyHandle> handles = new ArrayList<>();
+            try (DBOptions options = new DBOptions();
+                RocksDB db = RocksDB.open(options, path.toString(), descriptors, handles)) {
+                final org.agrona.ExpandableArrayBuffer buffer = new org.agrona.ExpandableArrayBuffer(256);
+                final int length = InvoiceCodec.encode(stored.withStatus(InvoiceStatus.OPEN), buffer, 0);
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(0, bytes);
+                db.put(handles.get(1), earlierId.getBytes(StandardCharsets.UTF_8), bytes);
+                db.put(handles.get(2), InvoiceStore.keyRow(base.chain(), base.watchKey()), earlierId.getBytes(StandardCharsets.UTF_8));
+                handles.forEach(ColumnFamilyHandle::close);
+            }
+            try (InvoiceStore store = InvoiceStore.open(new InvoiceStoreContext().path(path).createIfMissing(false));
+                WatchKeyIndex index = new WatchKeyIndex()) {
+                final StoreException ex = assertThrows(StoreException.class, () -> store.loadInto(index, LoadProgress.NONE));
+                assertTrue(ex.getMessage().contains("'" + earlierId + "' is damaged") || ex.getMessage().contains("'m-later' is damaged"),
+                    ex.getMessage());
+                assertTrue(ex.getMessage().contains("slot"), ex.getMessage());
+            }
+        }
+    }
+
+    @Test
     void shouldOpenABatchLikeSequentialOpensAndRollBackTheWholeBatchOnConflict() {
         final List<InvoiceRecord> requests = new ArrayList<>();
         for (int n = 0; n < 100; n++) {

@@ -115,8 +115,9 @@ public final class InvoiceCommand implements Callable<Integer> {
 
     /** {@code finality invoice open}. */
     @Command(name = "open", mixinStandardHelpOptions = true,
-        description = {"Open an invoice (POST /v1/invoices). Idempotent on --id: repeating the same request returns the",
-            "stored invoice; the same id with different content is refused (HTTP 409)."})
+        description = {"Open an invoice (POST /v1/invoices). Idempotent on --id: the same request",
+            "again returns the stored invoice; the same id with other content is refused",
+            "(HTTP 409)."})
     static final class Open extends Request {
         @Option(names = "--id", required = true, description = "Invoice id (your idempotency key).")
         String invoiceId;
@@ -206,8 +207,8 @@ public final class InvoiceCommand implements Callable<Integer> {
 
     /** {@code finality invoice cancel}. */
     @Command(name = "cancel", mixinStandardHelpOptions = true,
-        description = {"Cancel an invoice (POST /v1/invoices/{id}/cancel). Its address stays watched: a later payment",
-            "to it is reported as LATE_PAYMENT, never counted."})
+        description = {"Cancel an invoice (POST /v1/invoices/{id}/cancel). Its address stays",
+            "watched: a later payment to it is reported as LATE_PAYMENT, never counted."})
     static final class Cancel extends Request {
         @Parameters(index = "0", paramLabel = "ID", description = "The invoice id.")
         String invoiceId;

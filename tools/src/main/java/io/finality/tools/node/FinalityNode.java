@@ -80,7 +80,11 @@ public final class FinalityNode implements AutoCloseable {
     private final Pipeline pipeline;
     private final StepMetrics metrics = new StepMetrics();
     private final long firstEventSequence;
-    private final SlotFiller<byte[]> bytesFiller = (slot, bytes) -> slot.payload(bytes, 0, bytes.length);
+    /** API commands carry their receive time (the engine never reads a clock; events echo the step's time). */
+    private final SlotFiller<byte[]> bytesFiller = (slot, bytes) -> {
+        slot.timestampMs(System.currentTimeMillis());
+        return slot.payload(bytes, 0, bytes.length);
+    };
 
     public FinalityNode(final NodeContext context) {
         this.context = context;

@@ -97,6 +97,9 @@ class MetricsTest {
             // the mempool payment, then in the block the payments to m-a and m-b
             assertEquals(3, after.get("finality_matches_total{chain=\"bitcoin-regtest\",kind=\"output\"}")
                 - before.get("finality_matches_total{chain=\"bitcoin-regtest\",kind=\"output\"}"));
+            // every paying transaction also reports the outpoints it spends (one input each: the mempool one and the two mined)
+            assertEquals(3, after.get("finality_matches_total{chain=\"bitcoin-regtest\",kind=\"spend\"}")
+                - before.get("finality_matches_total{chain=\"bitcoin-regtest\",kind=\"spend\"}"));
             assertEquals(3, delta(before, after, "finality_detection_latency_seconds_count", "kind=\"block\""), "one per connected block");
             assertEquals(1, delta(before, after, "finality_detection_latency_seconds_count", "kind=\"mempool\""), "the matched one only");
             final double p50 = after.get("finality_detection_latency_seconds{kind=\"block\",quantile=\"0.5\"}");
