@@ -134,6 +134,10 @@ public final class InvoiceCommand implements Callable<Integer> {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Expiry expiry;
 
+        @Option(names = "--asset", description = "What it is paid in: the chain's coin (default) or, on Ethereum, a configured token's"
+            + " symbol or contract.")
+        String asset;
+
         @Option(names = "--policy", description = "Confirmation policy name (default: the chain's).")
         String policy;
 
@@ -162,6 +166,7 @@ public final class InvoiceCommand implements Callable<Integer> {
             body.put("address", address);
             body.put("amount", amount);
             body.put("expiresAt", expiresAtMs());
+            putIfGiven(body, "asset", asset);
             putIfGiven(body, "policy", policy);
             putIfGiven(body, "orderId", orderId);
             putIfGiven(body, "correlationId", correlationId);

@@ -19,17 +19,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The real process end to end: {@code finality run} in its own JVM, synced over the Bitcoin P2P protocol from
@@ -42,7 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Timeout(180)
 class FinalityProcessEndToEndTest {
     private static final String TOKEN = "e2e-token-0123456789abcdef";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final long EXPIRES = 4_000_000_000_000L;
 
     @TempDir
@@ -71,7 +66,7 @@ class FinalityProcessEndToEndTest {
                 peer.reorg(1, List.of(List.of(over), List.of()));
                 awaitApplied(first, peer);
 
-                journal = tail(data);
+                journal = JournalReader.tail(data);
                 assertEquals(List.of(
                     "1 INVOICE_OPENED e2e-exact AWAITING_PAYMENT 0 []",
                     "2 INVOICE_OPENED e2e-under AWAITING_PAYMENT 0 []",
@@ -90,9 +85,9 @@ class FinalityProcessEndToEndTest {
                     // the new branch holds the overpayment again: confirmed again, the underpayment is gone
                     "13 PAYMENT_IN_BLOCK e2e-over CONFIRMED 400000 [IN_BLOCK, OVERPAID]",
                     "14 INVOICE_CONFIRMED e2e-over CONFIRMED 0 [OVERPAID]",
-                    "15 OVERPAID e2e-over CONFIRMED 0 [OVERPAID]"), summaries(journal), String.join("\n", journal));
+                    "15 OVERPAID e2e-over CONFIRMED 0 [OVERPAID]"), JournalReader.summaries(journal), String.join("\n", journal));
                 for (String line : journal) {
-                    final JsonNode e = JSON.readTree(line);
+                    final JsonNode e = JournalReader.JSON.readTree(line);
                     final int n = List.of("e2e-exact", "e2e-under", "e2e-over").indexOf(e.get("invoiceId").stringValue()) + 1;
                     assertEquals("order-" + n, e.get("orderId").stringValue(), "the order id is echoed in every event: " + line);
                     if ("INVOICE_OPENED".equals(e.get("type").stringValue())) {
@@ -105,7 +100,7 @@ class FinalityProcessEndToEndTest {
             final List<String> afterKill;
             try (FinalityProcess third = FinalityProcess.start(config, TOKEN)) {
                 awaitApplied(third, peer);
-                assertEquals(afterSigterm, tail(data), "nothing changed while it was down and restarted");
+                assertEquals(afterSigterm, JournalReader.tail(data), "nothing changed while it was down and restarted");
                 assertEquals(137, third.kill());
             }
             afterKill = restartAndPayOnce(config, peer, data, afterSigterm, "e2e-kill", 5);
@@ -120,72 +115,29 @@ class FinalityProcessEndToEndTest {
         final String id, final int coin) throws Exception {
         try (FinalityProcess node = FinalityProcess.start(config, TOKEN)) {
             awaitApplied(node, peer);
-            assertEquals(before, tail(data), "a restart added or changed events before anything happened");
+            assertEquals(before, JournalReader.tail(data), "a restart added or changed events before anything happened");
             open(node, id, "0.0005", "order-" + id);
             peer.mine(List.of(pay(coin, id, 50_000)));
             awaitApplied(node, peer);
-            final List<String> after = awaitEvents(data, before.size() + 3);
+            final List<String> after = JournalReader.awaitEvents(data, before.size() + 3);
             assertEquals(before, after.subList(0, before.size()), "the journal before the restart must be untouched");
             final long n = before.size();
             assertEquals(List.of(
                 (n + 1) + " INVOICE_OPENED " + id + " AWAITING_PAYMENT 0 []",
                 (n + 2) + " PAYMENT_IN_BLOCK " + id + " CONFIRMED 50000 [IN_BLOCK]",
-                (n + 3) + " INVOICE_CONFIRMED " + id + " CONFIRMED 0 []"), summaries(after.subList(before.size(), after.size())));
-            checkGapFreeAndUnique(after);
+                (n + 3) + " INVOICE_CONFIRMED " + id + " CONFIRMED 0 []"),
+                JournalReader.summaries(after.subList(before.size(), after.size())));
+            JournalReader.checkGapFreeAndUnique(after);
             assertEquals(143, node.terminate(), node.output());
             return after;
         }
-    }
-
-    private static void checkGapFreeAndUnique(final List<String> events) {
-        final Set<String> ids = new HashSet<>();
-        for (int i = 0; i < events.size(); i++) {
-            final JsonNode e = JSON.readTree(events.get(i));
-            assertEquals(i + 1, e.get("sequence").longValue(), "gap or duplicate at " + events.get(i));
-            assertTrue(ids.add(e.get("eventId").stringValue()), "event id twice: " + events.get(i));
-        }
-    }
-
-    /** {@code finality tail -d data}: every event as a JSON line. */
-    private static List<String> tail(final Path data) {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cli = Finality.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        assertEquals(0, cli.execute("tail", "-d", data.toString()), err.toString());
-        return out.toString().lines().toList();
-    }
-
-    private static List<String> awaitEvents(final Path data, final int count) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        List<String> events = tail(data);
-        while (events.size() < count) {
-            assertTrue(System.nanoTime() < deadline, "only " + events.size() + " of " + count + " events:\n" + String.join("\n", events));
-            Thread.sleep(50);
-            events = tail(data);
-        }
-        return events;
-    }
-
-    /** "sequence type invoiceId status paymentAmount flags" for each event. */
-    private static List<String> summaries(final List<String> lines) {
-        final List<String> out = new ArrayList<>();
-        for (String line : lines) {
-            final JsonNode e = JSON.readTree(line);
-            final List<String> flags = new ArrayList<>();
-            e.get("flags").forEach(f -> flags.add(f.stringValue()));
-            out.add(e.get("sequence").longValue() + " " + e.get("type").stringValue() + " " + e.get("invoiceId").stringValue() + " "
-                + e.get("status").stringValue() + " " + e.get("paymentAmount").stringValue() + " " + flags);
-        }
-        return out;
     }
 
     /** Wait until the process applied the peer's best height (health: connection and engine) and its ring is empty. */
     private void awaitApplied(final FinalityProcess node, final LoopbackPeer peer) throws Exception {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            final JsonNode health = JSON.readTree(request(node, "GET", "/health", null).body());
+            final JsonNode health = JournalReader.JSON.readTree(request(node, "GET", "/health", null).body());
             final JsonNode bitcoin = health.get("chains").get("bitcoin-regtest");
             if (bitcoin.get("connected").booleanValue() && bitcoin.get("appliedHeight").longValue() == peer.tipHeight()
                 && bitcoin.get("height").longValue() == peer.tipHeight() && health.get("ring").get("backlog").longValue() == 0) {
@@ -209,7 +161,7 @@ class FinalityProcessEndToEndTest {
             "--id", id, "--chain", "bitcoin-regtest", "--address", BitcoinAddressCodec.fromScript(script(id), BitcoinNetwork.REGTEST),
             "--amount", amount, "--expires-at", Long.toString(EXPIRES), "--order-id", orderId);
         assertEquals(0, exit, err.toString());
-        assertEquals("OPEN", JSON.readTree(out.toString()).get("status").stringValue());
+        assertEquals("OPEN", JournalReader.JSON.readTree(out.toString()).get("status").stringValue());
     }
 
     private HttpResponse<String> request(final FinalityProcess node, final String method, final String path, final String body)
