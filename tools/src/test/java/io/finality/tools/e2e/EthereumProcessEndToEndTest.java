@@ -85,7 +85,7 @@ class EthereumProcessEndToEndTest {
             }
             final List<String> afterSigterm = restartAndPayOnce(config, rpc, data, journal, "eth-e2e-3", 3, false);
             final List<String> afterKill = restartAndPayOnce(config, rpc, data, afterSigterm, "eth-e2e-4", 4, true);
-            assertEquals(journal.size() + 4, afterKill.size());
+            assertEquals(journal.size() + 6, afterKill.size(), "three events per restart-and-pay round");
         } finally {
             http.close();
         }
