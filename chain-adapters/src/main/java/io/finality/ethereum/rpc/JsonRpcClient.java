@@ -218,7 +218,7 @@ public final class JsonRpcClient implements AutoCloseable {
         ready = true;
         backoffMs = context.minBackoffMs();
         connects.incrementAndGet();
-        LOG.log(System.Logger.Level.INFO, "connected to " + context.uri());
+        LOG.log(System.Logger.Level.INFO, "connected to " + context.redactedUri());
         listener.onConnected();
     }
 
@@ -228,7 +228,7 @@ public final class JsonRpcClient implements AutoCloseable {
             refusedFrames.incrementAndGet();
         }
         lastDisconnect = (tooLarge ? "frame refused (over " + context.maxFrameBytes() + " bytes): " : "channel error: ") + cause;
-        LOG.log(System.Logger.Level.WARNING, "closing the connection to " + context.uri() + ": " + lastDisconnect);
+        LOG.log(System.Logger.Level.WARNING, "closing the connection to " + context.redactedUri() + ": " + lastDisconnect);
     }
 
     private void onClosed() {
@@ -237,7 +237,7 @@ public final class JsonRpcClient implements AutoCloseable {
         failAll(closing ? RpcResponseHandler.CLOSED : RpcResponseHandler.DISCONNECTED);
         if (wasReady && !closing) {
             final String reason = lastDisconnect.isEmpty() ? "closed by the node" : lastDisconnect;
-            LOG.log(System.Logger.Level.INFO, "disconnected from " + context.uri() + ": " + reason);
+            LOG.log(System.Logger.Level.INFO, "disconnected from " + context.redactedUri() + ": " + reason);
             listener.onDisconnected(reason);
         }
         lastDisconnect = "";
@@ -312,7 +312,7 @@ public final class JsonRpcClient implements AutoCloseable {
 
     private void malformed(final UnsafeBuffer v, final int length) {
         malformedFrames.incrementAndGet();
-        LOG.log(System.Logger.Level.WARNING, "dropping a malformed frame of " + length + " bytes from " + context.uri()
+        LOG.log(System.Logger.Level.WARNING, "dropping a malformed frame of " + length + " bytes from " + context.redactedUri()
             + ": " + io.finality.ethereum.JsonError.name(reader.error()) + " at offset " + reader.errorOffset());
     }
 

@@ -34,6 +34,19 @@ public final class JsonRpcContext {
         return this;
     }
 
+    /**
+     * The endpoint as logs may show it: scheme, host and port only. Hosted nodes put API keys in the path or the
+     * user info ({@code wss://mainnet.example/v3/KEY}), and no secret may reach a log.
+     */
+    public String redactedUri() {
+        if (uri == null) {
+            return "(none)";
+        }
+        final boolean hidden = uri.getRawPath() != null && uri.getRawPath().length() > 1 || uri.getRawUserInfo() != null
+            || uri.getRawQuery() != null;
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + (hidden ? "/..." : "");
+    }
+
     public int maxFrameBytes() {
         return maxFrameBytes;
     }

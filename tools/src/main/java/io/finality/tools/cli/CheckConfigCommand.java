@@ -44,7 +44,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
             out.printf("  bitcoin: %s%n", settings.bitcoin() == null ? "off (no bitcoin section)"
                 : settings.bitcoin().network().name().toLowerCase(java.util.Locale.ROOT) + " via " + settings.bitcoin().node());
             out.printf("  ethereum: %s%n", settings.ethereum() == null ? "off (no ethereum section)"
-                : settings.ethereum().chain().configName() + " via " + settings.ethereum().rpc().uri() + " from height "
+                : settings.ethereum().chain().configName() + " via " + settings.ethereum().rpc().redactedUri() + " from height "
                     + settings.ethereum().startHeight() + ", tokens: " + settings.node().tokens().describe(settings.ethereum().chain()));
             out.printf("  pipeline: ring_size=%d max_payload_bytes=%d memory_budget_bytes=%d (worst case %d) wait=%s%n",
                 pipeline.ringSize(), pipeline.maxPayloadBytes(), pipeline.memoryBudgetBytes(),

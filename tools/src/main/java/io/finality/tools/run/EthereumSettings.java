@@ -39,7 +39,8 @@ final class EthereumSettings {
         try {
             context.rpc().uri(new URI(node));
         } catch (final URISyntaxException | IllegalArgumentException ex) {
-            throw ConfigException.of(s.keyOf("node"), "ws://host:port[/path], was '" + node + "'");
+            // the value is not echoed: a hosted node's URI carries its API key
+            throw ConfigException.of(s.keyOf("node"), "ws://host:port[/path] (" + ex.getClass().getSimpleName() + ")");
         }
         context.rpc()
             .requestTimeoutMs(s.durationMs("request_timeout", 10_000, 1, 600_000))
