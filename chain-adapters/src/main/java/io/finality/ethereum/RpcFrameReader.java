@@ -54,6 +54,7 @@ public final class RpcFrameReader {
     private int subscriptionOffset;
     private int subscriptionLength;
     private int frameEnd;
+    private long integer;
 
     /**
      * Read the frame in {@code src[offset, offset + length)}.
@@ -186,27 +187,44 @@ public final class RpcFrameReader {
 
     /** A non-negative integer id; anything else (null, string, fraction, negative) is {@link #NO_ID}. */
     private boolean readId(final JsonCursor c) {
+        if (readSmallInteger(c)) {
+            id = integer >= 0 ? integer : NO_ID;
+            return true;
+        }
+        id = NO_ID;
+        return c.skipValue();
+    }
+
+    /**
+     * Read a JSON integer of at most 18 digits (optionally negative) at the cursor into {@link #integer}; false,
+     * leaving the cursor where it was, for anything else (the caller then skips the value).
+     */
+    private boolean readSmallInteger(final JsonCursor c) {
         final DirectBuffer b = c.buffer();
         c.peek();
         final int start = c.position();
-        int p = start;
-        long value = 0;
         final int end = frameEnd;
-        while (p < end) {
+        int p = start;
+        final boolean negative = p < end && b.getByte(p) == '-';
+        if (negative) {
+            p++;
+        }
+        final int digits = p;
+        long value = 0;
+        while (p < end && p - digits < 18) {
             final int d = b.getByte(p) - '0';
-            if (d < 0 || d > 9 || p - start >= 18) {
+            if (d < 0 || d > 9) {
                 break;
             }
             value = value * 10 + d;
             p++;
         }
-        if (p > start && (p >= end || isDelimiter(b.getByte(p)))) {
-            id = value;
+        if (p > digits && (p >= end || isDelimiter(b.getByte(p)))) {
+            integer = negative ? -value : value;
             c.position(p);
             return true;
         }
-        id = NO_ID;
-        return c.skipValue();
+        return false;
     }
 
     private static boolean isDelimiter(final byte b) {
@@ -258,28 +276,8 @@ public final class RpcFrameReader {
     }
 
     private boolean readCode(final JsonCursor c) {
-        final DirectBuffer b = c.buffer();
-        c.peek();
-        int p = c.position();
-        final int end = frameEnd;
-        boolean negative = false;
-        if (p < end && b.getByte(p) == '-') {
-            negative = true;
-            p++;
-        }
-        final int digits = p;
-        long value = 0;
-        while (p < end && p - digits < 18) {
-            final int d = b.getByte(p) - '0';
-            if (d < 0 || d > 9) {
-                break;
-            }
-            value = value * 10 + d;
-            p++;
-        }
-        if (p > digits && (p >= end || isDelimiter(b.getByte(p)))) {
-            errorCode = negative ? -value : value;
-            c.position(p);
+        if (readSmallInteger(c)) {
+            errorCode = integer;
             return true;
         }
         return c.skipValue();

@@ -1,8 +1,8 @@
 package io.finality.bitcoin.p2p;
 
 import io.finality.bitcoin.address.BitcoinNetwork;
+import io.finality.core.spi.ResumePoint;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -89,19 +89,10 @@ public final class BitcoinPeerContext {
         if (hashesOldestFirst.isEmpty()) {
             return this;
         }
-        final List<byte[]> copy = new ArrayList<>(hashesOldestFirst.size());
-        for (byte[] h : hashesOldestFirst) {
-            if (h.length != 32) {
-                throw new IllegalArgumentException("a block hash is 32 bytes, not " + h.length);
-            }
-            copy.add(h.clone());
-        }
-        if (tipHeight - copy.size() + 1 < 0) {
-            throw new IllegalArgumentException(copy.size() + " blocks cannot end at height " + tipHeight);
-        }
-        recentHashes = List.copyOf(copy);
-        startHash = copy.get(copy.size() - 1).clone();
-        startHeight = tipHeight;
+        final ResumePoint point = ResumePoint.of(tipHeight, hashesOldestFirst);
+        recentHashes = List.copyOf(point.hashesOldestFirst());
+        startHash = point.tipHash();
+        startHeight = point.tipHeight();
         return this;
     }
 

@@ -2,8 +2,8 @@ package io.finality.ethereum.sync;
 
 import io.finality.core.chain.ChainFamily;
 import io.finality.core.chain.ChainId;
+import io.finality.core.spi.ResumePoint;
 import io.finality.ethereum.rpc.JsonRpcContext;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -91,19 +91,10 @@ public final class EthereumContext {
         if (hashesOldestFirst.isEmpty()) {
             return this;
         }
-        final List<byte[]> copy = new ArrayList<>(hashesOldestFirst.size());
-        for (byte[] h : hashesOldestFirst) {
-            if (h.length != 32) {
-                throw new IllegalArgumentException("a block hash is 32 bytes, not " + h.length);
-            }
-            copy.add(h.clone());
-        }
-        if (tipHeight - copy.size() + 1 < 0) {
-            throw new IllegalArgumentException(copy.size() + " blocks cannot end at height " + tipHeight);
-        }
-        recentHashes = List.copyOf(copy);
-        startHeight = tipHeight;
-        startHash = copy.get(copy.size() - 1).clone();
+        final ResumePoint point = ResumePoint.of(tipHeight, hashesOldestFirst);
+        recentHashes = List.copyOf(point.hashesOldestFirst());
+        startHeight = point.tipHeight();
+        startHash = point.tipHash();
         return this;
     }
 
