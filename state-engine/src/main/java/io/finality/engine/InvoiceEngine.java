@@ -167,7 +167,7 @@ public final class InvoiceEngine {
 
     /** Snapshot restore: an invoice without its INVOICE_OPENED event; the caller restores its facts. */
     Invoice restoreInvoice(final InvoiceSpec spec) {
-        final ConfirmationPolicy policy = policies.resolve(spec.policyName(), spec.chain());
+        final ConfirmationPolicy policy = policies.resolve(spec.policyName(), spec.chain(), spec.contract());
         if (policy == null) {
             throw new IllegalStateException("snapshot names policy '" + spec.policyName() + "' for invoice "
                 + spec.invoiceId() + ", which the configuration no longer defines");
@@ -229,19 +229,20 @@ public final class InvoiceEngine {
     }
 
     /**
-     * Open an invoice.
+     * Open an invoice. One that names no policy gets its chain and asset's default (see {@link PolicyBook}),
+     * resolved now and recorded in the invoice's spec, so snapshots keep the answer.
      *
      * @return false (and no event) if the slot is taken or the policy is unknown: both are caught at the API.
      */
     public boolean open(final InvoiceSpec spec) {
-        final ConfirmationPolicy policy = policies.resolve(spec.policyName(), spec.chain());
+        final ConfirmationPolicy policy = policies.resolve(spec.policyName(), spec.chain(), spec.contract());
         if (policy == null || spec.slot() < 0 || invoice(spec.slot()) != null) {
             return false;
         }
         if (spec.slot() >= bySlot.length) {
             bySlot = Arrays.copyOf(bySlot, Math.max(bySlot.length * 2, spec.slot() + 1));
         }
-        final Invoice inv = new Invoice(spec, policy);
+        final Invoice inv = new Invoice(spec.namesPolicy() ? spec : spec.withPolicyName(policy.name()), policy);
         bySlot[spec.slot()] = inv;
         invoiceCount++;
         expiries.add(inv.closeAtMs(), inv.slot());

@@ -33,7 +33,9 @@ class EngineMatchesReferenceModelTest {
             .add(ConfirmationPolicy.builder("strict-ignore").defaultConfirmations(3).graceMs(0)
                 .lateAction(LatePaymentAction.IGNORE).build())
             .add(ConfirmationPolicy.builder("review-big").tier(0, 1_000_000, 1).defaultConfirmations(4)
-                .reviewThreshold(0, 100_000_000).build());
+                .reviewThreshold(0, 100_000_000).build())
+            // Token invoices on the Ethereum chain that name no policy get their asset's default.
+            .defaultFor(ScenarioGenerator.ETH, ScenarioGenerator.TOKEN, "tolerant-accept");
     }
 
     @Test

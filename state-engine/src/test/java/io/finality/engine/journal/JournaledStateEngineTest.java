@@ -177,4 +177,29 @@ class JournaledStateEngineTest {
             assertTrue(refs.contains(PaymentEventType.INVOICE_OPENED.name()));
         }
     }
+
+    @Test
+    void shouldJournalTheResolvedDefaultPolicySoReplayIgnoresChangedDefaults(@TempDir final Path dir) {
+        final io.finality.core.chain.ChainId eth = io.finality.core.chain.ChainId.ETHEREUM_MAINNET;
+        final byte[] usdc = io.finality.core.buffer.Hex.fromHex("a0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");
+        final ChainEvent open = new ChainEvent(256, 4096, 4).reset(io.finality.core.ring.EventKind.INVOICE_OPEN, eth);
+        final io.finality.engine.model.InvoiceSpec spec = new io.finality.engine.model.InvoiceSpec(7, "inv-7", eth, usdc, 0,
+            1_000_000, 3_600_000, "", "order-7", "corr-7");
+        open.reservePayload(io.finality.engine.command.InvoiceCommandCodec.encodeOpen(spec, new byte[] {1, 2, 3},
+            open.payloadBuffer(), 0));
+        final PolicyBook configured = io.finality.engine.PolicyDefaultsAccess.book();
+        final JournaledStateEngine live = engine(dir, 0, configured);
+        live.onStep(open, 0, true);
+        assertEquals("usdc-fast", live.engine().invoice(7).policy().name());
+        final String hash = live.stateHash();
+        live.journal().close();
+        // No snapshot: recovery replays the OPEN from the journal, under defaults that now map USDC elsewhere.
+        final PolicyBook changed = io.finality.engine.PolicyDefaultsAccess.book().defaultFor(eth, usdc, "eth-5");
+        assertEquals("eth-5", changed.resolve(null, eth, usdc).name());
+        try (JournaledStateEngine recovered = engine(dir, 0, changed)) {
+            assertEquals(1, recovered.stepSequence());
+            assertEquals("usdc-fast", recovered.engine().invoice(7).policy().name(), "replay must use the journaled answer");
+            assertEquals(hash, recovered.stateHash());
+        }
+    }
 }
