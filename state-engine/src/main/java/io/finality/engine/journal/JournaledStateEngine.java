@@ -81,10 +81,19 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
 
     /** Open the journal, restore the last snapshot and re-apply the journal after it. */
     public JournaledStateEngine(final PolicyBook policies, final JournalContext context, final SnapshotStore snapshots) {
+        this(policies, context, snapshots, InvoiceEngine.DEFAULT_REORG_RETENTION_BLOCKS);
+    }
+
+    /**
+     * As above, with the engine's reorg retention: how deep a payment must be buried before the engine
+     * stops tracking it for reorgs and may settle it. Must not change between runs over one journal.
+     */
+    public JournaledStateEngine(
+        final PolicyBook policies, final JournalContext context, final SnapshotStore snapshots, final int reorgRetentionBlocks) {
         this.context = context;
         this.snapshots = snapshots;
         this.policies = policies;
-        this.engine = new InvoiceEngine(policies, this);
+        this.engine = new InvoiceEngine(policies, this, reorgRetentionBlocks);
         this.journal = EventJournal.open(context);
         recover();
     }
