@@ -22,16 +22,21 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <pre>
  *  "FSN1" | version u32 | stepSequence i64 | nextEventSequence i64 | journalIndex i64 | nowMs i64
  *  per chain code (64): tip i64 | finalized i64
- *  invoiceCount u32 | per invoice: spec | status u8 | closed u8 | cancelled u8 | paymentCount u32 | payments
+ *  invoiceCount u32 | per invoice: spec | status u8 | closed u8 | cancelled u8
+ *      | settledCount i64 | settledHi i64 | settledLo i64 | paymentCount u32 | payments (live ones, first seen first)
  *  per chain code (64): trackedCount u32 | (slot i32, paymentIndex i32)*
  * </pre>
+ *
+ * Version 1 (before payments were settled and recycled) has no settled fields; it is still read, as
+ * nothing settled.
  *
  * <p>Written and read on the state-engine thread (or before it starts). Allocates: snapshots are
  * periodic, not per step.
  */
 public final class EngineSnapshot {
     public static final int MAGIC = 0x314E5346;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_SETTLED = 1;
 
     private EngineSnapshot() {
     }
@@ -42,8 +47,13 @@ public final class EngineSnapshot {
 
     /** Write the engine and its journal position; returns the byte count written into {@code out}. */
     public static int write(final InvoiceEngine engine, final Position position, final ExpandableArrayBuffer out) {
+        return write(engine, position, out, VERSION);
+    }
+
+    /** Write in {@code version}'s layout: version 1 only for tests of reading old snapshots (it drops settled totals). */
+    static int write(final InvoiceEngine engine, final Position position, final ExpandableArrayBuffer out, final int version) {
         final Writer w = new Writer(out);
-        w.i32(MAGIC).i32(VERSION).i64(position.stepSequence()).i64(position.nextEventSequence())
+        w.i32(MAGIC).i32(version).i64(position.stepSequence()).i64(position.nextEventSequence())
             .i64(position.journalIndex()).i64(engine.nowMs());
         for (int c = 0; c < InvoiceEngine.chainCodes(); c++) {
             w.i64(engine.tip(c)).i64(engine.finalized(c));
@@ -52,7 +62,7 @@ public final class EngineSnapshot {
         for (int slot = 0; slot < engine.slotCapacity(); slot++) {
             final Invoice inv = engine.invoice(slot);
             if (inv != null) {
-                writeInvoice(w, inv);
+                writeInvoice(w, inv, version != VERSION_WITHOUT_SETTLED);
             }
         }
         for (int c = 0; c < InvoiceEngine.chainCodes(); c++) {
@@ -72,8 +82,10 @@ public final class EngineSnapshot {
      */
     public static Position read(final DirectBuffer in, final int length, final InvoiceEngine engine) {
         final Reader r = new Reader(in, length);
-        if (r.i32() != MAGIC || r.i32() != VERSION) {
-            throw new IllegalStateException("not a version " + VERSION + " engine snapshot");
+        final int magic = r.i32();
+        final int version = r.i32();
+        if (magic != MAGIC || (version != VERSION && version != VERSION_WITHOUT_SETTLED)) {
+            throw new IllegalStateException("not a version " + VERSION_WITHOUT_SETTLED + " or " + VERSION + " engine snapshot");
         }
         final Position position = new Position(r.i64(), r.i64(), r.i64());
         engine.restoreClock(r.i64());
@@ -82,7 +94,7 @@ public final class EngineSnapshot {
         }
         final int invoices = r.i32();
         for (int i = 0; i < invoices; i++) {
-            readInvoice(r, engine);
+            readInvoice(r, engine, version != VERSION_WITHOUT_SETTLED);
         }
         for (int c = 0; c < InvoiceEngine.chainCodes(); c++) {
             final int n = r.i32();
@@ -107,7 +119,7 @@ public final class EngineSnapshot {
         return Hex.toHex(digest, 0, Sha256.DIGEST_LENGTH);
     }
 
-    private static void writeInvoice(final Writer w, final Invoice inv) {
+    private static void writeInvoice(final Writer w, final Invoice inv, final boolean withSettled) {
         final InvoiceSpec s = inv.spec();
         w.i32(s.slot()).str(s.invoiceId()).i32(s.chain().code());
         w.u8(s.contract() == null ? 0 : 1);
@@ -116,6 +128,9 @@ public final class EngineSnapshot {
         }
         w.i64(s.dueHi()).i64(s.dueLo()).i64(s.expiresAtMs()).str(s.policyName()).str(s.orderId()).str(s.correlationId());
         w.u8(inv.status().code()).u8(inv.closed() ? 1 : 0).u8(inv.cancelled() ? 1 : 0);
+        if (withSettled) {
+            w.i64(inv.settledCount()).i64(inv.settledHi()).i64(inv.settledLo());
+        }
         w.i32(inv.paymentCount());
         for (int i = 0; i < inv.paymentCount(); i++) {
             final Payment p = inv.payment(i);
@@ -132,7 +147,7 @@ public final class EngineSnapshot {
         }
     }
 
-    private static void readInvoice(final Reader r, final InvoiceEngine engine) {
+    private static void readInvoice(final Reader r, final InvoiceEngine engine, final boolean hasSettled) {
         final int slot = r.i32();
         final String id = r.str();
         final ChainId chain = ChainId.fromCode(r.i32());
@@ -140,10 +155,13 @@ public final class EngineSnapshot {
         final InvoiceSpec spec = new InvoiceSpec(slot, id, chain, contract, r.i64(), r.i64(), r.i64(), r.str(), r.str(), r.str());
         final Invoice inv = engine.restoreInvoice(spec);
         inv.restore(InvoiceStatus.fromCode(r.u8()), r.u8() == 1, r.u8() == 1);
+        if (hasSettled) {
+            inv.restoreSettled(r.i64(), r.i64(), r.i64());
+        }
         final int payments = r.i32();
         final PaymentState[] states = PaymentState.values();
         for (int i = 0; i < payments; i++) {
-            final Payment p = inv.addPayment();
+            final Payment p = inv.addPayment(engine.newPayment());
             final int txidAt = r.skip(MatchList.TXID_LENGTH);
             p.init(r.in, txidAt, r.i32(), r.i64(), r.i64());
             p.state(states[r.u8()]);

@@ -9,6 +9,7 @@ import io.finality.core.ring.MatchList;
 import io.finality.engine.model.Invoice;
 import io.finality.engine.model.InvoiceSpec;
 import io.finality.engine.model.Payment;
+import io.finality.engine.model.PaymentPool;
 import io.finality.engine.model.PaymentState;
 import io.finality.engine.policy.ConfirmationPolicy;
 import io.finality.engine.policy.LatePaymentAction;
@@ -40,6 +41,16 @@ import org.agrona.DirectBuffer;
  * order; ticks close invoices by (close time, slot). Each payment event is followed by the status
  * event(s) it causes.
  *
+ * <h2>Memory</h2>
+ * Payment records come from a {@link PaymentPool}. Every quarter of the reorg retention (at most
+ * every {@value #PRUNE_EVERY_BLOCKS} blocks) a chain's deep payments are settled: an on-time IN_BLOCK
+ * payment buried deeper than the retention, and deep enough for its policy even if the deepest reorg
+ * the engine handles (the retention) took the tip back, can never change nor stop counting. Its
+ * amount joins its invoice's settled total (which every evaluation starts from) and its record goes
+ * back to the pool. Live records are then bounded by the payments of the last retention + 64 blocks
+ * plus the few that never settle (late, reverted, invalidated, failed, wrong asset), and a step that
+ * sees new payments allocates nothing once the pool is warm.
+ *
  * <p>Single-threaded: called only on the state-engine thread. Never reads a clock: time comes
  * from {@link #tick(long)}.
  */
@@ -66,6 +77,10 @@ public final class InvoiceEngine {
     private final TrackedPayments[] trackedByChain = new TrackedPayments[CHAIN_CODES];
     private final SlotList[] awaitingByChain = new SlotList[CHAIN_CODES];
     private final PaymentIndex[] indexByChain = new PaymentIndex[CHAIN_CODES];
+    private final TrackedPayments[] settlingByChain = new TrackedPayments[CHAIN_CODES];
+    private final PaymentPool pool = new PaymentPool();
+    private final U128 settledSum = new U128();
+    private long settledPayments;
     private Payment[] candidates = new Payment[16];
     private long trackSerial;
     private final ExpiryQueue expiries = new ExpiryQueue();
@@ -94,6 +109,7 @@ public final class InvoiceEngine {
             trackedByChain[i] = new TrackedPayments();
             awaitingByChain[i] = new SlotList();
             indexByChain[i] = new PaymentIndex();
+            settlingByChain[i] = new TrackedPayments();
         }
     }
 
@@ -125,6 +141,16 @@ public final class InvoiceEngine {
         return trackedByChain[chainCode];
     }
 
+    /** Payments settled so far (folded into their invoice's totals and recycled). */
+    public long settledPayments() {
+        return settledPayments;
+    }
+
+    /** Payment records ever created: stays flat in steady state. */
+    public long paymentRecordsCreated() {
+        return pool.created();
+    }
+
     static int chainCodes() {
         return CHAIN_CODES;
     }
@@ -141,7 +167,7 @@ public final class InvoiceEngine {
 
     /** Snapshot restore: an invoice without its INVOICE_OPENED event; the caller restores its facts. */
     Invoice restoreInvoice(final InvoiceSpec spec) {
-        final ConfirmationPolicy policy = policies.resolve(spec.policyName(), spec.chain());
+        final ConfirmationPolicy policy = policies.resolve(spec.policyName(), spec.chain(), spec.contract());
         if (policy == null) {
             throw new IllegalStateException("snapshot names policy '" + spec.policyName() + "' for invoice "
                 + spec.invoiceId() + ", which the configuration no longer defines");
@@ -155,14 +181,32 @@ public final class InvoiceEngine {
         return inv;
     }
 
-    /** Snapshot restore: re-arm expiries and the awaiting lists, after all invoices are restored. */
+    /** Snapshot restore: a reset record for a restored payment. */
+    Payment newPayment() {
+        return pool.acquire();
+    }
+
+    /**
+     * Snapshot restore: re-arm expiries, the awaiting lists and the settling lists (every IN_BLOCK
+     * payment pruneDeep stopped tracking), after all invoices and tracked payments are restored.
+     */
     void restoreExpiries() {
         for (Invoice inv : bySlot) {
-            if (inv != null && !inv.closed() && !inv.cancelled()) {
+            if (inv == null) {
+                continue;
+            }
+            if (!inv.closed() && !inv.cancelled()) {
                 expiries.add(inv.closeAtMs(), inv.slot());
             }
-            if (inv != null && stillAwaiting(inv)) {
+            if (stillAwaiting(inv)) {
                 markAwaiting(inv);
+            }
+            for (int i = 0; i < inv.paymentCount(); i++) {
+                final Payment p = inv.payment(i);
+                if (!p.tracked() && p.state() == PaymentState.IN_BLOCK) {
+                    p.settling(true);
+                    settlingByChain[inv.chain().code()].add(p);
+                }
             }
         }
     }
@@ -185,19 +229,20 @@ public final class InvoiceEngine {
     }
 
     /**
-     * Open an invoice.
+     * Open an invoice. One that names no policy gets its chain and asset's default (see {@link PolicyBook}),
+     * resolved now and recorded in the invoice's spec, so snapshots keep the answer.
      *
      * @return false (and no event) if the slot is taken or the policy is unknown: both are caught at the API.
      */
     public boolean open(final InvoiceSpec spec) {
-        final ConfirmationPolicy policy = policies.resolve(spec.policyName(), spec.chain());
+        final ConfirmationPolicy policy = policies.resolve(spec.policyName(), spec.chain(), spec.contract());
         if (policy == null || spec.slot() < 0 || invoice(spec.slot()) != null) {
             return false;
         }
         if (spec.slot() >= bySlot.length) {
             bySlot = Arrays.copyOf(bySlot, Math.max(bySlot.length * 2, spec.slot() + 1));
         }
-        final Invoice inv = new Invoice(spec, policy);
+        final Invoice inv = new Invoice(spec.namesPolicy() ? spec : spec.withPolicyName(policy.name()), policy);
         bySlot[spec.slot()] = inv;
         invoiceCount++;
         expiries.add(inv.closeAtMs(), inv.slot());
@@ -212,7 +257,7 @@ public final class InvoiceEngine {
      */
     public boolean cancel(final int slot) {
         final Invoice inv = invoice(slot);
-        if (inv == null || inv.cancelled()) {
+        if (inv == null || inv.cancelled() || inv.settledCount() > 0) {
             return false;
         }
         for (int i = 0; i < inv.paymentCount(); i++) {
@@ -323,7 +368,7 @@ public final class InvoiceEngine {
             final boolean wrongAsset = overflow || wrongAsset(inv, matches, i);
             Payment p = inv.payment(txids, txidOffset, outIdx);
             if (p == null) {
-                p = inv.addPayment();
+                p = inv.addPayment(pool.acquire());
                 p.init(txids, txidOffset, outIdx, matches.amountHi(i), matches.amountLo(i));
                 if ((matches.flags(i) & MatchList.FLAG_TOKEN) != 0) {
                     p.token(matches.contracts(), i * MatchList.CONTRACT_LENGTH);
@@ -483,23 +528,14 @@ public final class InvoiceEngine {
 
     /**
      * The tip went back: any invoice with an on-chain payment may fall, so re-evaluate all of them
-     * in slot order, and rebuild the awaiting list from the result.
+     * in slot order, and rebuild the awaiting list from the result. That includes deep payments not
+     * settled yet (the settling list): a policy needing more confirmations than the retention leaves
+     * can still lose them. Settled payments cannot.
      */
     private void reevaluateOnChain(final ChainId chain) {
-        final TrackedPayments tracked = trackedByChain[chain.code()];
         final long mark = ++markCounter;
-        int count = 0;
-        for (int i = 0, n = tracked.size(); i < n; i++) {
-            final Payment p = tracked.get(i);
-            final Invoice inv = p.invoice();
-            if (p.state() == PaymentState.IN_BLOCK && inv.mark() != mark) {
-                inv.mark(mark);
-                if (count == scratchSlots.length) {
-                    scratchSlots = Arrays.copyOf(scratchSlots, count * 2);
-                }
-                scratchSlots[count++] = inv.slot();
-            }
-        }
+        int count = collectInBlock(trackedByChain[chain.code()], mark, 0);
+        count = collectInBlock(settlingByChain[chain.code()], mark, count);
         Arrays.sort(scratchSlots, 0, count);
         for (int i = 0; i < count; i++) {
             final Invoice inv = bySlot[scratchSlots[i]];
@@ -511,6 +547,23 @@ public final class InvoiceEngine {
                 markAwaiting(inv);
             }
         }
+    }
+
+    /** Append to the scratch slots each not yet marked invoice with an IN_BLOCK payment on the list; returns the count. */
+    private int collectInBlock(final TrackedPayments list, final long mark, final int start) {
+        int count = start;
+        for (int i = 0, n = list.size(); i < n; i++) {
+            final Payment p = list.get(i);
+            final Invoice inv = p.invoice();
+            if (p.state() == PaymentState.IN_BLOCK && inv.mark() != mark) {
+                inv.mark(mark);
+                if (count == scratchSlots.length) {
+                    scratchSlots = Arrays.copyOf(scratchSlots, count * 2);
+                }
+                scratchSlots[count++] = inv.slot();
+            }
+        }
+        return count;
     }
 
     private static boolean stillAwaiting(final Invoice inv) {
@@ -526,27 +579,78 @@ public final class InvoiceEngine {
     }
 
     /**
-     * Stop tracking payments buried deeper than the reorg retention: no reorg we handle can reach them.
-     * Runs every quarter of the retention, at most every {@value #PRUNE_EVERY_BLOCKS} blocks, so its walk is amortised.
+     * Stop tracking payments buried deeper than the reorg retention (no reorg we handle can reach them)
+     * and settle those that can no longer change (see the class comment); the others wait on the
+     * chain's settling list (late ones for good). Runs every quarter of the retention, at most every
+     * {@value #PRUNE_EVERY_BLOCKS} blocks, so its walks are amortised.
      */
     private void pruneDeep(final ChainId chain) {
-        final long tip = tipByChain[chain.code()];
+        final int code = chain.code();
+        final long tip = tipByChain[code];
         if ((tip & pruneMask) != 0) {
             return;
         }
-        final TrackedPayments tracked = trackedByChain[chain.code()];
-        final PaymentIndex index = indexByChain[chain.code()];
+        final TrackedPayments settling = settlingByChain[code];
         int kept = 0;
+        for (int i = 0, n = settling.size(); i < n; i++) {
+            final Payment p = settling.get(i);
+            if (p.tracked() || p.state() != PaymentState.IN_BLOCK) {
+                // Seen again in another block (a re-sighting tracks it again): the tracked walk owns it now.
+                p.settling(false);
+            } else if (settleable(p, tip)) {
+                p.settling(false);
+                settle(p);
+            } else {
+                settling.set(kept++, p);
+            }
+        }
+        settling.truncate(kept);
+        final TrackedPayments tracked = trackedByChain[code];
+        final PaymentIndex index = indexByChain[code];
+        kept = 0;
         for (int i = 0, n = tracked.size(); i < n; i++) {
             final Payment p = tracked.get(i);
             if (p.state() == PaymentState.IN_BLOCK && tip - p.height() + 1 > reorgRetentionBlocks) {
                 p.tracked(false);
                 index.remove(p);
+                if (settleable(p, tip)) {
+                    settle(p);
+                } else if (!p.settling()) {
+                    p.settling(true);
+                    settling.add(p);
+                }
             } else {
                 tracked.set(kept++, p);
             }
         }
         tracked.truncate(kept);
+    }
+
+    /**
+     * An untracked IN_BLOCK payment counts for good once it is on time (late payments keep their own
+     * rules) and deep enough for its policy even after the deepest reorg the engine handles: the tip
+     * never goes back more than the retention, and the finalized height never goes back at all.
+     */
+    private boolean settleable(final Payment p, final long tip) {
+        if (p.late()) {
+            return false;
+        }
+        final Invoice inv = p.invoice();
+        if (inv.policy().finalizedMode()) {
+            final long finalized = finalizedByChain[inv.chain().code()];
+            return finalized >= 0 && p.height() <= finalized;
+        }
+        return tip - reorgRetentionBlocks - p.height() + 1 >= inv.requiredConfirmations();
+    }
+
+    /** Fold a settleable payment into its invoice's settled total and recycle its record. */
+    private void settle(final Payment p) {
+        final Invoice inv = p.invoice();
+        settledSum.set(inv.settledHi(), inv.settledLo());
+        addSaturating(settledSum, p);
+        inv.settle(p, settledSum.hi(), settledSum.lo());
+        settledPayments++;
+        pool.release(p);
     }
 
     /** Record a payment change: re-evaluate the invoice, report the payment event, then any status event. */
@@ -588,9 +692,11 @@ public final class InvoiceEngine {
 
     /** The status rules of the class comment; also stores the invoice's totals. */
     private InvoiceStatus evaluate(final Invoice inv) {
-        seen.zero();
-        onChain.zero();
-        confirmed.zero();
+        // Settled payments are on time, in a block and deep enough for good: they count in every total.
+        // The sums saturate and amounts are non-negative, so starting from their sum changes no result.
+        seen.set(inv.settledHi(), inv.settledLo());
+        onChain.set(inv.settledHi(), inv.settledLo());
+        confirmed.set(inv.settledHi(), inv.settledLo());
         final ConfirmationPolicy policy = inv.policy();
         final LatePaymentAction lateAction = policy.lateAction();
         final int code = inv.chain().code();

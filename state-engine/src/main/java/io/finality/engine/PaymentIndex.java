@@ -13,22 +13,19 @@ import org.agrona.collections.Long2ObjectHashMap;
  *
  * <p>Owned by the state-engine thread. Chains are singly linked: through
  * {@link Payment#nextSameTxid()} for txids and through {@link SpendNode}s for outpoints (one node
- * per spent outpoint of a tracked payment, allocated when the outpoint is learned).
+ * per spent outpoint of a tracked payment, taken from a free list when the outpoint is learned and
+ * returned to it when the payment is forgotten, so steady state allocates none).
  */
 final class PaymentIndex {
     /** One payment spending one outpoint. */
     static final class SpendNode {
-        final Payment payment;
+        Payment payment;
         SpendNode next;
-
-        SpendNode(final Payment payment, final SpendNode next) {
-            this.payment = payment;
-            this.next = next;
-        }
     }
 
     private final Long2ObjectHashMap<Payment> byTxid = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<SpendNode> byOutpoint = new Long2ObjectHashMap<>();
+    private SpendNode freeNodes;
 
     static long txidKey(final DirectBuffer txid, final int offset) {
         return txid.getLong(offset, ByteOrder.LITTLE_ENDIAN);
@@ -51,7 +48,15 @@ final class PaymentIndex {
     /** Index spent outpoint {@code i} of a tracked payment. */
     void addInput(final Payment p, final int i) {
         final long key = outpointKey(p.inputTxidKey(i), p.inputIndex(i));
-        byOutpoint.put(key, new SpendNode(p, byOutpoint.get(key)));
+        SpendNode node = freeNodes;
+        if (node == null) {
+            node = new SpendNode();
+        } else {
+            freeNodes = node.next;
+        }
+        node.payment = p;
+        node.next = byOutpoint.get(key);
+        byOutpoint.put(key, node);
     }
 
     /** Forget a payment that is no longer tracked. */
@@ -92,6 +97,9 @@ final class PaymentIndex {
                 } else {
                     previous.next = node.next;
                 }
+                node.payment = null;
+                node.next = freeNodes;
+                freeNodes = node;
             }
         }
     }

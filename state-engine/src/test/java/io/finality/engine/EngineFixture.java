@@ -19,7 +19,11 @@ final class EngineFixture {
     }
 
     EngineFixture(final PolicyBook policies) {
-        engine = new InvoiceEngine(policies, recorder);
+        this(policies, InvoiceEngine.DEFAULT_REORG_RETENTION_BLOCKS);
+    }
+
+    EngineFixture(final PolicyBook policies, final int reorgRetentionBlocks) {
+        engine = new InvoiceEngine(policies, recorder, reorgRetentionBlocks);
         engine.tick(0);
     }
 

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 class EngineMatchesReferenceModelTest {
     static final int CI_SCENARIOS = 10_000;
     static final int FULL_SCENARIOS = 100_000;
+    static final int SHORT_RETENTION = 21;
+    private static long settled;
 
     static PolicyBook policies() {
         return PolicyBook.withDefaults()
@@ -31,7 +33,9 @@ class EngineMatchesReferenceModelTest {
             .add(ConfirmationPolicy.builder("strict-ignore").defaultConfirmations(3).graceMs(0)
                 .lateAction(LatePaymentAction.IGNORE).build())
             .add(ConfirmationPolicy.builder("review-big").tier(0, 1_000_000, 1).defaultConfirmations(4)
-                .reviewThreshold(0, 100_000_000).build());
+                .reviewThreshold(0, 100_000_000).build())
+            // Token invoices on the Ethereum chain that name no policy get their asset's default.
+            .defaultFor(ScenarioGenerator.ETH, ScenarioGenerator.TOKEN, "tolerant-accept");
     }
 
     @Test
@@ -39,14 +43,17 @@ class EngineMatchesReferenceModelTest {
         final String fixed = System.getProperty("finality.seed");
         final int scenarios = fixed != null ? 1 : TestScale.pick(CI_SCENARIOS, FULL_SCENARIOS);
         final long base = TestScale.seed(0x5EED_F1A1L);
+        settled = 0;
         long events = 0;
         final java.util.Map<String, Integer> byType = new java.util.TreeMap<>();
         for (int s = 0; s < scenarios; s++) {
             final long seed = fixed != null ? base : base + s;
             events += runScenario(seed, 150, byType);
         }
-        System.out.printf("%d scenarios, %d events compared: %s%n", scenarios, events, byType);
+        System.out.printf("%d scenarios, %d events compared, %d payments settled: %s%n", scenarios, events, settled, byType);
         if (fixed == null) {
+            org.junit.jupiter.api.Assertions.assertTrue(settled > scenarios / 10,
+                "only " + settled + " payments settled: the scenarios no longer exercise settling");
             for (io.finality.core.event.PaymentEventType type : io.finality.core.event.PaymentEventType.values()) {
                 org.junit.jupiter.api.Assertions.assertTrue(byType.getOrDefault(type.name(), 0) > 0,
                     "the scenarios never produced " + type + ": the generator lost coverage");
@@ -56,10 +63,11 @@ class EngineMatchesReferenceModelTest {
 
     static int runScenario(final long seed, final int steps, final java.util.Map<String, Integer> byType) {
         final EventText.Recorder recorder = new EventText.Recorder();
-        // Odd seeds prune tracked payments 25 blocks deep: deeper than any reorg the generator makes (20),
-        // so the result must not change, and pruning and index removal get exercised.
+        // Odd seeds prune tracked payments 21 blocks deep: deeper than any reorg the generator makes (20),
+        // so the result must not change, and pruning, index removal and settling (folding deep payments
+        // into their invoice's totals and recycling their records) get exercised.
         final InvoiceEngine engine = (seed & 1) == 0 ? new InvoiceEngine(policies(), recorder)
-            : new InvoiceEngine(policies(), recorder, 25);
+            : new InvoiceEngine(policies(), recorder, SHORT_RETENTION);
         final ReferenceModel reference = new ReferenceModel(policies());
         final ScenarioGenerator.Target both = new ScenarioGenerator.Target() {
             @Override
@@ -105,6 +113,7 @@ class EngineMatchesReferenceModelTest {
             }
         };
         new ScenarioGenerator(seed, both).run(steps);
+        settled += engine.settledPayments();
         final int n = Math.min(recorder.events.size(), reference.events.size());
         for (int i = 0; i < n; i++) {
             if (!recorder.events.get(i).equals(reference.events.get(i))) {

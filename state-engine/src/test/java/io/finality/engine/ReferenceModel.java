@@ -71,7 +71,7 @@ final class ReferenceModel {
     }
 
     void open(final InvoiceSpec spec) {
-        final ConfirmationPolicy policy = policies.resolve(spec.policyName(), spec.chain());
+        final ConfirmationPolicy policy = policies.resolve(spec.policyName(), spec.chain(), spec.contract());
         if (policy == null || invoices.containsKey(spec.slot())) {
             return;
         }

@@ -14,9 +14,13 @@ import io.finality.core.spi.StateEngine;
 import io.finality.engine.EngineEventSink;
 import io.finality.engine.EngineSnapshot;
 import io.finality.engine.InvoiceEngine;
+import io.finality.engine.command.InvoiceCommandCodec;
 import io.finality.engine.model.Invoice;
+import io.finality.engine.model.InvoiceSpec;
 import io.finality.engine.model.Payment;
+import io.finality.engine.policy.ConfirmationPolicy;
 import io.finality.engine.policy.PolicyBook;
+import java.nio.charset.StandardCharsets;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -29,7 +33,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </pre>
  *
  * appended before the next step starts. Payment events carry a gap-free sequence from 1 and an
- * id that is stable across restarts (step sequence, index within the step, invoice slot).
+ * id that is stable across restarts (step sequence, index within the step, invoice slot). An
+ * {@code INVOICE_OPEN} that names no policy is journaled with the policy the engine resolved for it
+ * (its chain and asset's default), so a replay never re-resolves under a changed configuration.
  *
  * <h2>Recovery</h2>
  * On construction the engine loads the last snapshot, then re-applies every journal document
@@ -46,6 +52,7 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
     private static final int LENGTH_PREFIX = 4;
 
     private final InvoiceEngine engine;
+    private final PolicyBook policies;
     private final EventJournal journal;
     private final SnapshotStore snapshots;
     private final JournalContext context;
@@ -74,9 +81,19 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
 
     /** Open the journal, restore the last snapshot and re-apply the journal after it. */
     public JournaledStateEngine(final PolicyBook policies, final JournalContext context, final SnapshotStore snapshots) {
+        this(policies, context, snapshots, InvoiceEngine.DEFAULT_REORG_RETENTION_BLOCKS);
+    }
+
+    /**
+     * As above, with the engine's reorg retention: how deep a payment must be buried before the engine
+     * stops tracking it for reorgs and may settle it. Must not change between runs over one journal.
+     */
+    public JournaledStateEngine(
+        final PolicyBook policies, final JournalContext context, final SnapshotStore snapshots, final int reorgRetentionBlocks) {
         this.context = context;
         this.snapshots = snapshots;
-        this.engine = new InvoiceEngine(policies, this);
+        this.policies = policies;
+        this.engine = new InvoiceEngine(policies, this, reorgRetentionBlocks);
         this.journal = EventJournal.open(context);
         recover();
     }
@@ -148,9 +165,12 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
         if (kind == EventKind.MEMPOOL_TX && event.matches().outputCount() == 0 && event.matches().spendCount() == 0) {
             return;
         }
-        final int inputLength = StepInputCodec.encodedLength(event);
+        int inputLength = StepInputCodec.encodedLength(event);
         document.checkLimit(LENGTH_PREFIX + inputLength);
         StepInputCodec.encode(event, document, LENGTH_PREFIX);
+        if (kind == EventKind.INVOICE_OPEN) {
+            inputLength = namePolicy(inputLength);
+        }
         document.putInt(0, inputLength);
         if (!applyDocumentInput(inputLength)) {
             return;
@@ -170,6 +190,37 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
         if (context.snapshotEverySteps() > 0 && ++stepsSinceSnapshot >= context.snapshotEverySteps()) {
             snapshot();
         }
+    }
+
+    /**
+     * Write the policy an OPEN that names none resolves to into its journaled input (the payload's
+     * policy string; every other byte unchanged). Opens are rare and allocate anyway (the decode).
+     *
+     * @return the input's new length (unchanged if the payload is malformed, names a policy, or none resolves).
+     */
+    private int namePolicy(final int inputLength) {
+        final int payloadAt = LENGTH_PREFIX + StepInputCodec.HEADER_LENGTH;
+        final int payloadLength = inputLength - StepInputCodec.HEADER_LENGTH;
+        final InvoiceSpec spec = InvoiceCommandCodec.decodeOpen(document, payloadAt, payloadLength);
+        if (spec == null || spec.namesPolicy()) {
+            return inputLength;
+        }
+        final ConfirmationPolicy policy = policies.resolve(null, spec.chain(), spec.contract());
+        final byte[] name = policy == null ? null : policy.name().getBytes(StandardCharsets.UTF_8);
+        if (name == null || name.length > InvoiceCommandCodec.MAX_STRING_BYTES) {
+            return inputLength;
+        }
+        final int idAt = InvoiceCommandCodec.keyOffset(document, payloadAt, payloadLength)
+            + InvoiceCommandCodec.keyLength(document, payloadAt, payloadLength);
+        final int policyAt = idAt + 2 + (document.getShort(idAt) & 0xFFFF);
+        final int tailAt = policyAt + 2;
+        final byte[] tail = new byte[payloadAt + payloadLength - tailAt];
+        document.getBytes(tailAt, tail);
+        document.checkLimit(payloadAt + payloadLength + name.length);
+        document.putShort(policyAt, (short)name.length);
+        document.putBytes(tailAt, name);
+        document.putBytes(tailAt + name.length, tail);
+        return inputLength + name.length;
     }
 
     /** Write a snapshot of the current state and journal position now. */

@@ -37,6 +37,9 @@ public final class Invoice {
     private boolean cancelled;
     private Payment[] payments = new Payment[2];
     private int paymentCount;
+    private long settledCount;
+    private long settledHi;
+    private long settledLo;
     private long receivedHi;
     private long receivedLo;
     private long confirmedHi;
@@ -89,14 +92,58 @@ public final class Invoice {
         return null;
     }
 
-    /** Add a new payment (in first-seen order). */
-    public Payment addPayment() {
+    /** Add a reset payment record (from a {@link PaymentPool}) as the newest payment; returns it. */
+    public Payment addPayment(final Payment p) {
         if (paymentCount == payments.length) {
             payments = Arrays.copyOf(payments, paymentCount * 2);
         }
-        final Payment p = new Payment(this, paymentCount);
+        p.attach(this, paymentCount);
         payments[paymentCount++] = p;
         return p;
+    }
+
+    /**
+     * Fold an IN_BLOCK payment that can no longer change into {@link #settledCount()} and the settled
+     * amount, and drop it from the live payments (the later ones move down one place, keeping their
+     * order). The caller returns the record to its pool.
+     *
+     * @param sumHi the settled amount after adding this payment's (saturated by the caller), high 64 bits.
+     * @param sumLo its low 64 bits.
+     */
+    public void settle(final Payment p, final long sumHi, final long sumLo) {
+        final int at = p.index();
+        System.arraycopy(payments, at + 1, payments, at, paymentCount - at - 1);
+        payments[--paymentCount] = null;
+        for (int i = at; i < paymentCount; i++) {
+            payments[i].attach(this, i);
+        }
+        settledHi = sumHi;
+        settledLo = sumLo;
+        settledCount++;
+    }
+
+    /** Snapshot restore: the settled payments' count and amount. */
+    public void restoreSettled(final long count, final long sumHi, final long sumLo) {
+        settledCount = count;
+        settledHi = sumHi;
+        settledLo = sumLo;
+    }
+
+    /**
+     * Payments settled so far: IN_BLOCK, on time, buried deeper than any reorg the engine handles and
+     * deep enough for the policy even after such a reorg. They count in every total, for good.
+     */
+    public long settledCount() {
+        return settledCount;
+    }
+
+    /** Sum of the settled payments (saturated at 2^128-1), high 64 bits. */
+    public long settledHi() {
+        return settledHi;
+    }
+
+    public long settledLo() {
+        return settledLo;
     }
 
     public int paymentCount() {
@@ -228,8 +275,11 @@ public final class Invoice {
         awaitingConfirmations = value;
     }
 
-    /** True if any payment is currently in a block. */
+    /** True if any payment is currently in a block (settled payments are). */
     public boolean hasPaymentInBlock() {
+        if (settledCount > 0) {
+            return true;
+        }
         for (int i = 0; i < paymentCount; i++) {
             if (payments[i].state() == PaymentState.IN_BLOCK) {
                 return true;

@@ -10,12 +10,13 @@ import org.agrona.concurrent.UnsafeBuffer;
  * One payment to an invoice: identified by (txid, output or log index), with its amount, its
  * state, the block it is in and the outpoints its transaction spends (for conflict detection).
  *
- * <p>Owned by the state-engine thread. Instances are created when a payment is first seen and
- * live as long as their invoice.
+ * <p>Owned by the state-engine thread. Instances come from a {@link PaymentPool} when a payment is
+ * first seen and go back to it once the engine has settled them into their invoice's totals (buried
+ * beyond every reorg the engine handles, and confirmed for good): steady state allocates none.
  */
 public final class Payment {
-    private final Invoice invoice;
-    private final int index;
+    private Invoice invoice;
+    private int index;
     private final UnsafeBuffer txid = new UnsafeBuffer(new byte[MatchList.TXID_LENGTH]);
     private final UnsafeBuffer blockHash = new UnsafeBuffer(new byte[MatchList.TXID_LENGTH]);
     private final UnsafeBuffer contract = new UnsafeBuffer(new byte[MatchList.CONTRACT_LENGTH]);
@@ -30,12 +31,38 @@ public final class Payment {
     private int[] inputIndexes = new int[0];
     private int inputCount;
     private boolean tracked;
+    private boolean settling;
     private long serial;
     private Payment nextSameTxid;
 
-    Payment(final Invoice invoice, final int index) {
-        this.invoice = invoice;
-        this.index = index;
+    Payment() {
+    }
+
+    /** Attach to an invoice at a position (first seen = 0); called by {@link Invoice#addPayment}. */
+    void attach(final Invoice owner, final int position) {
+        invoice = owner;
+        index = position;
+    }
+
+    /** Forget everything, as a new record would be: the pool hands out only reset records. */
+    void reset() {
+        invoice = null;
+        index = 0;
+        txid.setMemory(0, MatchList.TXID_LENGTH, (byte)0);
+        blockHash.setMemory(0, MatchList.TXID_LENGTH, (byte)0);
+        contract.setMemory(0, MatchList.CONTRACT_LENGTH, (byte)0);
+        outputIndex = 0;
+        amountHi = 0;
+        amountLo = 0;
+        state = null;
+        height = -1;
+        late = false;
+        token = false;
+        inputCount = 0;
+        tracked = false;
+        settling = false;
+        serial = 0;
+        nextSameTxid = null;
     }
 
     /** Set identity and amount from a match entry. */
@@ -50,7 +77,7 @@ public final class Payment {
         return invoice;
     }
 
-    /** Position among the invoice's payments (first seen = 0): the tie-breaker of event order. */
+    /** Position among the invoice's live (not yet settled) payments, in first-seen order; snapshots refer to it. */
     public int index() {
         return index;
     }
@@ -145,6 +172,15 @@ public final class Payment {
     /** True while the payment counts toward its invoice (before policy exclusions such as ignored late payments). */
     public boolean active() {
         return state == PaymentState.MEMPOOL || state == PaymentState.IN_BLOCK;
+    }
+
+    /** True while the engine keeps it on its chain's list of deep payments waiting to be settled. */
+    public boolean settling() {
+        return settling;
+    }
+
+    public void settling(final boolean value) {
+        settling = value;
     }
 
     /** Order of tracking on its chain: the order in which the engine walks payments. */

@@ -177,4 +177,48 @@ class JournaledStateEngineTest {
             assertTrue(refs.contains(PaymentEventType.INVOICE_OPENED.name()));
         }
     }
+
+    @Test
+    void shouldJournalTheResolvedDefaultPolicySoReplayIgnoresChangedDefaults(@TempDir final Path dir) {
+        final io.finality.core.chain.ChainId eth = io.finality.core.chain.ChainId.ETHEREUM_MAINNET;
+        final byte[] usdc = io.finality.core.buffer.Hex.fromHex("a0b86991c6218b36c1d19d4a2e9eb0ce3606eb48");
+        final ChainEvent open = new ChainEvent(256, 4096, 4).reset(io.finality.core.ring.EventKind.INVOICE_OPEN, eth);
+        final io.finality.engine.model.InvoiceSpec spec = new io.finality.engine.model.InvoiceSpec(7, "inv-7", eth, usdc, 0,
+            1_000_000, 3_600_000, "", "order-7", "corr-7");
+        open.reservePayload(io.finality.engine.command.InvoiceCommandCodec.encodeOpen(spec, new byte[] {1, 2, 3},
+            open.payloadBuffer(), 0));
+        final PolicyBook configured = io.finality.engine.PolicyDefaultsAccess.book();
+        final JournaledStateEngine live = engine(dir, 0, configured);
+        live.onStep(open, 0, true);
+        assertEquals("usdc-fast", live.engine().invoice(7).policy().name());
+        final String hash = live.stateHash();
+        live.journal().close();
+        // No snapshot: recovery replays the OPEN from the journal, under defaults that now map USDC elsewhere.
+        final PolicyBook changed = io.finality.engine.PolicyDefaultsAccess.book().defaultFor(eth, usdc, "eth-5");
+        assertEquals("eth-5", changed.resolve(null, eth, usdc).name());
+        try (JournaledStateEngine recovered = engine(dir, 0, changed)) {
+            assertEquals(1, recovered.stepSequence());
+            assertEquals("usdc-fast", recovered.engine().invoice(7).policy().name(), "replay must use the journaled answer");
+            assertEquals(hash, recovered.stateHash());
+        }
+    }
+
+    @Test
+    void shouldRestoreSettledPaymentsFromASnapshotAndReplayToTheSameStateHash(@TempDir final Path dir) {
+        // A retention of 21 blocks (deeper than the script's reorgs) so payments settle and records are recycled.
+        final List<ChainEvent> slots = SlotScript.of(SEED + 6, 600);
+        final java.util.function.Function<Path, JournaledStateEngine> open = d -> new JournaledStateEngine(
+            ScenarioGeneratorAccess.policies(), new JournalContext().directory(d.resolve("journal")).snapshotEverySteps(37)
+                .durability(JournalContext.Durability.NONE), new FileSnapshotStore(d.resolve("engine.snapshot")), 21);
+        final JournaledStateEngine live = open.apply(dir);
+        play(live, slots, 0, slots.size());
+        assertTrue(live.engine().settledPayments() > 0, "the script settled nothing: the test lost coverage");
+        final String hash = live.stateHash();
+        final List<String> expected = events(live.journal());
+        live.journal().close();
+        try (JournaledStateEngine recovered = open.apply(dir)) {
+            assertEquals(hash, recovered.stateHash(), "snapshot + replay must rebuild the same settled state");
+            assertEquals(expected, events(recovered.journal()));
+        }
+    }
 }
