@@ -4,6 +4,7 @@ import io.finality.bitcoin.address.AddressException;
 import io.finality.bitcoin.address.BitcoinAddressCodec;
 import io.finality.bitcoin.address.BitcoinNetwork;
 import io.finality.core.amount.U128;
+import io.finality.core.buffer.Hex;
 import io.finality.core.chain.Asset;
 import io.finality.core.chain.ChainFamily;
 import io.finality.core.chain.ChainId;
@@ -53,8 +54,10 @@ final class InvoiceValidator {
         if (amount.isZero()) {
             throw new IllegalArgumentException("amount: must be greater than zero");
         }
+        // no name: the default for this chain and asset (policy_defaults), else the chain's, else the family's
+        final byte[] contract = asset.contract() == null ? null : Hex.fromHex(asset.contract().substring(2));
         final String policy = request.policy() == null || request.policy().isEmpty()
-            ? policies.resolve(null, chain).name() : request.policy();
+            ? policies.resolve(null, chain, contract).name() : request.policy();
         if (policies.get(policy) == null) {
             throw new IllegalArgumentException("policy: unknown policy '" + policy + "'");
         }

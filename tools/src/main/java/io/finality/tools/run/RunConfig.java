@@ -46,6 +46,7 @@ import java.util.regex.Pattern;
  *   start_height: 0
  * pipeline: { ... }                  # PipelineConfig
  * policies: [ ... ]                  # PolicyConfig
+ * policy_defaults: [ ... ]           # PolicyConfig: the default policy per chain and asset
  * journal:
  *   durability: async                # none | async | sync
  *   snapshot_every_steps: 10000

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.finality.core.buffer.Hex;
 import io.finality.core.chain.Asset;
 import io.finality.core.chain.ChainId;
 import io.finality.engine.policy.PolicyBook;
@@ -36,6 +37,17 @@ class InvoiceValidatorTest {
         assertEquals(BigInteger.valueOf(19_990_000), usdc.amountDue());
         assertEquals(USDC, validator.validate(request(PAYEE, "1", USDC.toUpperCase().replace("0X", "0x"))).assetContract());
         assertNull(validator.validate(request(PAYEE, "1", "ETH")).assetContract());
+    }
+
+    @Test
+    void shouldTakeTheDefaultPolicyOfTheChainAndAssetWhenNoneIsNamed() {
+        final PolicyBook book = PolicyBook.withDefaults()
+            .add(io.finality.engine.policy.ConfirmationPolicy.builder("usdc-fast").defaultConfirmations(2).build());
+        book.defaultFor(ChainId.ETHEREUM_MAINNET, Hex.fromHex(USDC.substring(2)), "usdc-fast");
+        final InvoiceValidator withDefaults = new InvoiceValidator(book,
+            new TokenBook().add(Asset.token(ChainId.ETHEREUM_MAINNET, USDC, 6, "USDC")));
+        assertEquals("usdc-fast", withDefaults.validate(request(PAYEE, "5", "USDC")).policy());
+        assertEquals(PolicyBook.ETHEREUM_DEFAULT, withDefaults.validate(request(PAYEE, "5", null)).policy());
     }
 
     @Test
