@@ -65,7 +65,7 @@ final class EthereumChainSync implements JsonRpcListener {
     private enum Mode { WAITING, IDLE, FORWARD, RECONCILE, STOPPED }
 
     private final EthereumContext context;
-    private final EventPublisher publisher;
+    private EventPublisher publisher;
     private final ChainId chain;
     private final AppliedChain applied;
     private final BlockFetch[] window;
@@ -108,9 +108,8 @@ final class EthereumChainSync implements JsonRpcListener {
     private volatile long tipHeight = -1;
     private volatile String stopReason;
 
-    EthereumChainSync(final EthereumContext context, final EventPublisher publisher) {
+    EthereumChainSync(final EthereumContext context) {
         this.context = context;
-        this.publisher = publisher;
         this.chain = context.chain();
         this.applied = new AppliedChain(context.maxReorgDepth() + 1);
         this.window = new BlockFetch[context.window()];
@@ -131,8 +130,10 @@ final class EthereumChainSync implements JsonRpcListener {
         tipHeight = applied.isEmpty() ? context.startHeight() : applied.tipHeight();
     }
 
-    void client(final JsonRpcClient value) {
-        client = value;
+    /** Wire the client and the ring before the client starts (the event loop then owns both). */
+    void start(final JsonRpcClient rpc, final EventPublisher ring) {
+        client = rpc;
+        publisher = ring;
     }
 
     // ---------------------------------------------------------------- connection life cycle

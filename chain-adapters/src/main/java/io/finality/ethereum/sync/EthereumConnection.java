@@ -23,7 +23,7 @@ import io.finality.ethereum.rpc.JsonRpcClient;
  */
 public final class EthereumConnection implements ChainSource {
     private final EthereumContext context;
-    private volatile EthereumChainSync sync;
+    private final EthereumChainSync sync;
     private volatile JsonRpcClient client;
 
     public EthereumConnection(final EthereumContext context) {
@@ -31,6 +31,7 @@ public final class EthereumConnection implements ChainSource {
             throw new IllegalArgumentException("the node's ws:// endpoint is required");
         }
         this.context = context;
+        this.sync = new EthereumChainSync(context);
     }
 
     @Override
@@ -38,10 +39,8 @@ public final class EthereumConnection implements ChainSource {
         if (client != null) {
             throw new IllegalStateException("already started");
         }
-        final EthereumChainSync s = new EthereumChainSync(context, publisher);
-        final JsonRpcClient c = new JsonRpcClient(context.rpc(), s);
-        s.client(c);
-        sync = s;
+        final JsonRpcClient c = new JsonRpcClient(context.rpc(), sync);
+        sync.start(c, publisher);
         client = c;
         c.start();
     }
@@ -54,69 +53,58 @@ public final class EthereumConnection implements ChainSource {
 
     /** Height of the last block published as connected (the start height before any). */
     public long connectedHeight() {
-        final EthereumChainSync s = sync;
-        return s == null ? context.startHeight() : s.tipHeight();
+        return sync.tipHeight();
     }
 
     /** The node's head as last heard, or -1. */
     public long nodeHead() {
-        final EthereumChainSync s = sync;
-        return s == null ? -1 : s.nodeHead();
+        return sync.nodeHead();
     }
 
     /** The node's {@code finalized} block height as last read, or -1 if unknown. */
     public long finalizedHeight() {
-        final EthereumChainSync s = sync;
-        return s == null ? -1 : s.finalizedHeight();
+        return sync.finalizedHeight();
     }
 
     /** The node's {@code safe} block height as last read, or -1 if unknown. */
     public long safeHeight() {
-        final EthereumChainSync s = sync;
-        return s == null ? -1 : s.safeHeight();
+        return sync.safeHeight();
     }
 
     public long blocksConnected() {
-        final EthereumChainSync s = sync;
-        return s == null ? 0 : s.blocksConnected();
+        return sync.blocksConnected();
     }
 
     public long blocksDisconnected() {
-        final EthereumChainSync s = sync;
-        return s == null ? 0 : s.blocksDisconnected();
+        return sync.blocksDisconnected();
     }
 
     /** Reorganisations followed (each disconnected at least one block). */
     public long reorgs() {
-        final EthereumChainSync s = sync;
-        return s == null ? 0 : s.reorgs();
+        return sync.reorgs();
     }
 
     /** Block fetches repeated after a null, error, malformed or late answer. */
     public long retries() {
-        final EthereumChainSync s = sync;
-        return s == null ? 0 : s.retries();
+        return sync.retries();
     }
 
     /** Head notifications dropped as malformed. */
     public long skippedNotifications() {
-        final EthereumChainSync s = sync;
-        return s == null ? 0 : s.skippedNotifications();
+        return sync.skippedNotifications();
     }
 
     /** Whether receipts come from {@code eth_getLogs} because the node lacks {@code eth_getBlockReceipts}. */
     public boolean receiptsByLogs() {
-        final EthereumChainSync s = sync;
-        return s != null && s.receiptsByLogs();
+        return sync.receiptsByLogs();
     }
 
     /** Why the sync stopped (a fork deeper than kept, or the ring refused a block), or null while running. */
     public String stopReason() {
-        final EthereumChainSync s = sync;
-        return s == null ? null : s.stopReason();
+        return sync.stopReason();
     }
 
-    /** The client, for its counters (connects, requests, timeouts, refused and malformed frames). */
+    /** The client (connects, requests, timeouts, refused and malformed frames), or null before {@link #start}. */
     public JsonRpcClient client() {
         return client;
     }

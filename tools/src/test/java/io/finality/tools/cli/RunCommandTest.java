@@ -1,5 +1,7 @@
 package io.finality.tools.cli;
 
+import static io.finality.tools.RegtestPayments.pay;
+import static io.finality.tools.RegtestPayments.script;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.finality.bitcoin.address.BitcoinAddressCodec;
 import io.finality.bitcoin.address.BitcoinNetwork;
 import io.finality.bitcoin.p2p.LoopbackPeer;
-import io.finality.bitcoin.regtest.RawTransactionBuilder;
 import io.finality.bitcoin.regtest.RegtestChain;
 import io.finality.tools.Finality;
 import java.io.PrintWriter;
@@ -16,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -226,18 +226,5 @@ class RunCommandTest {
 
     private static String address(final String id) {
         return BitcoinAddressCodec.fromScript(script(id), BitcoinNetwork.REGTEST);
-    }
-
-    private static byte[] script(final String id) {
-        final byte[] hash = RegtestChain.sha256d(id.getBytes(StandardCharsets.US_ASCII));
-        final byte[] s = new byte[22];
-        s[1] = 0x14;
-        System.arraycopy(hash, 0, s, 2, 20);
-        return s;
-    }
-
-    private static byte[] pay(final int coin, final String id, final long satoshis) {
-        return new RawTransactionBuilder().spend(RegtestChain.sha256d(("coin-" + coin).getBytes(StandardCharsets.US_ASCII)), 0)
-            .pay(satoshis, script(id)).build();
     }
 }

@@ -6,23 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.finality.ethereum.devnet.AnvilNode;
 import io.finality.ethereum.devnet.AnvilRpc;
 import io.finality.ethereum.node.Anvil;
-import io.finality.tools.Finality;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -120,12 +114,12 @@ class EthereumProcessEndToEndTest {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             final long head = rpc.blockNumber();
-            final JsonNode health = JournalReader.JSON.readTree(request(node, "/health").body());
+            final JsonNode health = node.health(http, TOKEN);
             final JsonNode eth = health.get("chains").get("ethereum-dev");
             if (eth.get("connected").booleanValue() && eth.get("appliedHeight").longValue() == head
                 && eth.get("height").longValue() == head && health.get("ring").get("backlog").longValue() == 0) {
                 Thread.sleep(100);
-                if (JournalReader.JSON.readTree(request(node, "/health").body()).get("ring").get("backlog").longValue() == 0) {
+                if (node.health(http, TOKEN).get("ring").get("backlog").longValue() == 0) {
                     return;
                 }
             }
@@ -136,26 +130,13 @@ class EthereumProcessEndToEndTest {
 
     private void open(final FinalityProcess node, final String id, final String address, final String amount, final String asset)
         throws Exception {
-        final Path tokenFile = Files.writeString(dir.resolve("cli.token"), TOKEN);
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cli = Finality.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        final List<String> args = new java.util.ArrayList<>(List.of("invoice", "open", "--api", "http://127.0.0.1:" + node.apiPort(),
-            "--token-file", tokenFile.toString(), "--id", id, "--chain", "ethereum-dev", "--address", address, "--amount", amount,
-            "--expires-at", Long.toString(EXPIRES)));
+        final List<String> options = new ArrayList<>(List.of("--id", id, "--chain", "ethereum-dev", "--address", address,
+            "--amount", amount, "--expires-at", Long.toString(EXPIRES)));
         if (asset != null) {
-            args.addAll(List.of("--asset", asset));
+            options.addAll(List.of("--asset", asset));
         }
-        assertEquals(0, cli.execute(args.toArray(String[]::new)), err.toString());
-        assertEquals("OPEN", JournalReader.JSON.readTree(out.toString()).get("status").stringValue());
-    }
-
-    private HttpResponse<String> request(final FinalityProcess node, final String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.apiPort() + path))
-            .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(10)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+        final JsonNode answer = node.openInvoice(Files.writeString(dir.resolve("cli.token"), TOKEN), options.toArray(String[]::new));
+        assertEquals("OPEN", answer.get("status").stringValue());
     }
 
     private static String address(final int n) {

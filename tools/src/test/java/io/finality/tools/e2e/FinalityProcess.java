@@ -1,19 +1,29 @@
 package io.finality.tools.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finality.tools.Finality;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code finality run} as a separate JVM, started like {@code tools/bin/finality} starts it (the same module
@@ -75,6 +85,28 @@ final class FinalityProcess implements AutoCloseable {
 
     int apiPort() {
         return apiPort;
+    }
+
+    /** {@code finality invoice open} against this process's API (the token from {@code tokenFile}); the API's JSON answer. */
+    JsonNode openInvoice(final Path tokenFile, final String... options) {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = Finality.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        final List<String> args = new ArrayList<>(List.of("invoice", "open", "--api", "http://127.0.0.1:" + apiPort,
+            "--token-file", tokenFile.toString()));
+        args.addAll(List.of(options));
+        assertEquals(0, cli.execute(args.toArray(String[]::new)), err.toString());
+        return JournalReader.JSON.readTree(out.toString());
+    }
+
+    /** {@code GET /health} with the bearer token. */
+    JsonNode health(final HttpClient http, final String token) throws Exception {
+        return JournalReader.JSON.readTree(http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + apiPort + "/health"))
+            .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse.BodyHandlers.ofString()).body());
     }
 
     long pid() {

@@ -1,21 +1,15 @@
 package io.finality.tools.e2e;
 
+import static io.finality.tools.RegtestPayments.pay;
+import static io.finality.tools.RegtestPayments.script;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finality.bitcoin.address.BitcoinAddressCodec;
 import io.finality.bitcoin.address.BitcoinNetwork;
 import io.finality.bitcoin.p2p.LoopbackPeer;
-import io.finality.bitcoin.regtest.RawTransactionBuilder;
 import io.finality.bitcoin.regtest.RegtestChain;
-import io.finality.tools.Finality;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -137,7 +130,7 @@ class FinalityProcessEndToEndTest {
     private void awaitApplied(final FinalityProcess node, final LoopbackPeer peer) throws Exception {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            final JsonNode health = JournalReader.JSON.readTree(request(node, "GET", "/health", null).body());
+            final JsonNode health = node.health(http, TOKEN);
             final JsonNode bitcoin = health.get("chains").get("bitcoin-regtest");
             if (bitcoin.get("connected").booleanValue() && bitcoin.get("appliedHeight").longValue() == peer.tipHeight()
                 && bitcoin.get("height").longValue() == peer.tipHeight() && health.get("ring").get("backlog").longValue() == 0) {
@@ -151,25 +144,10 @@ class FinalityProcessEndToEndTest {
 
     /** {@code finality invoice open} against the process's API, the token read from a file. */
     private void open(final FinalityProcess node, final String id, final String amount, final String orderId) throws Exception {
-        final Path tokenFile = Files.writeString(dir.resolve("cli.token"), TOKEN);
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cli = Finality.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        final int exit = cli.execute("invoice", "open", "--api", "http://127.0.0.1:" + node.apiPort(), "--token-file", tokenFile.toString(),
-            "--id", id, "--chain", "bitcoin-regtest", "--address", BitcoinAddressCodec.fromScript(script(id), BitcoinNetwork.REGTEST),
-            "--amount", amount, "--expires-at", Long.toString(EXPIRES), "--order-id", orderId);
-        assertEquals(0, exit, err.toString());
-        assertEquals("OPEN", JournalReader.JSON.readTree(out.toString()).get("status").stringValue());
-    }
-
-    private HttpResponse<String> request(final FinalityProcess node, final String method, final String path, final String body)
-        throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.apiPort() + path))
-            .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(10))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        final JsonNode answer = node.openInvoice(Files.writeString(dir.resolve("cli.token"), TOKEN), "--id", id, "--chain",
+            "bitcoin-regtest", "--address", BitcoinAddressCodec.fromScript(script(id), BitcoinNetwork.REGTEST), "--amount", amount,
+            "--expires-at", Long.toString(EXPIRES), "--order-id", orderId);
+        assertEquals("OPEN", answer.get("status").stringValue());
     }
 
     private Path config(final int peerPort) throws Exception {
@@ -189,18 +167,5 @@ class FinalityProcessEndToEndTest {
             "  durability: async",
             "  snapshot_every_steps: 5",
             ""));
-    }
-
-    private static byte[] script(final String id) {
-        final byte[] hash = RegtestChain.sha256d(id.getBytes(StandardCharsets.US_ASCII));
-        final byte[] s = new byte[22];
-        s[1] = 0x14;
-        System.arraycopy(hash, 0, s, 2, 20);
-        return s;
-    }
-
-    private static byte[] pay(final int coin, final String id, final long satoshis) {
-        return new RawTransactionBuilder().spend(RegtestChain.sha256d(("coin-" + coin).getBytes(StandardCharsets.US_ASCII)), 0)
-            .pay(satoshis, script(id)).build();
     }
 }

@@ -1,5 +1,7 @@
 package io.finality.tools.node;
 
+import static io.finality.tools.RegtestPayments.pay;
+import static io.finality.tools.RegtestPayments.script;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +11,6 @@ import io.finality.bitcoin.address.BitcoinNetwork;
 import io.finality.bitcoin.p2p.BitcoinPeerConnection;
 import io.finality.bitcoin.p2p.BitcoinPeerContext;
 import io.finality.bitcoin.p2p.LoopbackPeer;
-import io.finality.bitcoin.regtest.RawTransactionBuilder;
 import io.finality.bitcoin.regtest.RegtestChain;
 import io.finality.core.chain.ChainId;
 import io.finality.core.event.PaymentEventJson;
@@ -18,7 +19,6 @@ import io.finality.engine.journal.EventTailer;
 import io.finality.engine.journal.JournalContext;
 import io.finality.engine.policy.PolicyBook;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,18 +109,5 @@ class FinalityNodeCancelRestartTest {
     private static InvoiceRequest request(final String id, final String key, final String amount) {
         return new InvoiceRequest(id, "bitcoin-regtest", BitcoinAddressCodec.fromScript(script(key), BitcoinNetwork.REGTEST), amount,
             EXPIRES, null, null, null);
-    }
-
-    private static byte[] script(final String id) {
-        final byte[] hash = RegtestChain.sha256d(id.getBytes(StandardCharsets.US_ASCII));
-        final byte[] s = new byte[22];
-        s[1] = 0x14;
-        System.arraycopy(hash, 0, s, 2, 20);
-        return s;
-    }
-
-    private static byte[] pay(final int coin, final String key, final long satoshis) {
-        return new RawTransactionBuilder().spend(RegtestChain.sha256d(("coin-" + coin).getBytes(StandardCharsets.US_ASCII)), 0)
-            .pay(satoshis, script(key)).build();
     }
 }
