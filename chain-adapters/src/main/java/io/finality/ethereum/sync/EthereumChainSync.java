@@ -3,9 +3,6 @@ package io.finality.ethereum.sync;
 import io.finality.core.buffer.Hex;
 import io.finality.core.chain.ChainId;
 import io.finality.core.pipeline.EventPublisher;
-import io.finality.core.pipeline.SlotFiller;
-import io.finality.core.ring.ChainEvent;
-import io.finality.core.ring.EventKind;
 import io.finality.ethereum.BlockHeaderReader;
 import io.finality.ethereum.BlockJsonDecoder;
 import io.finality.ethereum.EthereumPayload;
@@ -17,11 +14,8 @@ import io.finality.ethereum.rpc.JsonRpcClient;
 import io.finality.ethereum.rpc.JsonRpcListener;
 import io.finality.ethereum.rpc.RpcResponse;
 import io.finality.ethereum.rpc.RpcResponseHandler;
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -50,7 +44,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   carry the latest finalized height so a policy can count finality instead of depth.</li>
  * </ul>
  * A fork below the oldest kept hash ({@link EthereumContext#maxReorgDepth()}) cannot be undone: the sync
- * stops with a logged error rather than guess, and {@link #stopReason()} says why.
+ * stops with a logged error rather than guess, and {@link SyncStatus#stopReason()} says why.
  *
  * <p>Thread rules: every method runs on the client's event loop; the counters and heights may be read
  * from any thread.
@@ -65,7 +59,6 @@ final class EthereumChainSync implements JsonRpcListener {
     private enum Mode { WAITING, IDLE, FORWARD, RECONCILE, STOPPED }
 
     private final EthereumContext context;
-    private EventPublisher publisher;
     private final ChainId chain;
     private final AppliedChain applied;
     private final BlockFetch[] window;
@@ -82,15 +75,11 @@ final class EthereumChainSync implements JsonRpcListener {
         public void onLog(final ReceiptsJsonDecoder decoder) {
         }
     };
-    private final SlotFiller<BlockFetch> connectFiller = this::fillConnected;
-    private final SlotFiller<EthereumChainSync> disconnectFiller = (slot, self) -> self.fillDisconnected(slot);
     private final UnsafeBuffer walkHash = new UnsafeBuffer(new byte[32]);
     private final UnsafeBuffer walkParent = new UnsafeBuffer(new byte[32]);
-    private final AtomicLong blocksConnected = new AtomicLong();
-    private final AtomicLong blocksDisconnected = new AtomicLong();
-    private final AtomicLong reorgs = new AtomicLong();
-    private final AtomicLong retries = new AtomicLong();
-    private final AtomicLong skippedNotifications = new AtomicLong();
+    private final SyncStatus status = new SyncStatus();
+    private final ChainTags tags = new ChainTags(status);
+    private final BlockPublication publication;
     private final LogsReceiptsFallback fallback;
     private JsonRpcClient client;
     private Mode mode = Mode.WAITING;
@@ -99,14 +88,6 @@ final class EthereumChainSync implements JsonRpcListener {
     private int inWindow;
     private long windowBase;
     private long walkHeight;
-    private long disconnectHeight;
-    private boolean tagsInFlight;
-    private volatile boolean receiptsByLogs;
-    private volatile long nodeHead = -1;
-    private volatile long finalized = -1;
-    private volatile long safe = -1;
-    private volatile long tipHeight = -1;
-    private volatile String stopReason;
 
     EthereumChainSync(final EthereumContext context) {
         this.context = context;
@@ -117,6 +98,7 @@ final class EthereumChainSync implements JsonRpcListener {
             window[i] = new BlockFetch();
         }
         this.fallback = new LogsReceiptsFallback(this);
+        this.publication = new BlockPublication(chain, applied, status);
         final java.util.List<byte[]> known = context.recentHashes();
         if (!known.isEmpty()) {
             final long oldest = context.startHeight() - known.size() + 1;
@@ -127,13 +109,13 @@ final class EthereumChainSync implements JsonRpcListener {
         } else if (context.startHash() != null) {
             applied.reset(context.startHeight(), new UnsafeBuffer(context.startHash()), 0);
         }
-        tipHeight = applied.isEmpty() ? context.startHeight() : applied.tipHeight();
+        status.tipHeight(applied.isEmpty() ? context.startHeight() : applied.tipHeight());
     }
 
     /** Wire the client and the ring before the client starts (the event loop then owns both). */
     void start(final JsonRpcClient rpc, final EventPublisher ring) {
         client = rpc;
-        publisher = ring;
+        publication.publisher(ring);
     }
 
     // ---------------------------------------------------------------- connection life cycle
@@ -164,7 +146,7 @@ final class EthereumChainSync implements JsonRpcListener {
     @Override
     public void onDisconnected(final String reason) {
         abandon();
-        tagsInFlight = false;
+        tags.reset();
         if (mode != Mode.STOPPED) {
             mode = Mode.WAITING;
         }
@@ -173,16 +155,14 @@ final class EthereumChainSync implements JsonRpcListener {
     @Override
     public void onNotification(final RpcResponse n) {
         if (header.read(n.buffer(), n.resultOffset(), n.resultLength()) != JsonError.OK) {
-            skippedNotifications.incrementAndGet();
+            status.skippedNotification();
             LOG.log(System.Logger.Level.WARNING, chain.configName() + ": skipping a malformed head notification: "
                 + JsonError.name(header.decodeStatus()) + " at " + header.errorOffset());
             return;
         }
         final long n0 = header.number();
-        if (n0 > nodeHead) {
-            nodeHead = n0;
-        }
-        requestTags();
+        status.headSeen(n0);
+        tags.request(client);
         if (mode != Mode.IDLE && mode != Mode.FORWARD) {
             return;
         }
@@ -210,7 +190,7 @@ final class EthereumChainSync implements JsonRpcListener {
             void answered(final RpcResponse r) {
                 if (readHeader(r, "start block " + h) && header.number() == h) {
                     applied.reset(h, header.hash(), 0);
-                    tipHeight = h;
+                    status.tipHeight(h);
                     reconcile();
                 } else {
                     later(EthereumChainSync.this::fetchAnchor);
@@ -236,7 +216,7 @@ final class EthereumChainSync implements JsonRpcListener {
                     later(EthereumChainSync.this::reconcile);
                     return;
                 }
-                nodeHead = n;
+                status.nodeHead(n);
                 final long h = Math.min(applied.tipHeight(), n);
                 if (h < applied.oldestHeight()) {
                     LOG.log(System.Logger.Level.WARNING, chain.configName() + ": the node's head " + n
@@ -328,17 +308,17 @@ final class EthereumChainSync implements JsonRpcListener {
     private void forkAt(final long height) {
         final long tip = applied.tipHeight();
         if (height < tip) {
-            reorgs.incrementAndGet();
+            status.reorg();
             LOG.log(System.Logger.Level.INFO, chain.configName() + ": reorganisation, disconnecting " + (tip - height)
                 + " block(s) above " + height);
             for (long h = tip; h > height; h--) {
-                disconnectHeight = h;
-                if (!publish(EventKind.BLOCK_DISCONNECTED, 0, disconnectFiller, this)) {
+                if (!publication.disconnected(h)) {
+                    stop(publication.refusal());
                     return;
                 }
-                blocksDisconnected.incrementAndGet();
+                status.disconnected();
                 applied.truncateTo(h - 1);
-                tipHeight = h - 1;
+                status.tipHeight(h - 1);
             }
         }
         mode = Mode.IDLE;
@@ -348,7 +328,7 @@ final class EthereumChainSync implements JsonRpcListener {
     // ---------------------------------------------------------------- forward sync
 
     private void forward() {
-        if (mode != Mode.IDLE || applied.tipHeight() >= nodeHead) {
+        if (mode != Mode.IDLE || applied.tipHeight() >= status.nodeHead()) {
             return;
         }
         mode = Mode.FORWARD;
@@ -359,7 +339,7 @@ final class EthereumChainSync implements JsonRpcListener {
     }
 
     private void fillWindow() {
-        while (inWindow < window.length && windowBase + inWindow <= nodeHead) {
+        while (inWindow < window.length && windowBase + inWindow <= status.nodeHead()) {
             final BlockFetch f = window[(head + inWindow) % window.length];
             f.reset(windowBase + inWindow);
             inWindow++;
@@ -400,7 +380,7 @@ final class EthereumChainSync implements JsonRpcListener {
     }
 
     void fetchReceipts(final BlockFetch f) {
-        if (receiptsByLogs) {
+        if (status.receiptsByLogs()) {
             fallback.fetch(f, epoch);
             return;
         }
@@ -412,7 +392,7 @@ final class EthereumChainSync implements JsonRpcListener {
                 if (r.isError() && r.errorCode() == METHOD_NOT_FOUND) {
                     LOG.log(System.Logger.Level.WARNING, chain.configName()
                         + ": the node has no eth_getBlockReceipts; reading receipts through eth_getLogs from now on");
-                    receiptsByLogs = true;
+                    status.receiptsByLogs(true);
                     fallback.fetch(f, epoch);
                     return;
                 }
@@ -454,24 +434,25 @@ final class EthereumChainSync implements JsonRpcListener {
                 startWalk(f.height, f.hash, f.parentHash);
                 return;
             }
-            if (!publish(EventKind.BLOCK_CONNECTED, f.payloadLength(), connectFiller, f)) {
+            if (!publication.connected(f)) {
+                stop(publication.refusal());
                 return;
             }
-            blocksConnected.incrementAndGet();
+            status.connected();
             applied.append(f.height, f.hash, 0);
-            tipHeight = f.height;
+            status.tipHeight(f.height);
             f.release();
             head = (head + 1) % window.length;
             inWindow--;
             windowBase++;
         }
         fillWindow();
-        requestTags();
+        tags.request(client);
     }
 
     /** Fetch {@code f} again after a pause that grows with its attempts; re-read the head after a few. */
     void retry(final BlockFetch f) {
-        retries.incrementAndGet();
+        status.retry();
         f.release();
         f.attempts++;
         if (f.attempts >= ATTEMPTS_BEFORE_RECONCILE && f == window[head]) {
@@ -488,90 +469,6 @@ final class EthereumChainSync implements JsonRpcListener {
                 fetchBlock(f);
             }
         }, delay, TimeUnit.MILLISECONDS);
-    }
-
-    // ---------------------------------------------------------------- tags
-
-    private void requestTags() {
-        if (tagsInFlight || !client.connected()) {
-            return;
-        }
-        tagsInFlight = true;
-        final int[] answers = {0};
-        client.beginBatch();
-        client.call("eth_getBlockByNumber", "[\"finalized\",false]", new TagAnswer(answers, true));
-        client.call("eth_getBlockByNumber", "[\"safe\",false]", new TagAnswer(answers, false));
-        client.endBatch();
-    }
-
-    /** The answer to one tag request of the batch; the second answer (or any failure) ends the batch. */
-    private final class TagAnswer implements RpcResponseHandler {
-        private final int[] answers;
-        private final boolean isFinalized;
-
-        TagAnswer(final int[] answers, final boolean isFinalized) {
-            this.answers = answers;
-            this.isFinalized = isFinalized;
-        }
-
-        @Override
-        public void onResponse(final RpcResponse r) {
-            // a node without the tags (pre-merge, or a dev node) answers an error: the heights stay unknown
-            if (!r.isError() && !r.resultNull() && header.read(r.buffer(), r.offset(), r.length()) == JsonError.OK) {
-                if (isFinalized) {
-                    finalized = header.number();
-                } else {
-                    safe = header.number();
-                }
-            }
-            if (++answers[0] == 2) {
-                tagsInFlight = false;
-            }
-        }
-
-        @Override
-        public void onFailure(final int reason) {
-            tagsInFlight = false;
-        }
-    }
-
-    // ---------------------------------------------------------------- publication
-
-    private <A> boolean publish(final EventKind kind, final int length, final SlotFiller<A> filler, final A arg) {
-        final int result = publisher.publish(kind, chain, length, filler, arg);
-        if (result != EventPublisher.PUBLISHED) {
-            // nothing this connection says later could be ordered after what the ring refused
-            stop(kind + " at height " + (kind == EventKind.BLOCK_DISCONNECTED ? disconnectHeight : windowBase)
-                + " was not published: " + EventPublisher.describe(result));
-            return false;
-        }
-        return true;
-    }
-
-    private boolean fillConnected(final ChainEvent slot, final BlockFetch f) {
-        final int b = f.block.readableBytes();
-        final int r = f.receipts.readableBytes();
-        slot.height(f.height).timestampMs(System.currentTimeMillis()).finalizedHeight(finalized);
-        slot.blockHash().putBytes(0, f.hash, 0, 32);
-        slot.parentHash().putBytes(0, f.parentHash, 0, 32);
-        if (!slot.reservePayload(2 * EthereumPayload.PREFIX_LENGTH + b + r)) {
-            return false;
-        }
-        final MutableDirectBuffer out = slot.payloadBuffer();
-        final byte[] array = slot.payloadArray();
-        out.putInt(0, b, ByteOrder.LITTLE_ENDIAN);
-        f.block.getBytes(f.block.readerIndex(), array, EthereumPayload.PREFIX_LENGTH, b);
-        out.putInt(EthereumPayload.PREFIX_LENGTH + b, r, ByteOrder.LITTLE_ENDIAN);
-        f.receipts.getBytes(f.receipts.readerIndex(), array, 2 * EthereumPayload.PREFIX_LENGTH + b, r);
-        return true;
-    }
-
-    private boolean fillDisconnected(final ChainEvent slot) {
-        final long h = disconnectHeight;
-        slot.height(h).timestampMs(System.currentTimeMillis());
-        applied.copyHash(h, slot.blockHash(), 0);
-        applied.copyHash(h - 1, slot.parentHash(), 0);
-        return true;
     }
 
     // ---------------------------------------------------------------- helpers
@@ -603,7 +500,7 @@ final class EthereumChainSync implements JsonRpcListener {
     private void stop(final String reason) {
         abandon();
         mode = Mode.STOPPED;
-        stopReason = reason;
+        status.stopReason(reason);
         LOG.log(System.Logger.Level.ERROR, chain.configName() + ": sync stopped: " + reason);
     }
 
@@ -651,48 +548,9 @@ final class EthereumChainSync implements JsonRpcListener {
         return "0x" + Long.toHexString(value);
     }
 
-    long nodeHead() {
-        return nodeHead;
-    }
-
-    long finalizedHeight() {
-        return finalized;
-    }
-
-    long safeHeight() {
-        return safe;
-    }
-
-    long tipHeight() {
-        return tipHeight;
-    }
-
-    long blocksConnected() {
-        return blocksConnected.get();
-    }
-
-    long blocksDisconnected() {
-        return blocksDisconnected.get();
-    }
-
-    long reorgs() {
-        return reorgs.get();
-    }
-
-    long retries() {
-        return retries.get();
-    }
-
-    long skippedNotifications() {
-        return skippedNotifications.get();
-    }
-
-    boolean receiptsByLogs() {
-        return receiptsByLogs;
-    }
-
-    String stopReason() {
-        return stopReason;
+    /** Heights, counters and stop reason, for readers on any thread. */
+    SyncStatus status() {
+        return status;
     }
 
     /**

@@ -53,55 +53,55 @@ public final class EthereumConnection implements ChainSource {
 
     /** Height of the last block published as connected (the start height before any). */
     public long connectedHeight() {
-        return sync.tipHeight();
+        return sync.status().tipHeight();
     }
 
     /** The node's head as last heard, or -1. */
     public long nodeHead() {
-        return sync.nodeHead();
+        return sync.status().nodeHead();
     }
 
     /** The node's {@code finalized} block height as last read, or -1 if unknown. */
     public long finalizedHeight() {
-        return sync.finalizedHeight();
+        return sync.status().finalizedHeight();
     }
 
     /** The node's {@code safe} block height as last read, or -1 if unknown. */
     public long safeHeight() {
-        return sync.safeHeight();
+        return sync.status().safeHeight();
     }
 
     public long blocksConnected() {
-        return sync.blocksConnected();
+        return sync.status().blocksConnected();
     }
 
     public long blocksDisconnected() {
-        return sync.blocksDisconnected();
+        return sync.status().blocksDisconnected();
     }
 
     /** Reorganisations followed (each disconnected at least one block). */
     public long reorgs() {
-        return sync.reorgs();
+        return sync.status().reorgs();
     }
 
     /** Block fetches repeated after a null, error, malformed or late answer. */
     public long retries() {
-        return sync.retries();
+        return sync.status().retries();
     }
 
     /** Head notifications dropped as malformed. */
     public long skippedNotifications() {
-        return sync.skippedNotifications();
+        return sync.status().skippedNotifications();
     }
 
     /** Whether receipts come from {@code eth_getLogs} because the node lacks {@code eth_getBlockReceipts}. */
     public boolean receiptsByLogs() {
-        return sync.receiptsByLogs();
+        return sync.status().receiptsByLogs();
     }
 
     /** Why the sync stopped (a fork deeper than kept, or the ring refused a block), or null while running. */
     public String stopReason() {
-        return sync.stopReason();
+        return sync.status().stopReason();
     }
 
     /** The client (connects, requests, timeouts, refused and malformed frames), or null before {@link #start}. */
