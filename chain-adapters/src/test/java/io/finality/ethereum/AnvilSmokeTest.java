@@ -1,6 +1,5 @@
 package io.finality.ethereum;
 
-import io.finality.ethereum.node.Anvil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import io.finality.core.ring.EventKind;
 import io.finality.core.ring.MatchList;
 import io.finality.ethereum.devnet.AnvilNode;
 import io.finality.ethereum.devnet.AnvilRpc;
+import io.finality.ethereum.node.Anvil;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

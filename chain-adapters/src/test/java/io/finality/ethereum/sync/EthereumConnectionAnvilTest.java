@@ -1,6 +1,5 @@
 package io.finality.ethereum.sync;
 
-import io.finality.ethereum.node.Anvil;
 import static io.finality.ethereum.sync.SyncHarness.OTHER;
 import static io.finality.ethereum.sync.SyncHarness.OTHER_SLOT;
 import static io.finality.ethereum.sync.SyncHarness.PAYEE;
@@ -21,6 +20,7 @@ import io.finality.ethereum.devnet.AnvilContext;
 import io.finality.ethereum.devnet.AnvilNode;
 import io.finality.ethereum.devnet.AnvilRpc;
 import io.finality.ethereum.devnet.ReorgTx;
+import io.finality.ethereum.node.Anvil;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

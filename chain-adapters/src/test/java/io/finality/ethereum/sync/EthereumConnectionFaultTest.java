@@ -1,6 +1,5 @@
 package io.finality.ethereum.sync;
 
-import io.finality.ethereum.node.Anvil;
 import static io.finality.ethereum.sync.SyncHarness.OTHER;
 import static io.finality.ethereum.sync.SyncHarness.OTHER_SLOT;
 import static io.finality.ethereum.sync.SyncHarness.PAYEE;
@@ -17,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.finality.core.ring.MatchList;
 import io.finality.ethereum.devnet.AnvilNode;
 import io.finality.ethereum.devnet.AnvilRpc;
+import io.finality.ethereum.node.Anvil;
 import io.finality.ethereum.node.FaultyRpcProxy;
 import java.math.BigInteger;
 import java.util.ArrayList;

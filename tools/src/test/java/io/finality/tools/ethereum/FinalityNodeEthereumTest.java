@@ -1,6 +1,5 @@
 package io.finality.tools.ethereum;
 
-import io.finality.ethereum.node.Anvil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,9 +9,11 @@ import io.finality.core.event.PaymentEventJson;
 import io.finality.engine.journal.ChainPosition;
 import io.finality.engine.journal.EventTailer;
 import io.finality.engine.journal.JournalContext;
+import io.finality.engine.policy.PolicyBook;
 import io.finality.ethereum.devnet.AnvilNode;
 import io.finality.ethereum.devnet.AnvilRpc;
 import io.finality.ethereum.devnet.ReorgTx;
+import io.finality.ethereum.node.Anvil;
 import io.finality.ethereum.sync.EthereumConnection;
 import io.finality.ethereum.sync.EthereumContext;
 import io.finality.tools.node.FinalityNode;
@@ -93,6 +94,43 @@ class FinalityNodeEthereumTest {
                 "inv-eth PAYMENT_IN_BLOCK UNDERPAID 1000000000000000000 native",
                 "inv-tok INVOICE_CONFIRMED CONFIRMED 0 TST"),
                 events.stream().map(e -> e.replace(token, "TST").replace(otherToken, "OTHER")).toList());
+        }
+    }
+
+    @Test
+    void shouldConfirmByTheFinalizedTagUnderTheFinalizedPolicy() throws Exception {
+        try (AnvilNode anvil = Anvil.start()) {
+            final AnvilRpc rpc = anvil.rpc();
+            final String from = rpc.accounts().get(0);
+            final FinalityNode node = new FinalityNode(new NodeContext().dataDirectory(dir).durability(JournalContext.Durability.NONE));
+            final EthereumContext eth = new EthereumContext().chain(ChainId.ETHEREUM_DEV).startHeight(0);
+            eth.rpc().uri(anvil.wsUri());
+            final long paidAt;
+            final List<Long> confirmedWhenFinalized = new ArrayList<>();
+            try (EthereumConnection connection = new EthereumConnection(node.resumeEthereum(eth))) {
+                connection.start(node.publisher());
+                node.open(new InvoiceRequest("inv-final", "ethereum-dev", PAYEE_ETH, "2", EXPIRES, PolicyBook.ETHEREUM_FINALIZED, null,
+                    null));
+                assertTrue(node.awaitApplied(10_000));
+                paidAt = AnvilRpc.longOf(rpc.awaitReceipt(rpc.sendEth(from, PAYEE_ETH, ETHER.shiftLeft(1))).get("blockNumber"));
+                // anvil's finalized tag trails its head; mine one block at a time until the tag passes the payment
+                while (events(node).stream().noneMatch(e -> e.contains("INVOICE_CONFIRMED"))) {
+                    assertTrue(rpc.blockNumber() < paidAt + 200, "never confirmed");
+                    rpc.mine(1);
+                    awaitApplied(node, rpc);
+                    final long finalized = AnvilRpc.longOf(rpc.result("eth_getBlockByNumber", "[\"finalized\",false]").get("number"));
+                    if (events(node).stream().anyMatch(e -> e.contains("INVOICE_CONFIRMED"))) {
+                        confirmedWhenFinalized.add(finalized);
+                    } else {
+                        assertTrue(finalized < paidAt, "finalized " + finalized + " passed the payment at " + paidAt + " unconfirmed");
+                    }
+                }
+            }
+            node.close();
+            // never before the tag reaches the payment; the tag travels with the next block, so at most one block later
+            assertEquals(1, confirmedWhenFinalized.size());
+            final long tag = confirmedWhenFinalized.get(0);
+            assertTrue(tag >= paidAt && tag <= paidAt + 1, "confirmed when the node's finalized tag was " + tag + ", payment at " + paidAt);
         }
     }
 
