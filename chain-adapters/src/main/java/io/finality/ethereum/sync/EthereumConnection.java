@@ -18,6 +18,9 @@ import io.finality.ethereum.rpc.JsonRpcClient;
  * restart leaves no gap and no duplicate; after a process restart, {@link EthereumContext#resumeFrom} gives
  * the journaled position. See {@link EthereumChainSync} for the rules.
  *
+ * <p>Publishing uses the blocking {@link EventPublisher#publish}: a full ring stalls this connection's event loop
+ * (back pressure up to the node's socket), never drops a block.
+ *
  * <p>Thread rules: {@link #start} and {@link #close} from the composition root; everything else from any
  * thread (plain reads of fields the event loop writes).
  */
