@@ -45,6 +45,7 @@ public final class ChainEvent {
     private int payloadLength;
     private int scanStatus;
     private int scanErrorOffset;
+    private int transactionCount = -1;
     private boolean discarded;
 
     public ChainEvent(final int initialPayloadBytes, final int maxPayloadBytes, final int initialMatches) {
@@ -69,6 +70,7 @@ public final class ChainEvent {
         payloadLength = 0;
         scanStatus = 0;
         scanErrorOffset = 0;
+        transactionCount = -1;
         discarded = false;
         blockHash.setMemory(0, HASH_LENGTH, (byte)0);
         parentHash.setMemory(0, HASH_LENGTH, (byte)0);
@@ -229,6 +231,17 @@ public final class ChainEvent {
 
     public ChainEvent discarded(final boolean value) {
         discarded = value;
+        return this;
+    }
+
+    /** Transactions the scan stage walked in this slot, or -1 if its scanner does not say (metrics only). */
+    public int transactionCount() {
+        return transactionCount;
+    }
+
+    /** Set by a scanner that counts the transactions it walked. */
+    public ChainEvent transactionCount(final int value) {
+        transactionCount = value;
         return this;
     }
 

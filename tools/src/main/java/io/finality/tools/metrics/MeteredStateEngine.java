@@ -58,8 +58,14 @@ public final class MeteredStateEngine implements StateEngine {
         }
     }
 
-    /** Transactions in a block payload, read in place; 0 where the family's payload does not say (or is cut short). */
+    /**
+     * Transactions in a block: as the scanner counted them (Ethereum), else read in place from a Bitcoin payload;
+     * 0 where neither says (or the payload is cut short).
+     */
     static long transactionCount(final ChainEvent event) {
+        if (event.transactionCount() >= 0) {
+            return event.transactionCount();
+        }
         if (event.chain().family() != ChainFamily.BITCOIN) {
             return 0;
         }
