@@ -79,8 +79,9 @@ final class EthereumChainSync implements JsonRpcListener {
     private final UnsafeBuffer walkParent = new UnsafeBuffer(new byte[32]);
     private final SyncStatus status = new SyncStatus();
     private final ChainTags tags = new ChainTags(status);
-    private final BlockPublication publication;
+    private final RingPublication publication;
     private final LogsReceiptsFallback fallback;
+    private final PendingTracker pending;
     private JsonRpcClient client;
     private Mode mode = Mode.WAITING;
     private int epoch;
@@ -98,7 +99,8 @@ final class EthereumChainSync implements JsonRpcListener {
             window[i] = new BlockFetch();
         }
         this.fallback = new LogsReceiptsFallback(this);
-        this.publication = new BlockPublication(chain, applied, status);
+        this.publication = new RingPublication(chain, applied, status);
+        this.pending = new PendingTracker(context, publication);
         final java.util.List<byte[]> known = context.recentHashes();
         if (!known.isEmpty()) {
             final long oldest = context.startHeight() - known.size() + 1;
@@ -136,6 +138,7 @@ final class EthereumChainSync implements JsonRpcListener {
                 }
             }
         });
+        pending.onConnected(client);
         if (applied.isEmpty()) {
             fetchAnchor();
         } else {
@@ -154,6 +157,12 @@ final class EthereumChainSync implements JsonRpcListener {
 
     @Override
     public void onNotification(final RpcResponse n) {
+        if (pending.owns(n)) {
+            if (mode != Mode.STOPPED) {
+                pending.onAnnounced(client, n);
+            }
+            return;
+        }
         if (header.read(n.buffer(), n.resultOffset(), n.resultLength()) != JsonError.OK) {
             status.skippedNotification();
             LOG.log(System.Logger.Level.WARNING, chain.configName() + ": skipping a malformed head notification: "
@@ -163,6 +172,7 @@ final class EthereumChainSync implements JsonRpcListener {
         final long n0 = header.number();
         status.headSeen(n0);
         tags.request(client);
+        pending.onHead(client, n0);
         if (mode != Mode.IDLE && mode != Mode.FORWARD) {
             return;
         }
@@ -439,6 +449,7 @@ final class EthereumChainSync implements JsonRpcListener {
                 return;
             }
             status.connected();
+            pending.onBlockPublished(f.block);
             applied.append(f.height, f.hash, 0);
             status.tipHeight(f.height);
             f.release();
@@ -546,6 +557,11 @@ final class EthereumChainSync implements JsonRpcListener {
 
     static String quantity(final long value) {
         return "0x" + Long.toHexString(value);
+    }
+
+    /** The pending-transaction follower, for its counters. */
+    PendingTracker pending() {
+        return pending;
     }
 
     /** Heights, counters and stop reason, for readers on any thread. */

@@ -107,6 +107,26 @@ public final class EthereumConnection implements ChainSource {
         return sync.status().stopReason();
     }
 
+    /** Whether the node accepted the pending-transactions subscription on the current connection. */
+    public boolean pendingSubscribed() {
+        return sync.pending().subscribed();
+    }
+
+    /** Pending transactions published as seen (where the node offers them). */
+    public long pendingPublished() {
+        return sync.pending().published();
+    }
+
+    /** Pending announcements skipped (bounds reached, or unreadable). */
+    public long pendingSkipped() {
+        return sync.pending().skipped();
+    }
+
+    /** Pending transactions reported gone (dropped or replaced without being mined). */
+    public long pendingGone() {
+        return sync.pending().gone();
+    }
+
     /** The client (connects, requests, timeouts, refused and malformed frames), or null before {@link #start}. */
     public JsonRpcClient client() {
         return client;

@@ -20,6 +20,11 @@ public final class EthereumContext {
     /** Default depth of the kept chain: the deepest reorganisation that can be followed. */
     public static final int DEFAULT_MAX_REORG_DEPTH = 1_024;
 
+    /** Default bound on pending transactions followed at once. */
+    public static final int DEFAULT_MAX_PENDING_TRACKED = 10_000;
+    /** Default heads after which a still unmined pending transaction is asked about again. */
+    public static final int DEFAULT_PENDING_GONE_AFTER_BLOCKS = 3;
+
     private ChainId chain = ChainId.ETHEREUM_DEV;
     private final JsonRpcContext rpc = new JsonRpcContext();
     private long startHeight;
@@ -28,6 +33,9 @@ public final class EthereumContext {
     private int window = DEFAULT_WINDOW;
     private long retryDelayMs = DEFAULT_RETRY_DELAY_MS;
     private int maxReorgDepth = DEFAULT_MAX_REORG_DEPTH;
+    private boolean pendingTransactions = true;
+    private int maxPendingTracked = DEFAULT_MAX_PENDING_TRACKED;
+    private int pendingGoneAfterBlocks = DEFAULT_PENDING_GONE_AFTER_BLOCKS;
 
     public ChainId chain() {
         return chain;
@@ -134,6 +142,42 @@ public final class EthereumContext {
             throw new IllegalArgumentException("max reorg depth must be at least 2: " + value);
         }
         maxReorgDepth = value;
+        return this;
+    }
+
+    public boolean pendingTransactions() {
+        return pendingTransactions;
+    }
+
+    /** Whether to follow {@code newPendingTransactions} (where the node offers it) and report payments seen unmined. */
+    public EthereumContext pendingTransactions(final boolean value) {
+        pendingTransactions = value;
+        return this;
+    }
+
+    public int maxPendingTracked() {
+        return maxPendingTracked;
+    }
+
+    /** Pending transactions followed at once; announcements beyond are skipped (their payments count once mined). */
+    public EthereumContext maxPendingTracked(final int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("max pending tracked must be positive: " + value);
+        }
+        maxPendingTracked = value;
+        return this;
+    }
+
+    public int pendingGoneAfterBlocks() {
+        return pendingGoneAfterBlocks;
+    }
+
+    /** Heads after which an unmined pending transaction is asked about again (and reported gone if the node lost it). */
+    public EthereumContext pendingGoneAfterBlocks(final int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("pending gone after blocks must be positive: " + value);
+        }
+        pendingGoneAfterBlocks = value;
         return this;
     }
 }

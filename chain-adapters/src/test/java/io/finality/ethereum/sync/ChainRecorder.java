@@ -42,6 +42,8 @@ final class ChainRecorder implements EventPublisher {
     private final Map<Long, String> chain = new LinkedHashMap<>();
     private final Map<Long, List<Payment>> payments = new LinkedHashMap<>();
     private final List<String> violations = new ArrayList<>();
+    private final List<Payment> seen = new ArrayList<>();
+    private final List<String> gone = new ArrayList<>();
 
     ChainRecorder(final AddressIndex index) {
         this.index = index;
@@ -70,6 +72,13 @@ final class ChainRecorder implements EventPublisher {
             }
             chain.put(h, hash);
             payments.put(h, matches(h, slot.matches()));
+        } else if (kind == EventKind.MEMPOOL_TX) {
+            if (scanner.scan(slot, index) != JsonError.OK) {
+                violations.add("pending transaction does not scan: " + JsonError.name(slot.scanStatus()));
+            }
+            seen.addAll(matches(-1, slot.matches()));
+        } else if (kind == EventKind.MEMPOOL_TX_GONE) {
+            gone.add("0x" + Hex.toHex(slot.payloadBuffer(), 0, 32));
         } else if (kind == EventKind.BLOCK_DISCONNECTED) {
             if (chain.isEmpty() || h != tipHeight() || !chain.get(h).equals(hash)) {
                 violations.add("disconnect of " + h + " " + hash + " is not the tip");
@@ -129,6 +138,16 @@ final class ChainRecorder implements EventPublisher {
         final List<Payment> all = new ArrayList<>();
         payments.keySet().stream().sorted().forEach(h -> all.addAll(payments.get(h)));
         return all;
+    }
+
+    /** Payments in pending transactions, in the order published (height -1). */
+    synchronized List<Payment> seen() {
+        return new ArrayList<>(seen);
+    }
+
+    /** Pending transactions reported gone, as 0x hashes. */
+    synchronized List<String> gone() {
+        return new ArrayList<>(gone);
     }
 
     synchronized List<String> violations() {

@@ -7,27 +7,33 @@ import io.finality.core.ring.ChainEvent;
 import io.finality.core.ring.EventKind;
 import io.finality.ethereum.EthereumPayload;
 import java.nio.ByteOrder;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Writes the sync's blocks into ring slots: {@code BLOCK_CONNECTED} with the node's block and receipts responses
- * copied once from the network buffers (framed as {@link EthereumPayload} says), height, hash, parent and the
- * latest finalized height; {@code BLOCK_DISCONNECTED} with the hashes our chain kept. The fillers are bound once,
- * so publishing allocates nothing.
+ * Writes what the connection learns into ring slots: {@code BLOCK_CONNECTED} with the node's block and receipts
+ * responses copied once from the network buffers (framed as {@link EthereumPayload} says), height, hash, parent and
+ * the latest finalized height; {@code BLOCK_DISCONNECTED} with the hashes our chain kept; {@code MEMPOOL_TX} with a
+ * pending transaction's {@code eth_getTransactionByHash} answer; {@code MEMPOOL_TX_GONE} with the hash of one the
+ * node no longer has. The fillers are bound once, so publishing blocks allocates nothing.
  *
  * <p>Thread rules: the connection's event loop only.
  */
-final class BlockPublication {
+final class RingPublication {
     private final ChainId chain;
     private final AppliedChain applied;
     private final SyncStatus status;
     private final SlotFiller<BlockFetch> connectFiller = this::fillConnected;
-    private final SlotFiller<BlockPublication> disconnectFiller = (slot, self) -> self.fillDisconnected(slot);
+    private final SlotFiller<RingPublication> disconnectFiller = (slot, self) -> self.fillDisconnected(slot);
+    private final SlotFiller<RingPublication> pendingFiller = (slot, self) -> self.fillPending(slot);
     private EventPublisher publisher;
+    private DirectBuffer pendingSrc;
+    private int pendingOffset;
+    private int pendingLength;
     private long disconnectHeight;
     private String refusal;
 
-    BlockPublication(final ChainId chain, final AppliedChain applied, final SyncStatus status) {
+    RingPublication(final ChainId chain, final AppliedChain applied, final SyncStatus status) {
         this.chain = chain;
         this.applied = applied;
         this.status = status;
@@ -46,6 +52,22 @@ final class BlockPublication {
     boolean disconnected(final long height) {
         disconnectHeight = height;
         return publish(EventKind.BLOCK_DISCONNECTED, height, 0, disconnectFiller, this);
+    }
+
+    /** Publish a pending transaction: the answer in {@code src[offset, offset + length)}. */
+    boolean pending(final DirectBuffer src, final int offset, final int length) {
+        pendingSrc = src;
+        pendingOffset = offset;
+        pendingLength = length;
+        return publish(EventKind.MEMPOOL_TX, -1, length, pendingFiller, this);
+    }
+
+    /** Publish that the pending transaction {@code hash} (32 bytes) left the node's pool unmined. */
+    boolean gone(final DirectBuffer hash) {
+        pendingSrc = hash;
+        pendingOffset = 0;
+        pendingLength = 32;
+        return publish(EventKind.MEMPOOL_TX_GONE, -1, 32, pendingFiller, this);
     }
 
     /** Why the last publication was refused. */
@@ -78,6 +100,11 @@ final class BlockPublication {
         out.putInt(EthereumPayload.PREFIX_LENGTH + b, r, ByteOrder.LITTLE_ENDIAN);
         f.receipts.getBytes(f.receipts.readerIndex(), array, 2 * EthereumPayload.PREFIX_LENGTH + b, r);
         return true;
+    }
+
+    private boolean fillPending(final ChainEvent slot) {
+        slot.timestampMs(System.currentTimeMillis());
+        return slot.payload(pendingSrc, pendingOffset, pendingLength);
     }
 
     private boolean fillDisconnected(final ChainEvent slot) {
