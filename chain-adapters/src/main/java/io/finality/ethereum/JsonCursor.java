@@ -203,16 +203,13 @@ final class JsonCursor {
             if (c > ' ') {
                 return p;
             }
-            if (p <= end - Long.BYTES) {
-                final long token = notWhitespace(wordAt(p));
-                if (token != 0) {
-                    return p + (Long.numberOfTrailingZeros(token) >>> 3);
-                }
-                p += Long.BYTES;
-            } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-                p++;
-            } else {
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
                 return p;
+            }
+            p++;
+            if (p <= end - Long.BYTES) {
+                final long notSpace = wordAt(p) ^ SPACES;
+                p += notSpace == 0 ? Long.BYTES : Long.numberOfTrailingZeros(notSpace) >>> 3;
             }
         }
         return p;
@@ -291,13 +288,12 @@ final class JsonCursor {
             fail(JsonError.UNEXPECTED_CHAR, p);
             return FAILED;
         }
-        final int close = closingQuote(p + 1, end);
+        final int close = readKey(p + 1, end);
         if (close < 0) {
             return FAILED;
         }
         stringStart = p + 1;
         stringEnd = close;
-        keyWords(p + 1, close);
         p = close + 1;
         if (p >= end || at(p) != ':') {
             p = skipWhitespace(p, end);
@@ -312,6 +308,40 @@ final class JsonCursor {
         }
         pos = p + 1;
         return MORE;
+    }
+
+    /**
+     * The closing quote of a key starting at {@code s} (or -1 after latching the error), with {@link #key0}
+     * and {@link #key1} set. A key of up to fifteen plain bytes is found and taken from the same one or two
+     * word reads; anything else (escapes, longer keys, the end of the input near) goes the general way.
+     */
+    private int readKey(final int s, final int end) {
+        if (s <= end - 2 * Long.BYTES) {
+            final long w0 = wordAt(s);
+            final long special0 = specialBytes(w0);
+            if (special0 != 0) {
+                final int n = Long.numberOfTrailingZeros(special0) >>> 3;
+                if (at(s + n) == '"') {
+                    key0 = w0 & lowBytes(n);
+                    key1 = 0;
+                    return s + n;
+                }
+            } else {
+                final long w1 = wordAt(s + Long.BYTES);
+                final long special1 = specialBytes(w1);
+                final int n = Long.numberOfTrailingZeros(special1) >>> 3;
+                if (special1 != 0 && at(s + Long.BYTES + n) == '"') {
+                    key0 = w0;
+                    key1 = w1 & lowBytes(n);
+                    return s + Long.BYTES + n;
+                }
+            }
+        }
+        final int close = closingQuote(s, end);
+        if (close >= 0) {
+            keyWords(s, close);
+        }
+        return close;
     }
 
     /**
@@ -410,10 +440,18 @@ final class JsonCursor {
     private int closingQuote(final int from, final int end) {
         int p = from;
         while (true) {
-            while (p <= end - 2 * Long.BYTES && ((special(wordAt(p)) | special(wordAt(p + Long.BYTES))) & HIGHS) == 0) {
-                p += 2 * Long.BYTES;
-            }
-            if (p <= end - Long.BYTES) {
+            if (p <= end - 2 * Long.BYTES) {
+                long special = specialBytes(wordAt(p));
+                if (special == 0) {
+                    special = specialBytes(wordAt(p + Long.BYTES));
+                    if (special == 0) {
+                        p += 2 * Long.BYTES;
+                        continue;
+                    }
+                    p += Long.BYTES;
+                }
+                p += Long.numberOfTrailingZeros(special) >>> 3;
+            } else if (p <= end - Long.BYTES) {
                 final long special = specialBytes(wordAt(p));
                 if (special == 0) {
                     p += Long.BYTES;
