@@ -440,40 +440,52 @@ final class JsonCursor {
     private int closingQuote(final int from, final int end) {
         int p = from;
         while (true) {
+            long w;
+            long special;
             if (p <= end - 2 * Long.BYTES) {
-                long special = specialBytes(wordAt(p));
+                w = wordAt(p);
+                special = specialBytes(w);
                 if (special == 0) {
-                    special = specialBytes(wordAt(p + Long.BYTES));
+                    w = wordAt(p + Long.BYTES);
+                    special = specialBytes(w);
                     if (special == 0) {
                         p += 2 * Long.BYTES;
                         continue;
                     }
                     p += Long.BYTES;
                 }
-                p += Long.numberOfTrailingZeros(special) >>> 3;
             } else if (p <= end - Long.BYTES) {
-                final long special = specialBytes(wordAt(p));
+                w = wordAt(p);
+                special = specialBytes(w);
                 if (special == 0) {
                     p += Long.BYTES;
                     continue;
                 }
-                p += Long.numberOfTrailingZeros(special) >>> 3;
-            } else if (p >= end) {
-                fail(JsonError.TRUNCATED, end);
-                return -1;
+            } else {
+                // the last bytes of the input, one at a time
+                if (p >= end) {
+                    fail(JsonError.TRUNCATED, end);
+                    return -1;
+                }
+                w = at(p) & 0xFFL;
+                special = specialBytes(w) & 0xFF;
+                if (special == 0) {
+                    p++;
+                    continue;
+                }
             }
-            final byte c = at(p);
+            // the flagged byte is taken from the word already loaded
+            final int shift = Long.numberOfTrailingZeros(special) & ~7;
+            p += shift >>> 3;
+            final int c = (int)(w >>> shift) & 0xFF;
             if (c == '"') {
                 return p;
             }
-            if (c == '\\') {
-                p += 2;
-            } else if (c >= 0 && c < 0x20) {
+            if (c != '\\') {
                 fail(JsonError.UNEXPECTED_CHAR, p);
                 return -1;
-            } else {
-                p++;
             }
+            p += 2;
         }
     }
 
