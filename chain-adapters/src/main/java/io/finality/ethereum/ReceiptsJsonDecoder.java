@@ -69,6 +69,8 @@ public final class ReceiptsJsonDecoder extends RpcJsonDecoder {
      * Decode the response in {@code src[offset, offset + length)}, calling {@code receiptHandler} per receipt and log.
      *
      * @return {@link JsonError#OK} or an error code ({@link #errorOffset()} says where).
+     * @throws IndexOutOfBoundsException when the range is not inside {@code src} (a caller's bug, checked once
+     *     up front: malformed bytes inside the range never throw).
      */
     public int decode(final DirectBuffer src, final int offset, final int length, final ReceiptHandler receiptHandler) {
         handler = receiptHandler;
