@@ -22,15 +22,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Thread rules: one instance per thread, reused for every block.
  */
 public final class BlockJsonDecoder extends RpcJsonDecoder {
-    private static final byte[] NUMBER = ascii("number");
-    private static final byte[] HASH = ascii("hash");
-    private static final byte[] PARENT_HASH = ascii("parentHash");
-    private static final byte[] TIMESTAMP = ascii("timestamp");
-    private static final byte[] TRANSACTIONS = ascii("transactions");
-    private static final byte[] FROM = ascii("from");
-    private static final byte[] TO = ascii("to");
-    private static final byte[] VALUE = ascii("value");
-    private static final byte[] INPUT = ascii("input");
+    private static final long NUMBER = JsonCursor.keyWord("number", 0);
+    private static final long HASH = JsonCursor.keyWord("hash", 0);
+    private static final long PARENT_HASH_0 = JsonCursor.keyWord("parentHash", 0);
+    private static final long PARENT_HASH_1 = JsonCursor.keyWord("parentHash", Long.BYTES);
+    private static final long TIMESTAMP_0 = JsonCursor.keyWord("timestamp", 0);
+    private static final long TIMESTAMP_1 = JsonCursor.keyWord("timestamp", Long.BYTES);
+    private static final long TRANSACTIONS_0 = JsonCursor.keyWord("transactions", 0);
+    private static final long TRANSACTIONS_1 = JsonCursor.keyWord("transactions", Long.BYTES);
+    private static final long FROM = JsonCursor.keyWord("from", 0);
+    private static final long TO = JsonCursor.keyWord("to", 0);
+    private static final long VALUE = JsonCursor.keyWord("value", 0);
+    private static final long INPUT = JsonCursor.keyWord("input", 0);
 
     private static final int HEADER_FIELDS = 0b1111;
     private static final int TX_FIELDS = 0b111;
@@ -58,6 +61,8 @@ public final class BlockJsonDecoder extends RpcJsonDecoder {
      * Decode the response in {@code src[offset, offset + length)}, calling {@code txHandler} per transaction.
      *
      * @return {@link JsonError#OK} or an error code ({@link #errorOffset()} says where).
+     * @throws IndexOutOfBoundsException when the range is not inside {@code src} (a caller's bug, checked once
+     *     up front: malformed bytes inside the range never throw).
      */
     public int decode(final DirectBuffer src, final int offset, final int length, final TransactionHandler txHandler) {
         handler = txHandler;
@@ -79,21 +84,21 @@ public final class BlockJsonDecoder extends RpcJsonDecoder {
         while ((step = c.nextMember(first)) == JsonCursor.MORE) {
             first = false;
             final boolean ok;
-            if (c.stringEquals(NUMBER)) {
+            if (c.keyIs(NUMBER, 0)) {
                 ok = c.readLongQuantity();
                 number = c.word0();
                 seen |= 1;
-            } else if (c.stringEquals(HASH)) {
+            } else if (c.keyIs(HASH, 0)) {
                 ok = c.readHexBytes(blockHash, 0, MatchList.TXID_LENGTH);
                 seen |= 2;
-            } else if (c.stringEquals(PARENT_HASH)) {
+            } else if (c.keyIs(PARENT_HASH_0, PARENT_HASH_1)) {
                 ok = c.readHexBytes(parentHash, 0, MatchList.TXID_LENGTH);
                 seen |= 4;
-            } else if (c.stringEquals(TIMESTAMP)) {
+            } else if (c.keyIs(TIMESTAMP_0, TIMESTAMP_1)) {
                 ok = c.readLongQuantity();
                 timestamp = c.word0();
                 seen |= 8;
-            } else if (c.stringEquals(TRANSACTIONS)) {
+            } else if (c.keyIs(TRANSACTIONS_0, TRANSACTIONS_1)) {
                 ok = decodeTransactions();
             } else {
                 ok = c.skipValue();
@@ -144,20 +149,20 @@ public final class BlockJsonDecoder extends RpcJsonDecoder {
         while ((step = c.nextMember(first)) == JsonCursor.MORE) {
             first = false;
             final boolean ok;
-            if (c.stringEquals(HASH)) {
+            if (c.keyIs(HASH, 0)) {
                 ok = c.readHexBytes(txHash, 0, MatchList.TXID_LENGTH);
                 seen |= 1;
-            } else if (c.stringEquals(FROM)) {
+            } else if (c.keyIs(FROM, 0)) {
                 ok = c.readHexBytes(from, 0, MatchList.CONTRACT_LENGTH);
                 seen |= 2;
-            } else if (c.stringEquals(VALUE)) {
+            } else if (c.keyIs(VALUE, 0)) {
                 ok = c.readQuantity();
                 value0 = c.word0();
                 value1 = c.word1();
                 value2 = c.word2();
                 value3 = c.word3();
                 seen |= 4;
-            } else if (c.stringEquals(TO)) {
+            } else if (c.keyIs(TO, 0)) {
                 if (c.tryNull()) {
                     ok = true;
                     hasTo = false;
@@ -165,7 +170,7 @@ public final class BlockJsonDecoder extends RpcJsonDecoder {
                     ok = c.readHexBytes(to, 0, MatchList.CONTRACT_LENGTH);
                     hasTo = true;
                 }
-            } else if (c.stringEquals(INPUT)) {
+            } else if (c.keyIs(INPUT, 0)) {
                 ok = c.readHexData(false);
                 inputOffset = c.stringStart() + 2;
                 inputLength = c.stringEnd() - inputOffset;

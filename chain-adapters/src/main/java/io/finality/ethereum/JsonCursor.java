@@ -4,16 +4,25 @@ import io.finality.core.buffer.Hex;
 import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * A forward-only JSON reader over UTF-8 bytes in a {@link DirectBuffer}, reading tokens in place: strings
  * are reported as byte ranges (never copied or unescaped), hex fields are decoded straight into caller
  * buffers or into four 64-bit words, and unwanted values are skipped without recursion.
  *
- * <p>Every read checks that it stays below the limit before touching a byte (word-at-a-time reads of
- * strings, whitespace and hex check that all eight bytes are inside), so malformed or truncated input
- * can never read out of bounds. The first failure is latched as {@link #error()} with {@link #errorOffset()};
- * every later call then fails too, which lets callers chain reads and test once.
+ * <p>Bounds: {@link #wrap} checks once that the whole range lies inside the buffer; after that every read
+ * goes straight to memory ({@link UnsafeApi}) and is preceded by this class's own check against the limit
+ * (word reads check that all eight bytes are inside), so malformed or truncated input can never read out
+ * of bounds. The per-read checks of {@link DirectBuffer} were a large part of the decode time and only
+ * repeated ours; with assertions on (tests), every raw read asserts that it lies in the wrapped range. The
+ * first failure is latched as {@link #error()} with {@link #errorOffset()}; every later call then fails
+ * too, which lets callers chain reads and test once.
+ *
+ * <p>Member keys are read as two little-endian words ({@link #key0()}, {@link #key1()}: the first sixteen
+ * bytes, zero-padded; both zero for a longer key) so that the decoders dispatch on one or two
+ * {@code long} compares instead of byte-by-byte string compares. A key never contains a zero byte (control
+ * bytes are refused in strings), so the padded words identify keys of up to sixteen bytes exactly.
  *
  * <p>Limits: nesting deeper than {@value #MAX_DEPTH} levels fails with {@link JsonError#TOO_DEEP} (the
  * skip stack is one {@code long} of bits). Escapes are honoured when skipping a string, but a string that
@@ -24,6 +33,8 @@ import org.agrona.MutableDirectBuffer;
 final class JsonCursor {
     /** Deepest nesting accepted when skipping a value. */
     static final int MAX_DEPTH = 64;
+    /** Longest key that {@link #key0()}/{@link #key1()} identify. */
+    static final int MAX_KEY_WORDS_LENGTH = 2 * Long.BYTES;
 
     /** {@link #nextMember}/{@link #nextElement}: a member or element follows. */
     static final int MORE = 1;
@@ -32,25 +43,42 @@ final class JsonCursor {
     /** {@link #nextMember}/{@link #nextElement}: the input is malformed ({@link #error()} says why). */
     static final int FAILED = -1;
 
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long HIGHS = 0x8080_8080_8080_8080L;
     private static final long SPACES = ONES * ' ';
+    private static final long ZERO_DIGITS = ONES * '0';
+    private static final long BACKSLASHES = ONES * '\\';
 
     private DirectBuffer buffer;
+    private byte[] array;
+    private long address;
+    private int origin;
     private int pos;
     private int limit;
     private int error;
     private int errorOffset;
     private int stringStart;
     private int stringEnd;
+    private long key0;
+    private long key1;
 
     private long word0;
     private long word1;
     private long word2;
     private long word3;
 
+    /**
+     * Read {@code src[offset, offset + length)}.
+     *
+     * @throws IndexOutOfBoundsException when the range is not inside {@code src}: a caller's bug, not bad input.
+     */
     void wrap(final DirectBuffer src, final int offset, final int length) {
+        src.boundsCheck(offset, length);
         buffer = src;
+        array = src.byteArray();
+        address = src.addressOffset();
+        origin = offset;
         pos = offset;
         limit = offset + length;
         error = JsonError.OK;
@@ -87,6 +115,16 @@ final class JsonCursor {
         return stringEnd;
     }
 
+    /** Bytes 0-7 of the last member key, little-endian, zero-padded; 0 for a key longer than sixteen bytes. */
+    long key0() {
+        return key0;
+    }
+
+    /** Bytes 8-15 of the last member key, little-endian, zero-padded; 0 for a key of eight bytes or less, or longer than sixteen. */
+    long key1() {
+        return key1;
+    }
+
     /** Least significant 64 bits of the last quantity read. */
     long word0() {
         return word0;
@@ -105,6 +143,22 @@ final class JsonCursor {
         return word3;
     }
 
+    /** The little-endian key word of {@code key} from byte {@code from} (as {@link #key0()}/{@link #key1()} would read it). */
+    static long keyWord(final String key, final int from) {
+        if (key.length() > MAX_KEY_WORDS_LENGTH) {
+            throw new IllegalArgumentException("key longer than " + MAX_KEY_WORDS_LENGTH + ": " + key);
+        }
+        long w = 0;
+        for (int i = Math.min(key.length(), from + Long.BYTES) - 1; i >= from; i--) {
+            final char ch = key.charAt(i);
+            if (ch == 0 || ch > 0x7F) {
+                throw new IllegalArgumentException("not a plain ASCII key: " + key);
+            }
+            w = (w << 8) | ch;
+        }
+        return w;
+    }
+
     boolean fail(final int code, final int at) {
         if (error == JsonError.OK) {
             error = code;
@@ -113,36 +167,45 @@ final class JsonCursor {
         return false;
     }
 
+    private byte at(final int p) {
+        assert p >= origin && p < limit : p;
+        return UnsafeApi.getByte(array, address + p);
+    }
+
+    /** Bytes [p, p + 8) as a little-endian word: the first byte is the lowest. */
+    private long wordAt(final int p) {
+        assert p >= origin && p <= limit - Long.BYTES : p;
+        final long w = UnsafeApi.getLong(array, address + p);
+        return LITTLE_ENDIAN ? w : Long.reverseBytes(w);
+    }
+
     /** The next non-whitespace byte without consuming it, or -1 at the end of input. */
     int peek() {
-        final int p = skipWhitespace(buffer, pos, limit);
+        final int p = skipWhitespace(pos, limit);
         pos = p;
-        return p < limit ? buffer.getByte(p) & 0xFF : -1;
+        return p < limit ? at(p) & 0xFF : -1;
     }
 
     /**
-     * First index at or after {@code from} that is not JSON whitespace (or {@code end}). Runs of spaces
-     * (pretty-printed indentation) are measured eight bytes at a time: the profile of a pretty-printed
-     * block showed whitespace as the largest single cost when read byte by byte.
+     * First index at or after {@code from} that is not JSON whitespace (or {@code end}). Compact JSON (what
+     * nodes send) costs one byte compare per token. In pretty-printed JSON whitespace was the largest single
+     * cost when read byte by byte: each whitespace byte found is followed by a test of the next eight bytes for
+     * a run of spaces, so the space after a colon and a newline plus indentation take one step each.
      */
-    private static int skipWhitespace(final DirectBuffer b, final int from, final int end) {
+    private int skipWhitespace(final int from, final int end) {
         int p = from;
         while (p < end) {
-            final byte c = b.getByte(p);
+            final byte c = at(p);
             if (c > ' ') {
                 return p;
             }
-            if (c == ' ') {
-                if (p <= end - Long.BYTES) {
-                    final long notSpace = b.getLong(p, ByteOrder.LITTLE_ENDIAN) ^ SPACES;
-                    p += notSpace == 0 ? Long.BYTES : Long.numberOfTrailingZeros(notSpace) >>> 3;
-                } else {
-                    p++;
-                }
-            } else if (c == '\n' || c == '\r' || c == '\t') {
-                p++;
-            } else {
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
                 return p;
+            }
+            p++;
+            if (p <= end - Long.BYTES) {
+                final long notSpace = wordAt(p) ^ SPACES;
+                p += notSpace == 0 ? Long.BYTES : Long.numberOfTrailingZeros(notSpace) >>> 3;
             }
         }
         return p;
@@ -151,7 +214,7 @@ final class JsonCursor {
     /** True (and consumed) when the next token is {@code null}. */
     boolean tryNull() {
         if (peek() == 'n') {
-            if (pos + 4 <= limit && buffer.getByte(pos + 1) == 'u' && buffer.getByte(pos + 2) == 'l' && buffer.getByte(pos + 3) == 'l') {
+            if (pos + 4 <= limit && at(pos + 1) == 'u' && at(pos + 2) == 'l' && at(pos + 3) == 'l') {
                 pos += 4;
                 return true;
             }
@@ -176,20 +239,20 @@ final class JsonCursor {
 
     /**
      * Step to the next member of an object whose {@code '{'} was consumed: on {@link #MORE} the key is the
-     * last string and the colon is consumed; on {@link #END} the {@code '}'} is consumed.
+     * last string (and {@link #key0()}/{@link #key1()}) and the colon is consumed; on {@link #END} the
+     * {@code '}'} is consumed.
      */
     int nextMember(final boolean first) {
         if (error != JsonError.OK) {
             return FAILED;
         }
-        final DirectBuffer b = buffer;
         final int end = limit;
-        int p = skipWhitespace(b, pos, end);
+        int p = skipWhitespace(pos, end);
         if (p >= end) {
             fail(JsonError.TRUNCATED, p);
             return FAILED;
         }
-        byte c = b.getByte(p);
+        byte c = at(p);
         if (c == '}') {
             pos = p + 1;
             return END;
@@ -199,34 +262,104 @@ final class JsonCursor {
                 fail(JsonError.UNEXPECTED_CHAR, p);
                 return FAILED;
             }
-            p = skipWhitespace(b, p + 1, end);
+            p = skipWhitespace(p + 1, end);
             if (p >= end) {
                 fail(JsonError.TRUNCATED, p);
                 return FAILED;
             }
-            c = b.getByte(p);
+            c = at(p);
         }
         if (c != '"') {
             fail(JsonError.UNEXPECTED_CHAR, p);
             return FAILED;
         }
-        final int close = closingQuote(b, p + 1, end);
+        final int close = readKey(p + 1, end);
         if (close < 0) {
             return FAILED;
         }
         stringStart = p + 1;
         stringEnd = close;
-        p = skipWhitespace(b, close + 1, end);
-        if (p >= end) {
-            fail(JsonError.TRUNCATED, p);
-            return FAILED;
-        }
-        if (b.getByte(p) != ':') {
-            fail(JsonError.UNEXPECTED_CHAR, p);
-            return FAILED;
+        p = close + 1;
+        if (p >= end || at(p) != ':') {
+            p = skipWhitespace(p, end);
+            if (p >= end) {
+                fail(JsonError.TRUNCATED, p);
+                return FAILED;
+            }
+            if (at(p) != ':') {
+                fail(JsonError.UNEXPECTED_CHAR, p);
+                return FAILED;
+            }
         }
         pos = p + 1;
         return MORE;
+    }
+
+    /**
+     * The closing quote of a key starting at {@code s} (or -1 after latching the error), with {@link #key0}
+     * and {@link #key1} set. A key of up to fifteen plain bytes is found and taken from the same one or two
+     * word reads; anything else (escapes, longer keys, the end of the input near) goes the general way.
+     */
+    private int readKey(final int s, final int end) {
+        if (s <= end - 2 * Long.BYTES) {
+            final long w0 = wordAt(s);
+            final long special0 = specialBytes(w0);
+            if (special0 != 0) {
+                final int n = Long.numberOfTrailingZeros(special0) >>> 3;
+                if (at(s + n) == '"') {
+                    key0 = w0 & lowBytes(n);
+                    key1 = 0;
+                    return s + n;
+                }
+            } else {
+                final long w1 = wordAt(s + Long.BYTES);
+                final long special1 = specialBytes(w1);
+                final int n = Long.numberOfTrailingZeros(special1) >>> 3;
+                if (special1 != 0 && at(s + Long.BYTES + n) == '"') {
+                    key0 = w0;
+                    key1 = w1 & lowBytes(n);
+                    return s + Long.BYTES + n;
+                }
+            }
+        }
+        final int close = closingQuote(s, end);
+        if (close >= 0) {
+            keyWords(s, close);
+        }
+        return close;
+    }
+
+    /**
+     * Key [s, e) to {@link #key0}/{@link #key1}. The closing quote at {@code e} is inside the input, so
+     * whole-word reads from {@code s} are safe whenever sixteen bytes remain; near the end, byte by byte.
+     */
+    private void keyWords(final int s, final int e) {
+        final int n = e - s;
+        if (n > MAX_KEY_WORDS_LENGTH) {
+            key0 = 0;
+            key1 = 0;
+        } else if (s <= limit - MAX_KEY_WORDS_LENGTH) {
+            key0 = wordAt(s) & lowBytes(n);
+            key1 = n <= Long.BYTES ? 0 : wordAt(s + Long.BYTES) & lowBytes(n - Long.BYTES);
+        } else {
+            long w0 = 0;
+            long w1 = 0;
+            for (int i = n - 1; i >= 0; i--) {
+                final long b = at(s + i) & 0xFF;
+                if (i >= Long.BYTES) {
+                    w1 = (w1 << 8) | b;
+                } else {
+                    w0 = (w0 << 8) | b;
+                }
+            }
+            key0 = w0;
+            key1 = w1;
+        }
+    }
+
+    /** A mask of the low {@code n} bytes of a word ({@code n} from 0 to 8 or more). */
+    private static long lowBytes(final int n) {
+        return n >= Long.BYTES ? -1L : (1L << (n << 3)) - 1;
     }
 
     /** Step to the next element of an array whose {@code '['} was consumed; {@link #END} consumes the {@code ']'}. */
@@ -234,39 +367,35 @@ final class JsonCursor {
         if (error != JsonError.OK) {
             return FAILED;
         }
-        final int c = peek();
+        final int end = limit;
+        int p = skipWhitespace(pos, end);
+        if (p >= end) {
+            fail(JsonError.TRUNCATED, p);
+            return FAILED;
+        }
+        final byte c = at(p);
         if (c == ']') {
-            pos++;
+            pos = p + 1;
             return END;
         }
         if (!first) {
             if (c != ',') {
-                fail(c < 0 ? JsonError.TRUNCATED : JsonError.UNEXPECTED_CHAR, pos);
+                fail(JsonError.UNEXPECTED_CHAR, p);
                 return FAILED;
             }
-            pos++;
+            p = skipWhitespace(p + 1, end);
+            if (p >= end) {
+                fail(JsonError.TRUNCATED, p);
+                return FAILED;
+            }
         }
-        if (peek() < 0) {
-            fail(JsonError.TRUNCATED, pos);
-            return FAILED;
-        }
+        pos = p;
         return MORE;
     }
 
-    /** True when the last string read equals the ASCII bytes of {@code key}. */
-    boolean stringEquals(final byte[] key) {
-        final int n = stringEnd - stringStart;
-        if (n != key.length) {
-            return false;
-        }
-        final DirectBuffer b = buffer;
-        final int s = stringStart;
-        for (int i = 0; i < n; i++) {
-            if (b.getByte(s + i) != key[i]) {
-                return false;
-            }
-        }
-        return true;
+    /** True when the last member key is the one whose {@link #keyWord} words are {@code k0}, {@code k1}. */
+    boolean keyIs(final long k0, final long k1) {
+        return key0 == k0 && key1 == k1;
     }
 
     /** Read a string value (the next token must be a string); its bytes are [{@link #stringStart()}, {@link #stringEnd()}). */
@@ -275,18 +404,8 @@ final class JsonCursor {
         if (c != '"') {
             return fail(c < 0 ? JsonError.TRUNCATED : JsonError.WRONG_TYPE, pos);
         }
-        pos++;
-        return scanString();
-    }
-
-    /**
-     * After an opening quote: find the closing one, honouring escapes; control bytes are refused. Eight
-     * bytes at a time while none of them can be a quote, a backslash or a control byte (SWAR tests that
-     * may fire falsely but never miss), since most of a block's bytes are long hex strings.
-     */
-    private boolean scanString() {
-        final int p = pos;
-        final int close = closingQuote(buffer, p, limit);
+        final int p = pos + 1;
+        final int close = closingQuote(p, limit);
         if (close < 0) {
             return false;
         }
@@ -296,67 +415,135 @@ final class JsonCursor {
         return true;
     }
 
-    /** Index of the quote closing a string whose content starts at {@code from}, or -1 after latching the error. */
-    private int closingQuote(final DirectBuffer b, final int from, final int end) {
+    /**
+     * Index of the quote closing a string whose content starts at {@code from}, or -1 after latching the
+     * error; escapes are honoured and control bytes refused. Sixteen, then eight bytes at a time while
+     * none can be a quote, a backslash or a control byte (most of a block's bytes are long hex strings, and
+     * this loop was over half of the decode time); the lowest byte flagged by {@link #specialBytes} is always
+     * a true hit, so the scan jumps straight to it.
+     */
+    private int closingQuote(final int from, final int end) {
         int p = from;
         while (true) {
-            while (p <= end - Long.BYTES && !mayEndString(b.getLong(p))) {
-                p += Long.BYTES;
-            }
-            final int stop = Math.min(p + Long.BYTES, end);
-            while (p < stop) {
-                final byte c = b.getByte(p);
-                if (c == '"') {
-                    return p;
+            long w;
+            long special;
+            if (p <= end - 2 * Long.BYTES) {
+                w = wordAt(p);
+                special = specialBytes(w);
+                if (special == 0) {
+                    w = wordAt(p + Long.BYTES);
+                    special = specialBytes(w);
+                    if (special == 0) {
+                        p += 2 * Long.BYTES;
+                        continue;
+                    }
+                    p += Long.BYTES;
                 }
-                if (c == '\\') {
-                    p += 2;
-                } else if (c >= 0 && c < 0x20) {
-                    fail(JsonError.UNEXPECTED_CHAR, p);
+            } else if (p <= end - Long.BYTES) {
+                w = wordAt(p);
+                special = specialBytes(w);
+                if (special == 0) {
+                    p += Long.BYTES;
+                    continue;
+                }
+            } else {
+                // the last bytes of the input, one at a time
+                if (p >= end) {
+                    fail(JsonError.TRUNCATED, end);
                     return -1;
-                } else {
+                }
+                w = at(p) & 0xFFL;
+                special = specialBytes(w) & 0xFF;
+                if (special == 0) {
                     p++;
+                    continue;
                 }
             }
-            if (p >= end) {
-                fail(JsonError.TRUNCATED, end);
+            // the flagged byte is taken from the word already loaded
+            final int shift = Long.numberOfTrailingZeros(special) & ~7;
+            p += shift >>> 3;
+            final int c = (int)(w >>> shift) & 0xFF;
+            if (c == '"') {
+                return p;
+            }
+            if (c != '\\') {
+                fail(JsonError.UNEXPECTED_CHAR, p);
                 return -1;
             }
+            p += 2;
         }
     }
 
-    /** True when one of the eight bytes may be a quote, a backslash or below 0x20. */
-    private static boolean mayEndString(final long w) {
-        final long quote = w ^ (ONES * '"');
-        final long backslash = w ^ (ONES * '\\');
-        return ((((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | ((w - ONES * 0x20) & ~w)) & HIGHS) != 0;
+    /**
+     * The high bit of each byte that may be a quote, a backslash or below 0x20. A test can fire falsely only
+     * in a byte above a true hit (a borrow runs upwards), so the lowest flagged byte is always a true hit,
+     * and a zero result means none of the eight is.
+     */
+    private static long specialBytes(final long w) {
+        return special(w) & HIGHS;
     }
 
     /**
-     * Read {@code "0x" + 2 * length} hex digits into {@code dst[dstOffset, dstOffset + length)}.
+     * {@link #specialBytes} before masking the high bits. {@code x ^ 0x02} is below 0x21 exactly when
+     * {@code x} is a control byte or a quote, so one borrow test covers both; a second finds backslashes.
+     */
+    private static long special(final long w) {
+        final long quoteOrControl = w ^ (ONES * 0x02);
+        final long backslash = w ^ BACKSLASHES;
+        return ((quoteOrControl - ONES * 0x21) & ~quoteOrControl) | ((backslash - ONES) & ~backslash);
+    }
+
+    /**
+     * Read {@code "0x" + 2 * length} hex digits into {@code dst[dstOffset, dstOffset + length)}. The common
+     * case is checked in one pass: the quote where the string must end, then the digits eight at a time (a
+     * hex digit is never a quote, backslash or control byte, so no separate closing-quote search is needed).
+     * Anything else takes the general path, which finds the string's end and reports the exact error.
      */
     boolean readHexBytes(final MutableDirectBuffer dst, final int dstOffset, final int length) {
+        final int end = limit;
         final int at = pos;
+        final int p = skipWhitespace(at, end);
+        final int digits = p + 3;
+        final int close = digits + 2 * length;
+        if (close < end && at(p) == '"' && at(p + 1) == '0' && (at(p + 2) | 0x20) == 'x' && at(close) == '"'
+            && decodeHex(array, address + digits, dst, dstOffset, length)) {
+            stringStart = p + 1;
+            stringEnd = close;
+            pos = close + 1;
+            return true;
+        }
+        return readHexBytesChecked(at, dst, dstOffset, length);
+    }
+
+    private boolean readHexBytesChecked(final int at, final MutableDirectBuffer dst, final int dstOffset, final int length) {
         if (!readString()) {
             return false;
         }
         final int s = stringStart;
-        if (stringEnd - s != 2 + 2 * length || buffer.getByte(s) != '0' || (buffer.getByte(s + 1) | 0x20) != 'x') {
+        if (stringEnd - s != 2 + 2 * length || at(s) != '0' || (at(s + 1) | 0x20) != 'x') {
             return fail(JsonError.BAD_HEX, at);
         }
-        return decodeHex(buffer, s + 2, dst, dstOffset, length) || fail(JsonError.BAD_HEX, at);
+        return decodeHex(array, address + s + 2, dst, dstOffset, length) || fail(JsonError.BAD_HEX, at);
     }
 
     /**
      * Hex digits to bytes, eight digits per step (SWAR): hashes and addresses are most of what the
      * decoders keep. False on a non-hex digit. Package-private for the differential test against
-     * {@link Hex#decode}.
+     * {@link Hex#decode}; checks that the digits are inside {@code src}.
      */
     static boolean decodeHex(
         final DirectBuffer src, final int srcOffset, final MutableDirectBuffer dst, final int dstOffset, final int length) {
+        src.boundsCheck(srcOffset, 2 * length);
+        return decodeHex(src.byteArray(), src.addressOffset() + srcOffset, dst, dstOffset, length);
+    }
+
+    /** As above on raw memory: the caller has checked that the {@code 2 * length} digits are inside its input. */
+    private static boolean decodeHex(
+        final byte[] base, final long address, final MutableDirectBuffer dst, final int dstOffset, final int length) {
         int i = 0;
         for (; i <= length - Integer.BYTES; i += Integer.BYTES) {
-            final long w = src.getLong(srcOffset + 2 * i, ByteOrder.LITTLE_ENDIAN);
+            final long raw = UnsafeApi.getLong(base, address + 2L * i);
+            final long w = LITTLE_ENDIAN ? raw : Long.reverseBytes(raw);
             if (!isHexWord(w)) {
                 return false;
             }
@@ -364,8 +551,8 @@ final class JsonCursor {
         }
         int bad = 0;
         for (; i < length; i++) {
-            final int hi = Hex.digit(src.getByte(srcOffset + 2 * i));
-            final int lo = Hex.digit(src.getByte(srcOffset + 2 * i + 1));
+            final int hi = Hex.digit(UnsafeApi.getByte(base, address + 2L * i));
+            final int lo = Hex.digit(UnsafeApi.getByte(base, address + 2L * i + 1));
             bad |= hi | lo;
             dst.putByte(dstOffset + i, (byte)((hi << 4) | (lo & 0xF)));
         }
@@ -406,15 +593,14 @@ final class JsonCursor {
         if (!readString()) {
             return false;
         }
-        final DirectBuffer b = buffer;
         final int s = stringStart;
         final int e = stringEnd;
-        if (e - s < 2 || b.getByte(s) != '0' || (b.getByte(s + 1) | 0x20) != 'x' || ((e - s) & 1) != 0) {
+        if (e - s < 2 || at(s) != '0' || (at(s + 1) | 0x20) != 'x' || ((e - s) & 1) != 0) {
             return fail(JsonError.BAD_HEX, at);
         }
         if (checkDigits) {
             for (int p = s + 2; p < e; p++) {
-                if (Hex.digit(b.getByte(p)) < 0) {
+                if (Hex.digit(at(p)) < 0) {
                     return fail(JsonError.BAD_HEX, at);
                 }
             }
@@ -434,32 +620,57 @@ final class JsonCursor {
         return parseQuantity(stringStart, stringEnd, at);
     }
 
-    /** Parse the hex digits of {@code "0x..."} in [start, end) as an unsigned 256-bit quantity. */
+    /**
+     * Parse the hex digits of {@code "0x..."} in [start, end) as an unsigned 256-bit quantity, eight digits
+     * per step (SWAR, as {@link #decodeHex}), shifting the four words by 32 bits per step. The leading
+     * {@code digits % 8} digits (all of a short quantity such as {@code gas}) are read as the word that ends
+     * with them, its earlier bytes replaced by {@code '0'}s; one at a time only at the very start of the input.
+     */
     boolean parseQuantity(final int start, final int end, final int at) {
-        final DirectBuffer b = buffer;
-        if (end - start < 3 || b.getByte(start) != '0' || (b.getByte(start + 1) | 0x20) != 'x') {
+        if (end - start < 3 || at(start) != '0' || (at(start + 1) | 0x20) != 'x') {
             return fail(JsonError.BAD_QUANTITY, at);
         }
         int p = start + 2;
-        while (p < end - 1 && b.getByte(p) == '0') {
-            p++;
-        }
         if (end - p > 64) {
-            return fail(JsonError.BAD_QUANTITY, at);
+            while (p < end - 1 && at(p) == '0') {
+                p++;
+            }
+            if (end - p > 64) {
+                return fail(JsonError.BAD_QUANTITY, at);
+            }
         }
         long w0 = 0;
         long w1 = 0;
         long w2 = 0;
         long w3 = 0;
-        for (; p < end; p++) {
-            final int d = Hex.digit(b.getByte(p));
+        final int head = p + ((end - p) & 7);
+        if (head != p && head - Long.BYTES >= origin) {
+            // the word ending at the last head digit: its low bytes (before the digits) become leading '0's
+            final long filler = lowBytes(Long.BYTES - (head - p));
+            final long w = (wordAt(head - Long.BYTES) & ~filler) | (ZERO_DIGITS & filler);
+            if (!isHexWord(w)) {
+                return fail(JsonError.BAD_QUANTITY, at);
+            }
+            w0 = Integer.toUnsignedLong(Integer.reverseBytes(packNibbles(w)));
+            p = head;
+        }
+        for (; p < head; p++) {
+            final int d = Hex.digit(at(p));
             if (d < 0) {
                 return fail(JsonError.BAD_QUANTITY, at);
             }
-            w3 = (w3 << 4) | (w2 >>> 60);
-            w2 = (w2 << 4) | (w1 >>> 60);
-            w1 = (w1 << 4) | (w0 >>> 60);
             w0 = (w0 << 4) | d;
+        }
+        for (; p < end; p += Long.BYTES) {
+            final long w = wordAt(p);
+            if (!isHexWord(w)) {
+                return fail(JsonError.BAD_QUANTITY, at);
+            }
+            final long chunk = Integer.toUnsignedLong(Integer.reverseBytes(packNibbles(w)));
+            w3 = (w3 << 32) | (w2 >>> 32);
+            w2 = (w2 << 32) | (w1 >>> 32);
+            w1 = (w1 << 32) | (w0 >>> 32);
+            w0 = (w0 << 32) | chunk;
         }
         word0 = w0;
         word1 = w1;
@@ -485,19 +696,27 @@ final class JsonCursor {
         if (error != JsonError.OK) {
             return false;
         }
-        final DirectBuffer b = buffer;
         final int end = limit;
-        int p = pos;
+        int p = skipWhitespace(pos, end);
+        if (p < end && at(p) == '"') {
+            // most skipped values are strings: no container bookkeeping for them
+            p = closingQuote(p + 1, end);
+            if (p < 0) {
+                return false;
+            }
+            pos = p + 1;
+            return true;
+        }
         long stack = 0;
         int depth = 0;
         while (true) {
-            p = skipWhitespace(b, p, end);
+            p = skipWhitespace(p, end);
             if (p >= end) {
                 return fail(JsonError.TRUNCATED, p);
             }
-            byte c = b.getByte(p);
+            byte c = at(p);
             if (c == '"') {
-                p = closingQuote(b, p + 1, end);
+                p = closingQuote(p + 1, end);
                 if (p < 0) {
                     return false;
                 }
@@ -509,24 +728,24 @@ final class JsonCursor {
                 final boolean object = c == '{';
                 stack = (stack << 1) | (object ? 1L : 0L);
                 depth++;
-                p = skipWhitespace(b, p + 1, end);
+                p = skipWhitespace(p + 1, end);
                 if (p >= end) {
                     return fail(JsonError.TRUNCATED, p);
                 }
-                c = b.getByte(p);
+                c = at(p);
                 if (c == (object ? '}' : ']')) {
                     p++;
                     stack >>>= 1;
                     depth--;
                 } else {
-                    if (object && (p = key(b, p, end)) < 0) {
+                    if (object && (p = key(p, end)) < 0) {
                         return false;
                     }
                     continue;
                 }
             } else {
                 pos = p;
-                if (!skipScalar(b)) {
+                if (!skipScalar()) {
                     return false;
                 }
                 p = pos;
@@ -537,15 +756,15 @@ final class JsonCursor {
                     pos = p;
                     return true;
                 }
-                p = skipWhitespace(b, p, end);
+                p = skipWhitespace(p, end);
                 if (p >= end) {
                     return fail(JsonError.TRUNCATED, p);
                 }
-                c = b.getByte(p);
+                c = at(p);
                 final boolean object = (stack & 1) != 0;
                 if (c == ',') {
                     p++;
-                    if (object && (p = key(b, p, end)) < 0) {
+                    if (object && (p = key(p, end)) < 0) {
                         return false;
                     }
                     break;
@@ -561,45 +780,44 @@ final class JsonCursor {
     }
 
     /** A member's key and colon from {@code from}: the index after the colon, or -1 after latching the error. */
-    private int key(final DirectBuffer b, final int from, final int end) {
-        int p = skipWhitespace(b, from, end);
+    private int key(final int from, final int end) {
+        int p = skipWhitespace(from, end);
         if (p >= end) {
             fail(JsonError.TRUNCATED, p);
             return -1;
         }
-        if (b.getByte(p) != '"') {
+        if (at(p) != '"') {
             fail(JsonError.UNEXPECTED_CHAR, p);
             return -1;
         }
-        p = closingQuote(b, p + 1, end);
+        p = closingQuote(p + 1, end);
         if (p < 0) {
             return -1;
         }
-        p = skipWhitespace(b, p + 1, end);
+        p = skipWhitespace(p + 1, end);
         if (p >= end) {
             fail(JsonError.TRUNCATED, p);
             return -1;
         }
-        if (b.getByte(p) != ':') {
+        if (at(p) != ':') {
             fail(JsonError.UNEXPECTED_CHAR, p);
             return -1;
         }
         return p + 1;
     }
 
-    /** A number, {@code true}, {@code false} or {@code null}: a run of literal bytes, checked loosely. */
-    private boolean skipScalar(final DirectBuffer b) {
+    /** A number, {@code true}, {@code false} or {@code null} at {@link #position()}: a run of literal bytes, checked loosely. */
+    private boolean skipScalar() {
         final int start = pos;
-        final int c0 = b.getByte(start);
+        final int c0 = at(start);
         if (c0 == 't' || c0 == 'f' || c0 == 'n') {
             final int n = c0 == 'f' ? 5 : 4;
             if (start + n > limit) {
                 return fail(JsonError.TRUNCATED, start);
             }
-            final boolean ok = c0 == 't' ? b.getByte(start + 1) == 'r' && b.getByte(start + 2) == 'u' && b.getByte(start + 3) == 'e'
-                : c0 == 'f' ? b.getByte(start + 1) == 'a' && b.getByte(start + 2) == 'l' && b.getByte(start + 3) == 's'
-                    && b.getByte(start + 4) == 'e'
-                : b.getByte(start + 1) == 'u' && b.getByte(start + 2) == 'l' && b.getByte(start + 3) == 'l';
+            final boolean ok = c0 == 't' ? at(start + 1) == 'r' && at(start + 2) == 'u' && at(start + 3) == 'e'
+                : c0 == 'f' ? at(start + 1) == 'a' && at(start + 2) == 'l' && at(start + 3) == 's' && at(start + 4) == 'e'
+                : at(start + 1) == 'u' && at(start + 2) == 'l' && at(start + 3) == 'l';
             if (!ok) {
                 return fail(JsonError.UNEXPECTED_CHAR, start);
             }
@@ -608,7 +826,7 @@ final class JsonCursor {
         }
         int p = start;
         while (p < limit) {
-            final byte c = b.getByte(p);
+            final byte c = at(p);
             if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
                 p++;
             } else {

@@ -33,14 +33,16 @@ public final class ReceiptsJsonDecoder extends RpcJsonDecoder {
     /** Length of a topic and of a data word. */
     public static final int WORD_LENGTH = 32;
 
-    private static final byte[] TRANSACTION_HASH = ascii("transactionHash");
-    private static final byte[] TRANSACTION_INDEX = ascii("transactionIndex");
-    private static final byte[] STATUS = ascii("status");
-    private static final byte[] LOGS = ascii("logs");
-    private static final byte[] ADDRESS = ascii("address");
-    private static final byte[] TOPICS = ascii("topics");
-    private static final byte[] DATA = ascii("data");
-    private static final byte[] LOG_INDEX = ascii("logIndex");
+    private static final long TRANSACTION_HASH_0 = JsonCursor.keyWord("transactionHash", 0);
+    private static final long TRANSACTION_HASH_1 = JsonCursor.keyWord("transactionHash", Long.BYTES);
+    private static final long TRANSACTION_INDEX_0 = JsonCursor.keyWord("transactionIndex", 0);
+    private static final long TRANSACTION_INDEX_1 = JsonCursor.keyWord("transactionIndex", Long.BYTES);
+    private static final long STATUS = JsonCursor.keyWord("status", 0);
+    private static final long LOGS = JsonCursor.keyWord("logs", 0);
+    private static final long ADDRESS = JsonCursor.keyWord("address", 0);
+    private static final long TOPICS = JsonCursor.keyWord("topics", 0);
+    private static final long DATA = JsonCursor.keyWord("data", 0);
+    private static final long LOG_INDEX = JsonCursor.keyWord("logIndex", 0);
 
     private static final int RECEIPT_FIELDS = 0b11;
     private static final int LOG_FIELDS = 0b1111;
@@ -67,6 +69,8 @@ public final class ReceiptsJsonDecoder extends RpcJsonDecoder {
      * Decode the response in {@code src[offset, offset + length)}, calling {@code receiptHandler} per receipt and log.
      *
      * @return {@link JsonError#OK} or an error code ({@link #errorOffset()} says where).
+     * @throws IndexOutOfBoundsException when the range is not inside {@code src} (a caller's bug, checked once
+     *     up front: malformed bytes inside the range never throw).
      */
     public int decode(final DirectBuffer src, final int offset, final int length, final ReceiptHandler receiptHandler) {
         handler = receiptHandler;
@@ -108,17 +112,17 @@ public final class ReceiptsJsonDecoder extends RpcJsonDecoder {
         while ((step = c.nextMember(first)) == JsonCursor.MORE) {
             first = false;
             final boolean ok;
-            if (c.stringEquals(TRANSACTION_HASH)) {
+            if (c.keyIs(TRANSACTION_HASH_0, TRANSACTION_HASH_1)) {
                 ok = c.readHexBytes(txHash, 0, MatchList.TXID_LENGTH);
                 seen |= 1;
-            } else if (c.stringEquals(TRANSACTION_INDEX)) {
+            } else if (c.keyIs(TRANSACTION_INDEX_0, TRANSACTION_INDEX_1)) {
                 final int at = c.position();
                 ok = c.readLongQuantity() && (c.word0() <= Integer.MAX_VALUE || c.fail(JsonError.BAD_QUANTITY, at));
                 txIndex = (int)c.word0();
                 seen |= 2;
-            } else if (c.stringEquals(STATUS)) {
+            } else if (c.keyIs(STATUS, 0)) {
                 ok = readStatus();
-            } else if (c.stringEquals(LOGS)) {
+            } else if (c.keyIs(LOGS, 0)) {
                 logsAt = c.tryNull() ? -1 : c.position();
                 ok = logsAt < 0 || c.skipValue();
             } else {
@@ -193,16 +197,16 @@ public final class ReceiptsJsonDecoder extends RpcJsonDecoder {
         while ((step = c.nextMember(first)) == JsonCursor.MORE) {
             first = false;
             final boolean ok;
-            if (c.stringEquals(ADDRESS)) {
+            if (c.keyIs(ADDRESS, 0)) {
                 ok = c.readHexBytes(address, 0, MatchList.CONTRACT_LENGTH);
                 seen |= 1;
-            } else if (c.stringEquals(TOPICS)) {
+            } else if (c.keyIs(TOPICS, 0)) {
                 ok = decodeTopics();
                 seen |= 2;
-            } else if (c.stringEquals(DATA)) {
+            } else if (c.keyIs(DATA, 0)) {
                 ok = c.readHexData(false) && decodeDataWord();
                 seen |= 4;
-            } else if (c.stringEquals(LOG_INDEX)) {
+            } else if (c.keyIs(LOG_INDEX, 0)) {
                 // below NATIVE_OUTPUT_INDEX, so that a log can never pose as a native transfer's entry
                 final int at = c.position();
                 ok = c.readLongQuantity() && (c.word0() < EthereumPayload.NATIVE_OUTPUT_INDEX || c.fail(JsonError.BAD_QUANTITY, at));

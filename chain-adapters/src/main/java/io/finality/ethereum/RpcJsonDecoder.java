@@ -1,6 +1,5 @@
 package io.finality.ethereum;
 
-import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
 
 /**
@@ -11,16 +10,12 @@ import org.agrona.DirectBuffer;
  * <p>Thread rules: not thread-safe; subclasses are used by one thread at a time and allocate nothing.
  */
 abstract class RpcJsonDecoder {
-    private static final byte[] JSONRPC = ascii("jsonrpc");
-    private static final byte[] ID = ascii("id");
-    private static final byte[] RESULT = ascii("result");
-    private static final byte[] ERROR = ascii("error");
+    private static final long JSONRPC = JsonCursor.keyWord("jsonrpc", 0);
+    private static final long ID = JsonCursor.keyWord("id", 0);
+    private static final long RESULT = JsonCursor.keyWord("result", 0);
+    private static final long ERROR = JsonCursor.keyWord("error", 0);
 
     protected final JsonCursor cursor = new JsonCursor();
-
-    static byte[] ascii(final String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
 
     /**
      * Decode {@code src[offset, offset + length)}.
@@ -37,7 +32,7 @@ abstract class RpcJsonDecoder {
             int step;
             while ((step = c.nextMember(first)) == JsonCursor.MORE) {
                 first = false;
-                if (c.stringEquals(RESULT)) {
+                if (c.keyIs(RESULT, 0)) {
                     final int at = c.position();
                     if (c.tryNull()) {
                         return done(c.fail(JsonError.NULL_RESULT, at));
@@ -46,7 +41,7 @@ abstract class RpcJsonDecoder {
                         return done(false);
                     }
                     sawResult = true;
-                } else if (c.stringEquals(ERROR)) {
+                } else if (c.keyIs(ERROR, 0)) {
                     return done(c.fail(JsonError.RPC_ERROR, c.position()));
                 } else if (!c.skipValue()) {
                     return done(false);
@@ -94,7 +89,7 @@ abstract class RpcJsonDecoder {
         final int start = c.position();
         c.expect('{');
         final boolean envelope = c.nextMember(true) == JsonCursor.MORE
-            && (c.stringEquals(JSONRPC) || c.stringEquals(ID) || c.stringEquals(RESULT) || c.stringEquals(ERROR));
+            && (c.keyIs(JSONRPC, 0) || c.keyIs(ID, 0) || c.keyIs(RESULT, 0) || c.keyIs(ERROR, 0));
         c.position(start);
         return envelope;
     }

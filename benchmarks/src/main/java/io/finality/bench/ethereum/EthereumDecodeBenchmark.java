@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -52,7 +53,9 @@ import tools.jackson.databind.ObjectMapper;
  * </ol>
  * Fixture: every full-transaction block response and every receipts response of {@code shared/data/ethereum/rpc}
  * (bare results wrapped in a JSON-RPC envelope so both sides read identical bytes); one op decodes all of them
- * once, so MB/s = ops/s x fixture bytes (printed at setup). One benchmark thread.
+ * once, so MB/s = ops/s x fixture bytes (printed at setup). {@link #layout}: {@code pretty} is the files as
+ * stored (mostly pretty-printed test data, 13 % whitespace); {@code compact} is the same responses re-serialized
+ * without whitespace, which is what a node sends. One benchmark thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -78,6 +81,10 @@ public class EthereumDecodeBenchmark {
     private static final ObjectMapper MAPPER = ObjectMapperFactory.getObjectMapper();
     /** Never matches, so that the scan measures decode + probes, not match recording. */
     private static final AddressIndex NEVER = (chain, key, offset, length) -> AddressIndex.MISSING;
+
+    /** {@code pretty}: the files as stored; {@code compact}: the same JSON without whitespace (a node's output). */
+    @Param({"pretty", "compact"})
+    public String layout;
 
     private byte[][] blocks;
     private byte[][] receipts;
@@ -111,7 +118,7 @@ public class EthereumDecodeBenchmark {
         try (var files = Files.list(rpc)) {
             for (Path p : files.sorted().toList()) {
                 final String name = p.getFileName().toString();
-                final byte[] json = enveloped(Files.readAllBytes(p));
+                final byte[] json = laidOut(enveloped(Files.readAllBytes(p)));
                 if (name.contains("eth_getBlockByNumber") && isFullBlock(json)) {
                     blockList.add(json);
                 } else if (name.contains("eth_getBlockReceipts")) {
@@ -144,7 +151,7 @@ public class EthereumDecodeBenchmark {
         };
         long pairBytes = 0;
         for (byte[][] pair : pairBytesList) {
-            final byte[] framed = EthereumPayload.frame(pair[0], pair[1]);
+            final byte[] framed = EthereumPayload.frame(laidOut(pair[0]), laidOut(pair[1]));
             pairs.add(new UnsafeBuffer(framed));
             pairBytes += framed.length;
         }
@@ -155,8 +162,8 @@ public class EthereumDecodeBenchmark {
             }
             txs += blockDecoder.transactionCount();
         }
-        System.out.printf("%nEthereum fixture: %d block responses (%d txs) + %d receipts responses = %d bytes; scan pairs %d bytes%n",
-            blocks.length, txs, receipts.length, bytes, pairBytes);
+        System.out.printf("%nEthereum fixture (%s): %d block responses (%d txs) + %d receipts responses = %d bytes; scan pairs %d bytes%n",
+            layout, blocks.length, txs, receipts.length, bytes, pairBytes);
     }
 
     @Benchmark
@@ -224,6 +231,18 @@ public class EthereumDecodeBenchmark {
     private static boolean isFullBlock(final byte[] json) {
         final JsonNode txs = MAPPER.readTree(json).get("result").get("transactions");
         return txs != null && (txs.isEmpty() || txs.get(0).isObject());
+    }
+
+    /** The bytes as stored, or re-serialized without whitespace for the {@code compact} layout. */
+    private byte[] laidOut(final byte[] json) {
+        switch (layout) {
+            case "pretty":
+                return json;
+            case "compact":
+                return MAPPER.writeValueAsBytes(MAPPER.readTree(json));
+            default:
+                throw new IllegalArgumentException("layout " + layout);
+        }
     }
 
     /** Wrap a bare result in a JSON-RPC response: web3j maps responses, and both sides must read the same bytes. */
