@@ -14,9 +14,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Thread rules: one instance per thread, reused; allocates nothing per call.
  */
 public final class BlockHeaderReader extends RpcJsonDecoder {
-    private static final byte[] NUMBER = ascii("number");
-    private static final byte[] HASH = ascii("hash");
-    private static final byte[] PARENT_HASH = ascii("parentHash");
+    private static final long NUMBER = JsonCursor.keyWord("number", 0);
+    private static final long HASH = JsonCursor.keyWord("hash", 0);
+    private static final long PARENT_HASH_0 = JsonCursor.keyWord("parentHash", 0);
+    private static final long PARENT_HASH_1 = JsonCursor.keyWord("parentHash", Long.BYTES);
     private static final int ALL_FIELDS = 0b111;
 
     private final UnsafeBuffer hash = new UnsafeBuffer(new byte[MatchList.TXID_LENGTH]);
@@ -46,14 +47,14 @@ public final class BlockHeaderReader extends RpcJsonDecoder {
         while ((step = c.nextMember(first)) == JsonCursor.MORE) {
             first = false;
             final boolean ok;
-            if (c.stringEquals(NUMBER)) {
+            if (c.keyIs(NUMBER, 0)) {
                 ok = c.readLongQuantity();
                 number = c.word0();
                 seen |= 1;
-            } else if (c.stringEquals(HASH)) {
+            } else if (c.keyIs(HASH, 0)) {
                 ok = c.readHexBytes(hash, 0, MatchList.TXID_LENGTH);
                 seen |= 2;
-            } else if (c.stringEquals(PARENT_HASH)) {
+            } else if (c.keyIs(PARENT_HASH_0, PARENT_HASH_1)) {
                 ok = c.readHexBytes(parentHash, 0, MatchList.TXID_LENGTH);
                 seen |= 4;
             } else {

@@ -45,6 +45,7 @@ public final class BlockJsonDecoder extends RpcJsonDecoder {
     private final UnsafeBuffer to = new UnsafeBuffer(new byte[MatchList.CONTRACT_LENGTH]);
 
     private TransactionHandler handler;
+    private boolean single;
     private long number;
     private long timestamp;
     private int transactionCount;
@@ -67,12 +68,32 @@ public final class BlockJsonDecoder extends RpcJsonDecoder {
     public int decode(final DirectBuffer src, final int offset, final int length, final TransactionHandler txHandler) {
         handler = txHandler;
         transactionCount = 0;
+        single = false;
+        return decodeResponse(src, offset, length);
+    }
+
+    /**
+     * Decode one transaction: an {@code eth_getTransactionByHash} response (or its bare result), read exactly like a
+     * transaction inside a block; {@code txHandler} sees it with index 0. The header accessors are not set.
+     *
+     * @return {@link JsonError#OK} or an error code ({@link #errorOffset()} says where).
+     */
+    public int decodeTransaction(final DirectBuffer src, final int offset, final int length, final TransactionHandler txHandler) {
+        handler = txHandler;
+        transactionCount = 0;
+        single = true;
         return decodeResponse(src, offset, length);
     }
 
     @Override
     protected boolean decodeResult() {
         final JsonCursor c = cursor;
+        if (single) {
+            if (c.peek() != '{') {
+                return c.fail(c.peek() < 0 ? JsonError.TRUNCATED : JsonError.WRONG_TYPE, c.position());
+            }
+            return decodeTransaction();
+        }
         final int start = c.position();
         if (c.peek() != '{') {
             return c.fail(c.peek() < 0 ? JsonError.TRUNCATED : JsonError.WRONG_TYPE, c.position());

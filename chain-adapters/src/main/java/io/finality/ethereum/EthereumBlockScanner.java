@@ -27,6 +27,8 @@ import org.agrona.DirectBuffer;
  * 2<sup>128</sup> or more is saturated and flagged {@link EthereumScanFlags#FLAG_AMOUNT_OVERFLOW}, never
  * truncated. The state engine judges the asset (native or which contract) against the invoice.
  *
+ * <p>A {@code MEMPOOL_TX} payload (a pending transaction) is scanned by {@link #scanPending}: native transfers only.
+ *
  * <p>Bad payloads end the scan with a {@link JsonError} code and absolute payload offset through
  * {@link ChainEvent#scanResult(int, int)}; matches found before the error stay in the list. Nothing
  * allocates after construction except the failed-transaction bitset and the match list growing while
@@ -70,6 +72,10 @@ public final class EthereumBlockScanner implements BlockScanner {
         final int status;
         if (event.kind() == EventKind.BLOCK_CONNECTED) {
             status = scanBlock(event.payloadBuffer(), 0, event.payloadLength(), event.chain().code(), addressIndex, event.matches());
+            event.transactionCount(blockDecoder.transactionCount());
+        } else if (event.kind() == EventKind.MEMPOOL_TX) {
+            status = scanPending(event.payloadBuffer(), 0, event.payloadLength(), event.chain().code(), addressIndex, event.matches());
+            event.transactionCount(1);
         } else {
             status = JsonError.OK;
         }
@@ -120,6 +126,29 @@ public final class EthereumBlockScanner implements BlockScanner {
             return fail(JsonError.RECEIPT_COUNT_MISMATCH, receiptsStart);
         }
         return JsonError.OK;
+    }
+
+    /**
+     * Scan a pending transaction ({@code eth_getTransactionByHash} answer) in {@code buffer[offset, offset + length)}:
+     * a native transfer to a watched address is recorded like one in a block (so the engine counts it once when it
+     * is mined). An ERC-20 transfer is not: its log index, which identifies it in a block, does not exist before
+     * mining, and its success is unknown until the receipt; it is reported when mined.
+     *
+     * @return {@link JsonError#OK} or an error code ({@link #errorOffset()} says where).
+     */
+    public int scanPending(
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final int chain,
+        final AddressIndex addressIndex,
+        final MatchList matchList) {
+        chainCode = chain;
+        index = addressIndex;
+        matches = matchList;
+        clearFailed();
+        final int status = blockDecoder.decodeTransaction(buffer, offset, length, onTransaction);
+        return status == JsonError.OK ? JsonError.OK : fail(status, blockDecoder.errorOffset());
     }
 
     /** Where the last failed scan stopped (absolute offset in the scanned buffer). */

@@ -398,6 +398,19 @@ final class JsonCursor {
         return key0 == k0 && key1 == k1;
     }
 
+    /** True when the last string read (a value) is exactly the ASCII bytes of {@code text}: an edge check, not for keys. */
+    boolean stringIs(final byte[] text) {
+        if (stringEnd - stringStart != text.length) {
+            return false;
+        }
+        for (int i = 0; i < text.length; i++) {
+            if (buffer.getByte(stringStart + i) != text[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Read a string value (the next token must be a string); its bytes are [{@link #stringStart()}, {@link #stringEnd()}). */
     boolean readString() {
         final int c = peek();

@@ -13,8 +13,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Thread rules: one instance per thread, reused; allocates nothing per call.
  */
 public final class PendingTxReader extends RpcJsonDecoder {
-    private static final byte[] HASH = ascii("hash");
-    private static final byte[] BLOCK_NUMBER = ascii("blockNumber");
+    private static final long HASH = JsonCursor.keyWord("hash", 0);
+    private static final long BLOCK_NUMBER_0 = JsonCursor.keyWord("blockNumber", 0);
+    private static final long BLOCK_NUMBER_1 = JsonCursor.keyWord("blockNumber", Long.BYTES);
 
     private final UnsafeBuffer hash = new UnsafeBuffer(new byte[MatchList.TXID_LENGTH]);
     private boolean pending;
@@ -42,10 +43,10 @@ public final class PendingTxReader extends RpcJsonDecoder {
         while ((step = c.nextMember(first)) == JsonCursor.MORE) {
             first = false;
             final boolean ok;
-            if (c.stringEquals(HASH)) {
+            if (c.keyIs(HASH, 0)) {
                 ok = c.readHexBytes(hash, 0, MatchList.TXID_LENGTH);
                 sawHash = true;
-            } else if (c.stringEquals(BLOCK_NUMBER)) {
+            } else if (c.keyIs(BLOCK_NUMBER_0, BLOCK_NUMBER_1)) {
                 pending = c.tryNull();
                 ok = pending || c.skipValue();
             } else {

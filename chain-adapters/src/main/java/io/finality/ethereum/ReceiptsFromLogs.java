@@ -25,8 +25,9 @@ import org.agrona.MutableDirectBuffer;
  * {@link #build}. Thread rules: one instance per thread; an edge fallback, it allocates as blocks grow.
  */
 public final class ReceiptsFromLogs {
-    private static final byte[] TRANSACTION_INDEX = RpcJsonDecoder.ascii("transactionIndex");
-    private static final byte[] STATUS = RpcJsonDecoder.ascii("status");
+    private static final long TRANSACTION_INDEX_0 = JsonCursor.keyWord("transactionIndex", 0);
+    private static final long TRANSACTION_INDEX_1 = JsonCursor.keyWord("transactionIndex", Long.BYTES);
+    private static final long STATUS = JsonCursor.keyWord("status", 0);
 
     private final BlockJsonDecoder blockDecoder = new BlockJsonDecoder();
     private final JsonCursor cursor = new JsonCursor();
@@ -102,7 +103,7 @@ public final class ReceiptsFromLogs {
             int step;
             while ((step = c.nextMember(first)) == JsonCursor.MORE) {
                 first = false;
-                if (c.stringEquals(STATUS)) {
+                if (c.keyIs(STATUS, 0)) {
                     if (c.readLongQuantity() && c.word0() <= 1) {
                         status = (int)c.word0();
                     } else {
@@ -201,7 +202,7 @@ public final class ReceiptsFromLogs {
         int step;
         while ((step = c.nextMember(first)) == JsonCursor.MORE) {
             first = false;
-            if (c.stringEquals(TRANSACTION_INDEX)) {
+            if (c.keyIs(TRANSACTION_INDEX_0, TRANSACTION_INDEX_1)) {
                 if (!c.readLongQuantity() || c.word0() > Integer.MAX_VALUE) {
                     c.fail(JsonError.BAD_QUANTITY, start);
                     return -1;

@@ -1,5 +1,6 @@
 package io.finality.ethereum;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
 
@@ -30,15 +31,16 @@ public final class RpcFrameReader {
     /** {@link #errorCode()} when the error object has no integer code. */
     public static final long NO_CODE = Long.MIN_VALUE;
 
-    private static final byte[] ID = RpcJsonDecoder.ascii("id");
-    private static final byte[] RESULT = RpcJsonDecoder.ascii("result");
-    private static final byte[] ERROR = RpcJsonDecoder.ascii("error");
-    private static final byte[] METHOD = RpcJsonDecoder.ascii("method");
-    private static final byte[] PARAMS = RpcJsonDecoder.ascii("params");
-    private static final byte[] CODE = RpcJsonDecoder.ascii("code");
-    private static final byte[] MESSAGE = RpcJsonDecoder.ascii("message");
-    private static final byte[] SUBSCRIPTION = RpcJsonDecoder.ascii("subscription");
-    private static final byte[] ETH_SUBSCRIPTION = RpcJsonDecoder.ascii("eth_subscription");
+    private static final long ID = JsonCursor.keyWord("id", 0);
+    private static final long RESULT = JsonCursor.keyWord("result", 0);
+    private static final long ERROR = JsonCursor.keyWord("error", 0);
+    private static final long METHOD = JsonCursor.keyWord("method", 0);
+    private static final long PARAMS = JsonCursor.keyWord("params", 0);
+    private static final long CODE = JsonCursor.keyWord("code", 0);
+    private static final long MESSAGE = JsonCursor.keyWord("message", 0);
+    private static final long SUBSCRIPTION_0 = JsonCursor.keyWord("subscription", 0);
+    private static final long SUBSCRIPTION_1 = JsonCursor.keyWord("subscription", Long.BYTES);
+    private static final byte[] ETH_SUBSCRIPTION = "eth_subscription".getBytes(StandardCharsets.US_ASCII);
 
     private final JsonCursor cursor = new JsonCursor();
     private int[] elementOffsets = new int[16];
@@ -148,17 +150,17 @@ public final class RpcFrameReader {
         while ((step = c.nextMember(first)) == JsonCursor.MORE) {
             first = false;
             final boolean ok;
-            if (c.stringEquals(ID)) {
+            if (c.keyIs(ID, 0)) {
                 ok = readId(c);
-            } else if (c.stringEquals(RESULT)) {
+            } else if (c.keyIs(RESULT, 0)) {
                 ok = readResult(c);
-            } else if (c.stringEquals(ERROR)) {
+            } else if (c.keyIs(ERROR, 0)) {
                 hasError = true;
                 ok = readError(c);
-            } else if (c.stringEquals(METHOD)) {
+            } else if (c.keyIs(METHOD, 0)) {
                 ok = c.readString();
-                notification = ok && c.stringEquals(ETH_SUBSCRIPTION);
-            } else if (c.stringEquals(PARAMS)) {
+                notification = ok && c.stringIs(ETH_SUBSCRIPTION);
+            } else if (c.keyIs(PARAMS, 0)) {
                 hasParams = true;
                 ok = readParams(c);
             } else {
@@ -259,9 +261,9 @@ public final class RpcFrameReader {
         while ((step = c.nextMember(first)) == JsonCursor.MORE) {
             first = false;
             final boolean ok;
-            if (c.stringEquals(CODE)) {
+            if (c.keyIs(CODE, 0)) {
                 ok = readCode(c);
-            } else if (c.stringEquals(MESSAGE) && c.peek() == '"') {
+            } else if (c.keyIs(MESSAGE, 0) && c.peek() == '"') {
                 ok = c.readString();
                 errorMessageOffset = c.stringStart();
                 errorMessageLength = c.stringEnd() - c.stringStart();
@@ -293,11 +295,11 @@ public final class RpcFrameReader {
         while ((step = c.nextMember(first)) == JsonCursor.MORE) {
             first = false;
             final boolean ok;
-            if (c.stringEquals(SUBSCRIPTION)) {
+            if (c.keyIs(SUBSCRIPTION_0, SUBSCRIPTION_1)) {
                 ok = c.readString();
                 subscriptionOffset = c.stringStart();
                 subscriptionLength = c.stringEnd() - c.stringStart();
-            } else if (c.stringEquals(RESULT)) {
+            } else if (c.keyIs(RESULT, 0)) {
                 ok = readResult(c);
             } else {
                 ok = c.skipValue();

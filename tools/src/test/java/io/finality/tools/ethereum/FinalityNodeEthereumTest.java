@@ -134,6 +134,65 @@ class FinalityNodeEthereumTest {
         }
     }
 
+    @Test
+    void shouldReportPendingPaymentsOnceAndDropReplacedOnes() throws Exception {
+        try (AnvilNode anvil = Anvil.start()) {
+            final AnvilRpc rpc = anvil.rpc();
+            final String from = rpc.accounts().get(0);
+            rpc.mine(1);
+            rpc.setAutomine(false);
+            final FinalityNode node = new FinalityNode(new NodeContext().dataDirectory(dir).durability(JournalContext.Durability.NONE));
+            final EthereumContext eth = new EthereumContext().chain(ChainId.ETHEREUM_DEV).startHeight(0);
+            eth.rpc().uri(anvil.wsUri());
+            try (EthereumConnection connection = new EthereumConnection(node.resumeEthereum(eth))) {
+                connection.start(node.publisher());
+                node.open(new InvoiceRequest("inv-pending", "ethereum-dev", PAYEE_ETH, "1", EXPIRES, null, null, null));
+                node.open(new InvoiceRequest("inv-replaced", "ethereum-dev", PAYEE_TOKEN, "1", EXPIRES, null, null, null));
+                awaitApplied(node, rpc);
+                final long deadline = System.currentTimeMillis() + 10_000;
+                while (!connection.pendingSubscribed()) {
+                    assertTrue(System.currentTimeMillis() < deadline, "no pending subscription");
+                    Thread.sleep(10);
+                }
+                rpc.sendEth(from, PAYEE_ETH, ETHER);
+                awaitEvents(node, 3);
+                final long nonce = AnvilRpc.longOf(rpc.result("eth_getTransactionCount", "[\"" + from + "\",\"pending\"]"));
+                rpc.sendTransaction(legacy(from, PAYEE_TOKEN, ETHER, nonce, 3));
+                awaitEvents(node, 4);
+                rpc.sendTransaction(legacy(from, "0x5eed0000000000000000000000000000000000e3", BigInteger.ONE, nonce, 30));
+                for (int i = 0; i < EthereumContext.DEFAULT_PENDING_GONE_AFTER_BLOCKS + 2; i++) {
+                    rpc.mine(1);
+                    awaitApplied(node, rpc);
+                }
+                awaitEvents(node, 7);
+            }
+            final List<String> events = events(node);
+            node.close();
+            assertEquals(List.of(
+                "inv-pending INVOICE_OPENED AWAITING_PAYMENT 0 native",
+                "inv-replaced INVOICE_OPENED AWAITING_PAYMENT 0 native",
+                "inv-pending PAYMENT_DETECTED DETECTED 1000000000000000000 native",
+                "inv-replaced PAYMENT_DETECTED DETECTED 1000000000000000000 native",
+                "inv-pending PAYMENT_IN_BLOCK CONFIRMING 1000000000000000000 native",
+                "inv-pending INVOICE_CONFIRMING CONFIRMING 0 native",
+                "inv-replaced PAYMENT_INVALIDATED AWAITING_PAYMENT 1000000000000000000 native"), events);
+        }
+    }
+
+    private static String legacy(final String from, final String to, final BigInteger wei, final long nonce, final long gwei) {
+        return "{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"value\":\"" + AnvilRpc.quantity(wei) + "\",\"nonce\":\""
+            + AnvilRpc.quantity(nonce) + "\",\"gasPrice\":\"" + AnvilRpc.quantity(BigInteger.TEN.pow(9).multiply(BigInteger.valueOf(gwei)))
+            + "\"}";
+    }
+
+    private static void awaitEvents(final FinalityNode node, final int count) throws InterruptedException {
+        final long deadline = System.currentTimeMillis() + 15_000;
+        while (events(node).size() < count) {
+            assertTrue(System.currentTimeMillis() < deadline, "only " + events(node));
+            Thread.sleep(20);
+        }
+    }
+
     private static void awaitApplied(final FinalityNode node, final AnvilRpc rpc) throws InterruptedException {
         final long deadline = System.currentTimeMillis() + 15_000;
         while (true) {
