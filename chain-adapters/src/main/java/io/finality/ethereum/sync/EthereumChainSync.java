@@ -40,6 +40,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   timeout: nothing is published for that block; it is fetched again after a growing pause. Publication
  *   needs both halves to decode cleanly, so the scan stage never sees a half-valid block. A malformed
  *   notification is logged and skipped (the next head or the retry path catches up).</li>
+ *   <li><b>Pending.</b> Where the node offers {@code newPendingTransactions}, pending transactions are published as
+ *   {@code MEMPOOL_TX} and reported gone when the node drops or replaces them ({@link PendingTracker}).</li>
  *   <li><b>Tags.</b> {@code finalized} and {@code safe} are read (one batch) after each head; published blocks
  *   carry the latest finalized height so a policy can count finality instead of depth.</li>
  * </ul>

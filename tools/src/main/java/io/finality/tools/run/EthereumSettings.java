@@ -34,7 +34,8 @@ final class EthereumSettings {
         final EthereumContext context = new EthereumContext().chain(chain)
             .startHeight(s.longValue("start_height", 0, 0, Long.MAX_VALUE / 2))
             .window(s.intValue("window", EthereumContext.DEFAULT_WINDOW, 1, 256))
-            .maxReorgDepth(s.intValue("max_reorg_depth", EthereumContext.DEFAULT_MAX_REORG_DEPTH, 2, 1 << 20));
+            .maxReorgDepth(s.intValue("max_reorg_depth", EthereumContext.DEFAULT_MAX_REORG_DEPTH, 2, 1 << 20))
+            .pendingTransactions(s.bool("pending_transactions", true));
         final String node = s.string("node");
         try {
             context.rpc().uri(new URI(node));

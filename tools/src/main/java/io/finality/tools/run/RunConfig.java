@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  *   request_timeout: 10s
  *   max_frame_bytes: 64MiB           # larger answers are refused
  *   max_reorg_depth: 1024
+ *   pending_transactions: true       # report payments seen in the node's pool (where it offers them)
  *   tokens:                          # ERC-20 tokens invoices may be opened in
  *     - { symbol: USDC, contract: 0x..., decimals: 6 }
  * bitcoin:                           # optional: no section, no Bitcoin connection
