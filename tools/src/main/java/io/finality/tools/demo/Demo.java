@@ -86,7 +86,8 @@ public final class Demo {
     }
 
     private static EthereumContext ethereumContext(final AnvilNode anvil) {
-        final EthereumContext context = new EthereumContext().chain(ChainId.ETHEREUM_DEV).startHeight(0);
+        // automine mines each payment as it is sent: a pending stage would only race with the block, so none is shown
+        final EthereumContext context = new EthereumContext().chain(ChainId.ETHEREUM_DEV).startHeight(0).pendingTransactions(false);
         context.rpc().uri(anvil.wsUri());
         return context;
     }

@@ -152,6 +152,7 @@ class EthereumProcessEndToEndTest {
             "ethereum:",
             "  chain: ethereum-dev",
             "  node: " + anvil.wsUri(),
+            "  pending_transactions: false         # automine: a pending stage would race with the block",
             "  tokens:",
             "    - { symbol: TST, contract: \"" + token + "\", decimals: 18 }",
             "pipeline:",

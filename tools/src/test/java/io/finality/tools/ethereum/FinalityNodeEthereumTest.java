@@ -56,7 +56,7 @@ class FinalityNodeEthereumTest {
             final NodeContext context = new NodeContext().dataDirectory(dir).durability(JournalContext.Durability.NONE)
                 .tokens(new TokenBook().add(Asset.token(ChainId.ETHEREUM_DEV, token, 18, "TST")));
             final FinalityNode node = new FinalityNode(context);
-            final EthereumContext eth = new EthereumContext().chain(ChainId.ETHEREUM_DEV).startHeight(0);
+            final EthereumContext eth = new EthereumContext().chain(ChainId.ETHEREUM_DEV).startHeight(0).pendingTransactions(false);
             eth.rpc().uri(anvil.wsUri());
             try (EthereumConnection connection = new EthereumConnection(node.resumeEthereum(eth))) {
                 connection.start(node.publisher());
@@ -103,7 +103,7 @@ class FinalityNodeEthereumTest {
             final AnvilRpc rpc = anvil.rpc();
             final String from = rpc.accounts().get(0);
             final FinalityNode node = new FinalityNode(new NodeContext().dataDirectory(dir).durability(JournalContext.Durability.NONE));
-            final EthereumContext eth = new EthereumContext().chain(ChainId.ETHEREUM_DEV).startHeight(0);
+            final EthereumContext eth = new EthereumContext().chain(ChainId.ETHEREUM_DEV).startHeight(0).pendingTransactions(false);
             eth.rpc().uri(anvil.wsUri());
             final long paidAt;
             final List<Long> confirmedWhenFinalized = new ArrayList<>();
