@@ -15,28 +15,28 @@ import java.util.Random;
  * ({@code magic | length LE | block}) with optional junk or zero padding between them, obfuscated with an
  * {@code xor.dat} key by file position as Core 28+ does.
  */
-final class BlkFiles {
+public final class BlkFiles {
     private final BitcoinNetwork network;
     private final List<ByteArrayOutputStream> files = new ArrayList<>();
 
-    BlkFiles(final BitcoinNetwork network) {
+    public BlkFiles(final BitcoinNetwork network) {
         this.network = network;
         files.add(new ByteArrayOutputStream());
     }
 
     /** Start the next file. */
-    BlkFiles nextFile() {
+    public BlkFiles nextFile() {
         files.add(new ByteArrayOutputStream());
         return this;
     }
 
     /** Append one framed block to the current file. */
-    BlkFiles block(final byte[] block) {
+    public BlkFiles block(final byte[] block) {
         return record(network, block);
     }
 
     /** Append one framed block of {@code net} (e.g. another network's) to the current file. */
-    BlkFiles record(final BitcoinNetwork net, final byte[] block) {
+    public BlkFiles record(final BitcoinNetwork net, final byte[] block) {
         final ByteArrayOutputStream out = current();
         final int magic = net.magic();
         out.write(magic >>> 24);
@@ -53,13 +53,13 @@ final class BlkFiles {
     }
 
     /** Append raw bytes (junk, padding, a truncated record). */
-    BlkFiles raw(final byte[] bytes) {
+    public BlkFiles raw(final byte[] bytes) {
         current().writeBytes(bytes);
         return this;
     }
 
     /** Append {@code n} seeded random bytes that contain no magic of any network. */
-    BlkFiles junk(final Random random, final int n) {
+    public BlkFiles junk(final Random random, final int n) {
         final byte[] b = new byte[n];
         random.nextBytes(b);
         for (int i = 0; i < n; i++) {
@@ -73,7 +73,7 @@ final class BlkFiles {
     }
 
     /** Write the files (and {@code xor.dat} if {@code key} is not null) into {@code dir}. */
-    Path write(final Path dir, final byte[] key) {
+    public Path write(final Path dir, final byte[] key) {
         try {
             Files.createDirectories(dir);
             if (key != null) {
