@@ -10,6 +10,8 @@ import io.finality.tools.run.RunConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,8 +27,12 @@ import picocli.CommandLine.Spec;
         "a later `finality run` resumes after the imported tip.",
         "Exit codes: 0 imported; 2 invalid configuration or no bitcoin section; 3 unusable blocks directory (missing,",
         "no blk files, bad xor.dat, another network, no block); 4 imported, but block records were lost to damage",
-        "(truncated, oversized, junk-only files); 5 the pipeline refused a block (what was applied stays consistent)."})
+        "(truncated, oversized, junk-only files); 5 the pipeline refused a block (what was applied stays consistent);",
+        "130 stopped by SIGTERM/Ctrl-C between blocks (drained and snapshotted; the next run continues)."})
 public final class ImportBlkCommand implements Callable<Integer> {
+    /** How long a signal waits for the import to drain and close before the JVM exits anyway. */
+    private static final long SHUTDOWN_WAIT_SECONDS = 60;
+
     @Spec
     private CommandSpec spec;
 
@@ -60,16 +66,32 @@ public final class ImportBlkCommand implements Callable<Integer> {
             return ImportException.INVALID_CONFIG;
         }
         final ImportProgress progress = quiet ? ImportProgress.NONE : new ProgressBarImportProgress(err);
+        final BlkImport importer = new BlkImport(settings, blocks, toHeight == null ? Long.MAX_VALUE : toHeight, progress);
+        final CountDownLatch done = new CountDownLatch(1);
+        // SIGTERM / Ctrl-C: stop between blocks and let run() drain, snapshot and close before the JVM exits
+        final Thread hook = new Thread(() -> {
+            importer.stop();
+            awaitQuietly(done);
+        }, "finality-import-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         final ImportSummary summary;
         try {
-            summary = new BlkImport(settings, blocks, toHeight == null ? Long.MAX_VALUE : toHeight, progress).run();
+            summary = importer.run();
         } catch (final ImportException ex) {
             err.printf("import-blk: %s%n", ex.getMessage());
             err.flush();
             return ex.exitCode();
+        } finally {
+            done.countDown();
+            removeHook(hook);
         }
         out.println(summary.render());
         out.flush();
+        if (summary.stopped()) {
+            err.printf("import-blk: stopped at height %d; run import-blk again (or run) to continue from there%n", summary.tipHeight());
+            err.flush();
+            return ImportException.STOPPED;
+        }
         if (summary.damaged()) {
             err.printf("import-blk: block records lost to damage in %s (see the counts above); the journal holds every block up to"
                 + " height %d and a later run resumes from there%n", String.join(", ", summary.damagedFiles()), summary.tipHeight());
@@ -77,5 +99,22 @@ public final class ImportBlkCommand implements Callable<Integer> {
             return ImportException.DAMAGED;
         }
         return 0;
+    }
+
+    private static void awaitQuietly(final CountDownLatch done) {
+        try {
+            done.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(final Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (final IllegalStateException shuttingDown) {
+            // the JVM is exiting and the hook is running: it only waits for this thread, which is done
+            return;
+        }
     }
 }

@@ -35,6 +35,8 @@ public final class BlkImport {
     private final Path blocksDir;
     private final long toHeight;
     private final ImportProgress progress;
+    private volatile BlkImporter importer;
+    private volatile boolean stopRequested;
 
     /**
      * @param toHeight the last height to import, {@link Long#MAX_VALUE} for all the files hold.
@@ -81,6 +83,10 @@ public final class BlkImport {
             final BestChain best = BestChain.from(index, startHash, startHeight, toHeight);
             final long firstSequence = node.firstEventSequence();
             final BlkImporter importer = new BlkImporter(directory, node.publisher(), chain);
+            this.importer = importer;
+            if (stopRequested) {
+                importer.stop();
+            }
             final long importStart = System.nanoTime();
             try {
                 importer.run(best, progress);
@@ -92,8 +98,9 @@ public final class BlkImport {
                     "the engine did not apply the imported blocks (journal unhealthy or stalled)");
             }
             final long importNanos = System.nanoTime() - importStart;
-            final long tipHeight = startHeight + best.blocks().size();
-            final byte[] tipHash = best.blocks().isEmpty() ? null : best.blocks().get(best.blocks().size() - 1).hash();
+            final int published = (int)importer.blocksPublished();
+            final long tipHeight = startHeight + published;
+            final byte[] tipHash = published == 0 ? null : best.blocks().get(published - 1).hash();
             final ChainPosition after = node.chainPosition(chain);
             if (tipHash != null && (after.tipHeight() != tipHeight || !Arrays.equals(after.tipHash(), tipHash))) {
                 throw new ImportException(ImportException.FAILED, "the journal ends at height " + after.tipHeight()
@@ -102,7 +109,19 @@ public final class BlkImport {
             return new ImportSummary(importer.blocksPublished(), importer.bytesPublished(), importNanos, indexNanos,
                 node.eventsWritten() - (firstSequence - 1), startHeight, tipHeight, tipHash, index.records(), best.parentUnknown(),
                 best.stale(), index.duplicates(), index.badProofOfWork(), index.truncatedRecords(), index.oversizedRecords(),
-                index.junkBytes(), index.damagedFiles());
+                index.junkBytes(), index.damagedFiles(), importer.stopped() && published < best.blocks().size());
+        }
+    }
+
+    /**
+     * Stop between blocks (SIGTERM, Ctrl-C): {@link #run} then drains, snapshots and returns a summary marked
+     * {@link ImportSummary#stopped()}. Any thread.
+     */
+    public void stop() {
+        stopRequested = true;
+        final BlkImporter i = importer;
+        if (i != null) {
+            i.stop();
         }
     }
 
@@ -114,6 +133,9 @@ public final class BlkImport {
             for (int i = 0; i < directory.files().size(); i++) {
                 final BlkFileReader reader = directory.read(i);
                 final String file = directory.files().get(i).getFileName().toString();
+                if (stopRequested) {
+                    throw new ImportException(ImportException.STOPPED, "stopped while indexing; nothing was imported");
+                }
                 if (!index.indexFile(i, file, reader)) {
                     throw new ImportException(ImportException.BAD_BLOCKS_DIR, file + " holds " + name(index.foreignNetwork())
                         + " blocks but the configuration's network is " + name(network) + ": refusing to import");

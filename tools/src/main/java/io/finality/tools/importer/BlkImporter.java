@@ -22,7 +22,7 @@ import java.util.Map;
  * again before it is published: a file that changed since the index pass stops the import between
  * blocks. The blocking {@link EventPublisher#publish} paces the import to the pipeline.
  *
- * <p>One thread: the one calling {@link #run}.
+ * <p>One thread, the one calling {@link #run}; {@link #stop()} from any.
  */
 public final class BlkImporter {
     private static final int CACHED_FILES = 2;
@@ -45,6 +45,7 @@ public final class BlkImporter {
     private long height;
     private long blocksPublished;
     private long bytesPublished;
+    private volatile boolean stopRequested;
 
     public BlkImporter(final BlkDirectory directory, final EventPublisher publisher, final ChainId chain) {
         this.directory = directory;
@@ -62,6 +63,9 @@ public final class BlkImporter {
         progress.importing(best.blocks().size(), best.bytes());
         long h = best.startHeight();
         for (BlkBlockIndex.Entry e : best.blocks()) {
+            if (stopRequested) {
+                break;
+            }
             h++;
             current = file(e.file());
             current.buffer().getBytes(e.offset(), header);
@@ -104,6 +108,16 @@ public final class BlkImporter {
         }
         current.buffer().getBytes(e.offset(), slot.payloadArray(), 0, e.length());
         return true;
+    }
+
+    /** Stop before the next block (a signal arrived); {@link #run} returns with what it published. Any thread. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** Whether {@link #stop()} was called. */
+    public boolean stopped() {
+        return stopRequested;
     }
 
     /** Blocks published so far. */

@@ -13,6 +13,8 @@ public final class ImportException extends RuntimeException {
     public static final int DAMAGED = 4;
     /** The pipeline refused a block (e.g. larger than the ring slot) or the journal failed; what was applied stays. */
     public static final int FAILED = 5;
+    /** Stopped by a signal (as a shell reports SIGINT); what was imported stays and the next run continues. */
+    public static final int STOPPED = 130;
 
     private static final long serialVersionUID = 1L;
 

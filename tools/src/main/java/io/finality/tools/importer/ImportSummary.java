@@ -24,10 +24,12 @@ import java.util.Locale;
  * @param oversized     records claiming more than a block's maximum size.
  * @param junkBytes     non-zero bytes skipped between records.
  * @param damagedFiles  files that lost block records.
+ * @param stopped       whether a signal stopped the import before the files' last linked block.
  */
 public record ImportSummary(long blocks, long bytes, long importNanos, long indexNanos, long events, long startHeight, long tipHeight,
                             byte[] tipHash, long records, long parentUnknown, long stale, long duplicates, long badProofOfWork,
-                            long truncated, long oversized, long junkBytes, List<String> damagedFiles) {
+                            long truncated, long oversized, long junkBytes, List<String> damagedFiles,
+                            boolean stopped) {
 
     /** Import rate in MB/s (MiB), 0 when nothing was imported. */
     public double megabytesPerSecond() {
@@ -42,9 +44,12 @@ public record ImportSummary(long blocks, long bytes, long importNanos, long inde
     /** The human summary: what was imported, how fast, and everything skipped. */
     public String render() {
         final StringBuilder sb = new StringBuilder(256);
-        final long first = blocks == 0 ? startHeight : startHeight + 1;
-        sb.append(String.format(Locale.ROOT, "imported %d blocks (heights %d..%d), %.1f MB in %.2f s (%.1f MB/s); %d events journaled",
-            blocks, first, tipHeight, bytes / 1_048_576.0, importNanos / 1e9, megabytesPerSecond(), events));
+        if (blocks == 0) {
+            sb.append("imported 0 blocks after height ").append(startHeight);
+        } else {
+            sb.append(String.format(Locale.ROOT, "imported %d blocks (heights %d..%d), %.1f MB in %.2f s (%.1f MB/s); %d events journaled",
+                blocks, startHeight + 1, tipHeight, bytes / 1_048_576.0, importNanos / 1e9, megabytesPerSecond(), events));
+        }
         if (tipHash != null) {
             sb.append("; tip ").append(Hex.toHex(Hex.reverse(tipHash.clone())));
         }

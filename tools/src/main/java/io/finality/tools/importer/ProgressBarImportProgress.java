@@ -32,7 +32,7 @@ public final class ProgressBarImportProgress implements ImportProgress {
     @Override
     public void indexed(final long bytes, final long blocks) {
         bar.stepTo(bytes / MB);
-        bar.setExtraMessage(blocks + " blocks");
+        bar.setExtraMessage(" " + blocks + " blocks");
     }
 
     @Override
@@ -45,7 +45,7 @@ public final class ProgressBarImportProgress implements ImportProgress {
     @Override
     public void imported(final long blocks, final long bytes) {
         bar.stepTo(blocks);
-        bar.setExtraMessage(bytes / MB + "/" + importBytes / MB + " MB");
+        bar.setExtraMessage(" " + bytes / MB + "/" + importBytes / MB + " MB");
     }
 
     @Override

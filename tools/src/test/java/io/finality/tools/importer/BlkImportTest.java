@@ -1,6 +1,7 @@
 package io.finality.tools.importer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finality.bitcoin.address.BitcoinAddressCodec;
@@ -275,5 +276,39 @@ class BlkImportTest {
             // ticks make step numbers (inside event ids) differ between the two runs; the events themselves may not
             assertEquals(comparable(resumedPeer, "eventId"), comparable(resumedImport, "eventId"));
         }
+    }
+
+    @Test
+    void shouldStopBetweenBlocksWhenAskedAndContinueOnTheNextRun() throws Exception {
+        final RegtestChain chain = new RegtestChain();
+        final BlkFiles files = new BlkFiles(BitcoinNetwork.REGTEST);
+        for (int i = 0; i < 20; i++) {
+            files.block(chain.mine(List.of()).raw());
+        }
+        final Path blocks = files.write(dir.resolve("blocks"), null);
+        final RunConfig config = RunConfig.load(config(dir, "c.yaml", "data", regtest(1), SMALL_RING));
+        final BlkImport[] running = new BlkImport[1];
+        final ImportProgress stopAtFive = new ImportProgress() {
+            @Override
+            public void imported(final long blocks, final long bytes) {
+                if (blocks == 5) {
+                    running[0].stop();
+                }
+            }
+        };
+        running[0] = new BlkImport(config, blocks, Long.MAX_VALUE, stopAtFive);
+        final ImportSummary stopped = running[0].run();
+        assertTrue(stopped.stopped());
+        assertEquals(5, stopped.blocks());
+        assertEquals(5, stopped.tipHeight());
+        final ImportSummary rest = new BlkImport(RunConfig.load(dir.resolve("c.yaml")), blocks, Long.MAX_VALUE, ImportProgress.NONE).run();
+        assertFalse(rest.stopped());
+        assertEquals(5, rest.startHeight());
+        assertEquals(15, rest.blocks());
+        assertEquals(Hex.toHex(chain.tipHash()), Hex.toHex(rest.tipHash()));
+        final ImportSummary nothing = new BlkImport(RunConfig.load(dir.resolve("c.yaml")), blocks, Long.MAX_VALUE, ImportProgress.NONE)
+            .run();
+        assertEquals(0, nothing.blocks());
+        assertTrue(nothing.render().startsWith("imported 0 blocks after height 20"), nothing.render());
     }
 }
