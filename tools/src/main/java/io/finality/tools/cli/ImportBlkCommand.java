@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
         "Exit codes: 0 imported; 2 invalid configuration or no bitcoin section; 3 unusable blocks directory (missing,",
         "no blk files, bad xor.dat, another network, no block); 4 imported, but block records were lost to damage",
         "(truncated, oversized, junk-only files); 5 the pipeline refused a block (what was applied stays consistent);",
-        "130 stopped by SIGTERM/Ctrl-C between blocks (drained and snapshotted; the next run continues)."})
+        "SIGTERM or Ctrl-C stops it between blocks: it drains, snapshots, prints the summary and exits with the signal's",
+        "status (143/130); the next import-blk or run continues from there."})
 public final class ImportBlkCommand implements Callable<Integer> {
     /** How long a signal waits for the import to drain and close before the JVM exits anyway. */
     private static final long SHUTDOWN_WAIT_SECONDS = 60;
@@ -74,6 +75,16 @@ public final class ImportBlkCommand implements Callable<Integer> {
             awaitQuietly(done);
         }, "finality-import-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return importAndReport(importer, out, err);
+        } finally {
+            // only now may a signal's hook let the JVM exit: the summary is printed and the node closed
+            done.countDown();
+            removeHook(hook);
+        }
+    }
+
+    private static int importAndReport(final BlkImport importer, final PrintWriter out, final PrintWriter err) {
         final ImportSummary summary;
         try {
             summary = importer.run();
@@ -81,9 +92,6 @@ public final class ImportBlkCommand implements Callable<Integer> {
             err.printf("import-blk: %s%n", ex.getMessage());
             err.flush();
             return ex.exitCode();
-        } finally {
-            done.countDown();
-            removeHook(hook);
         }
         out.println(summary.render());
         out.flush();

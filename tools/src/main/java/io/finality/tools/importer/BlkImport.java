@@ -70,6 +70,9 @@ public final class BlkImport {
                 name(network), directory.files().size(), blocksDir, index.junkBytes(), index.truncatedRecords(), index.oversizedRecords()));
         }
         final ChainId chain = network.chain();
+        if (stopRequested) {
+            throw new ImportException(ImportException.STOPPED, "stopped before the node opened; nothing was imported");
+        }
         final FinalityNode node;
         try {
             node = new FinalityNode(config.node());
