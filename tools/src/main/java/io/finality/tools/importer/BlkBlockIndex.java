@@ -99,7 +99,8 @@ public final class BlkBlockIndex {
                 continue;
             }
             records++;
-            add(file, reader.blockOffset(), reader.blockLength(), buffer);
+            buffer.getBytes(reader.blockOffset(), header);
+            add(file, reader.blockOffset(), reader.blockLength(), header);
         }
         countGap(buffer, expected, reader.fileLength());
         bytesIndexed += reader.fileLength();
@@ -109,8 +110,20 @@ public final class BlkBlockIndex {
         return true;
     }
 
-    private void add(final int file, final int offset, final int length, final DirectBuffer buffer) {
-        buffer.getBytes(offset, header);
+    /**
+     * Index a file the {@link BlkHeaderScanner} read header by header (well-formed: back-to-back records of
+     * this network, then zeros).
+     */
+    void indexScan(final int file, final BlkHeaderScanner.Scan scan) {
+        for (BlkHeaderScanner.Header h : scan.headers()) {
+            records++;
+            add(file, h.offset(), h.length(), h.header());
+        }
+        paddingBytes += scan.padding();
+        bytesIndexed += scan.fileLength();
+    }
+
+    private void add(final int file, final int offset, final int length, final byte[] header) {
         final byte[] hash = BlockHeader.hash(header);
         final ByteBuffer key = ByteBuffer.wrap(hash);
         if (byHash.containsKey(key)) {

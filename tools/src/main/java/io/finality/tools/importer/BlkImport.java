@@ -1,12 +1,12 @@
 package io.finality.tools.importer;
 
 import io.finality.bitcoin.address.BitcoinNetwork;
-import io.finality.bitcoin.blk.BlkFileReader;
 import io.finality.bitcoin.p2p.BitcoinPeerContext;
 import io.finality.core.chain.ChainId;
 import io.finality.engine.journal.ChainPosition;
 import io.finality.tools.node.FinalityNode;
 import io.finality.tools.run.RunConfig;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -16,6 +16,7 @@ import java.util.Locale;
  *
  * <pre>
  *   blk*.dat ──1. index pass (headers, PoW)──▶ BlkBlockIndex      (no data touched yet: bad input stops here)
+ *              BlkHeaderScanner reads 88 bytes a block; a file with junk or damage is read whole by BlkFileReader
  *   journal  ──chain position───────────────▶ start block         (or the config's start for a fresh node)
  *   BlkBlockIndex ──2. BestChain from start──▶ blocks in height order
  *   blocks ──3. BlkImporter: BLOCK_CONNECTED──▶ ring ▶ scan+match ▶ state engine ▶ journal
@@ -131,15 +132,19 @@ public final class BlkImport {
     private BlkBlockIndex index(final BlkDirectory directory, final BitcoinNetwork network, final int powLimitBits) {
         final BlkBlockIndex index = new BlkBlockIndex(network, powLimitBits);
         progress.indexing(directory.totalBytes());
+        final BlkHeaderScanner scanner = new BlkHeaderScanner();
+        final byte[] key = directory.xorKey();
         long done = 0;
         try {
             for (int i = 0; i < directory.files().size(); i++) {
-                final BlkFileReader reader = directory.read(i);
-                final String file = directory.files().get(i).getFileName().toString();
                 if (stopRequested) {
                     throw new ImportException(ImportException.STOPPED, "stopped while indexing; nothing was imported");
                 }
-                if (!index.indexFile(i, file, reader)) {
+                final String file = directory.files().get(i).getFileName().toString();
+                final BlkHeaderScanner.Scan scan = scan(scanner, directory.files().get(i), key, network);
+                if (scan != null) {
+                    index.indexScan(i, scan);
+                } else if (!index.indexFile(i, file, directory.read(i))) {
                     throw new ImportException(ImportException.BAD_BLOCKS_DIR, file + " holds " + name(index.foreignNetwork())
                         + " blocks but the configuration's network is " + name(network) + ": refusing to import");
                 }
@@ -151,6 +156,16 @@ public final class BlkImport {
             throw ex;
         }
         return index;
+    }
+
+    /** Headers only when the file is as Core writes it; null sends it to the full reader (junk, damage, bz2). */
+    private static BlkHeaderScanner.Scan scan(final BlkHeaderScanner scanner, final Path file, final byte[] key,
+                                              final BitcoinNetwork network) {
+        try {
+            return scanner.scan(file, key, network.magic());
+        } catch (final IOException ex) {
+            throw new ImportException(ImportException.BAD_BLOCKS_DIR, "cannot read " + file + ": " + ex.getMessage());
+        }
     }
 
     private static String name(final BitcoinNetwork network) {
