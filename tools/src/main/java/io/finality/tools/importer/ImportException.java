@@ -2,7 +2,7 @@ package io.finality.tools.importer;
 
 /**
  * Why import-blk refused or stopped, with the process exit code that says so. Thrown only at the edges
- * (before the node opens, or between blocks), never with a block half-published.
+ * (before the node opens, or between blocks), never with a block half-published. Immutable; any thread.
  */
 public final class ImportException extends RuntimeException {
     /** The configuration is invalid or has no {@code bitcoin} section. */

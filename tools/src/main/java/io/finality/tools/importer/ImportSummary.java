@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What one import-blk run did, for the summary line and for tests.
+ * What one import-blk run did, for the summary line and for tests. Built once at the end of a run; any thread may read it.
  *
  * @param blocks        blocks published and applied.
  * @param bytes         their total size.

@@ -239,6 +239,8 @@ class BlkImportTest {
             final List<String> viaPeer = tail(dir.resolve("b"));
             assertEquals(comparable(viaPeer), comparable(viaImport), context);
             checkGapFreeAndUnique(viaImport);
+            // six INVOICE_OPENED events came before the import; the summary counts the rest
+            assertTrue(imported.out().contains("; " + (viaImport.size() - 6) + " events journaled"), imported.out());
             final String all = String.join("\n", viaImport);
             for (String confirmed : List.of("\"invoiceId\":\"exact\"", "\"invoiceId\":\"split\"", "\"invoiceId\":\"over\"")) {
                 assertTrue(viaImport.stream().anyMatch(e -> e.contains(confirmed) && e.contains("\"type\":\"INVOICE_CONFIRMED\"")),
