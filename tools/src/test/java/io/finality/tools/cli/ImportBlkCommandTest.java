@@ -228,6 +228,27 @@ class ImportBlkCommandTest {
         }
     }
 
+    @Test
+    void shouldFollowTheLongerRealMainnetForkAcrossCompressedFiles() throws Exception {
+        // btcd's reorg fixtures: mainnet blocks 0..4, then alternative blocks 3A, 4A, 5A (real proof of work) building a longer branch
+        final Path blocks = Files.createDirectories(dir.resolve("blocks"));
+        final String[] names = {"btcd_blk_0_to_4.dat.bz2", "btcd_blk_3A.dat.bz2", "btcd_blk_4A.dat.bz2", "btcd_blk_5A.dat.bz2"};
+        for (int i = 0; i < names.length; i++) {
+            Files.copy(TestData.path("bitcoin/blocks/blkfiles/" + names[i]), blocks.resolve(String.format("blk%05d.dat.bz2", i)));
+        }
+        final Path config = config("mainnet.yaml", "bitcoin:\n  network: mainnet\n  node: 127.0.0.1:1\n"
+            + "  start_hash: 000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f\n  start_height: 0\n" + RING);
+        final Cli fork = importBlk(config, blocks, "--quiet");
+        assertEquals(0, fork.code(), fork.err());
+        assertTrue(fork.out().contains("imported 5 blocks (heights 1..5)"), fork.out());
+        assertTrue(fork.out().contains("tip 00000000195f85184e77c18914bd0febd11278d950f5e4731a38f71ed79f044e"), fork.out());
+        assertTrue(fork.out().contains("0 with unknown parent, 2 stale"), fork.out());
+        final ChainPosition p = position(config, ChainId.BITCOIN_MAINNET);
+        assertEquals(5, p.tipHeight());
+        assertEquals("00000000474284d20067a4d33f6a02284e6ef70764a3a26d6a5b9df52ef663dd",
+            Hex.toHex(Hex.reverse(p.hashesOldestFirst().get(p.hashesOldestFirst().size() - 3).clone())), "block 3A at height 3");
+    }
+
     private static List<String> hex(final List<byte[]> hashes) {
         final List<String> out = new ArrayList<>();
         hashes.forEach(h -> out.add(Hex.toHex(h)));
