@@ -111,9 +111,9 @@ public final class BlkImport {
                     + ", not at the imported tip " + tipHeight);
             }
             return new ImportSummary(importer.blocksPublished(), importer.bytesPublished(), importNanos, indexNanos,
-                node.eventsWritten() - (firstSequence - 1), startHeight, tipHeight, tipHash, index.records(), best.parentUnknown(),
-                best.stale(), index.duplicates(), index.badProofOfWork(), index.truncatedRecords(), index.oversizedRecords(),
-                index.junkBytes(), index.damagedFiles(), importer.stopped() && published < best.blocks().size());
+                node.eventsWritten() - (firstSequence - 1), startHeight, startHash, tipHeight, tipHash, index.records(),
+                best.parentUnknown(), best.stale(), index.duplicates(), index.badProofOfWork(), index.truncatedRecords(),
+                index.oversizedRecords(), index.junkBytes(), index.damagedFiles(), importer.stopped() && published < best.blocks().size());
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Locale;
  * @param indexNanos    wall time of the index pass.
  * @param events        payment events journaled by this run.
  * @param startHeight   height the import continued from (the journal's tip or the configured start).
+ * @param startHash     that block's hash, internal order.
  * @param tipHeight     height of the last block imported ({@code startHeight} if none).
  * @param tipHash       its hash, internal order (null if none).
  * @param records       block records read in the files.
@@ -26,9 +27,9 @@ import java.util.Locale;
  * @param damagedFiles  files that lost block records.
  * @param stopped       whether a signal stopped the import before the files' last linked block.
  */
-public record ImportSummary(long blocks, long bytes, long importNanos, long indexNanos, long events, long startHeight, long tipHeight,
-                            byte[] tipHash, long records, long parentUnknown, long stale, long duplicates, long badProofOfWork,
-                            long truncated, long oversized, long junkBytes, List<String> damagedFiles,
+public record ImportSummary(long blocks, long bytes, long importNanos, long indexNanos, long events, long startHeight, byte[] startHash,
+                            long tipHeight, byte[] tipHash, long records, long parentUnknown, long stale, long duplicates,
+                            long badProofOfWork, long truncated, long oversized, long junkBytes, List<String> damagedFiles,
                             boolean stopped) {
 
     /** Import rate in MB/s (MiB), 0 when nothing was imported. */
@@ -45,7 +46,8 @@ public record ImportSummary(long blocks, long bytes, long importNanos, long inde
     public String render() {
         final StringBuilder sb = new StringBuilder(256);
         if (blocks == 0) {
-            sb.append("imported 0 blocks after height ").append(startHeight);
+            sb.append("imported 0 blocks: none in the files follows height ").append(startHeight).append(" (")
+                .append(Hex.toHex(Hex.reverse(startHash.clone()))).append(')');
         } else {
             sb.append(String.format(Locale.ROOT, "imported %d blocks (heights %d..%d), %.1f MB in %.2f s (%.1f MB/s); %d events journaled",
                 blocks, startHeight + 1, tipHeight, bytes / 1_048_576.0, importNanos / 1e9, megabytesPerSecond(), events));
