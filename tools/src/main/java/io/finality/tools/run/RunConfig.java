@@ -172,6 +172,14 @@ public final class RunConfig {
         return bitcoin.node(new InetSocketAddress(unresolved.getHostString(), unresolved.getPort()));
     }
 
+    /**
+     * The Bitcoin settings as configured, the node address left unresolved (for commands that never dial it,
+     * e.g. import-blk), or null.
+     */
+    public BitcoinPeerContext bitcoinSettings() {
+        return bitcoin;
+    }
+
     /** The Ethereum connection settings, or null. */
     public EthereumContext ethereum() {
         return ethereum;
