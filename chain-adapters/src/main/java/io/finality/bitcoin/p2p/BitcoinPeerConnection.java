@@ -121,6 +121,11 @@ public final class BitcoinPeerConnection implements ChainSource {
         return handler == null ? context.startHeight() : handler.connectedHeight();
     }
 
+    /** The node's tip as its headers showed it (validated, linked, proof of work checked), or -1 before any header. */
+    public long nodeTipHeight() {
+        return handler == null ? -1 : handler.bestHeaderHeight();
+    }
+
     @Override
     public void close() {
         if (group == null) {

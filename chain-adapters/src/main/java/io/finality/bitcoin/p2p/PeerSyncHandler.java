@@ -73,6 +73,7 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
     private ChannelHandlerContext ctx;
     private HeaderTree.Node connectedTip;
     private volatile long connectedHeight;
+    private volatile long bestHeaderHeight = -1;
     private HeaderTree.Node connecting;
     private ByteBuf connectingBlock;
     private boolean misbehaved;
@@ -100,6 +101,11 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
 
     long connectedHeight() {
         return connectedHeight;
+    }
+
+    /** Height of the best header the node has shown us (its tip, as far as we know), or -1 before any. */
+    long bestHeaderHeight() {
+        return bestHeaderHeight;
     }
 
     /** Whether a protocol violation (not a plain disconnect) ended the last channel: such a node is not redialled. */
@@ -203,6 +209,7 @@ final class PeerSyncHandler extends SimpleChannelInboundHandler<Object> {
                 return true;
             }
         }
+        bestHeaderHeight = tree.best().height();
         if (h.headers().size() == Command.MAX_HEADERS) {
             requestHeaders();
         }

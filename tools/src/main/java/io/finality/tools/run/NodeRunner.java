@@ -179,6 +179,11 @@ public final class NodeRunner implements AutoCloseable {
         }
 
         @Override
+        public long nodeTipHeight() {
+            return connection.nodeTipHeight();
+        }
+
+        @Override
         public void errors(final ObjLongConsumer<String> sink) {
             for (DecodeFailure reason : DecodeFailure.values()) {
                 sink.accept(reason.name(), connection.failures(reason));
