@@ -46,6 +46,7 @@ public final class BlockJsonDecoder extends RpcJsonDecoder {
 
     private TransactionHandler handler;
     private boolean single;
+    private boolean headerOnly;
     private long number;
     private long timestamp;
     private int transactionCount;
@@ -70,6 +71,23 @@ public final class BlockJsonDecoder extends RpcJsonDecoder {
         transactionCount = 0;
         single = false;
         return decodeResponse(src, offset, length);
+    }
+
+    /**
+     * Decode only the header fields ({@code number}, {@code hash}, {@code parentHash}, {@code timestamp}) of a block in
+     * any form: a {@code newHeads} notification's result, or a block response with or without full transactions,
+     * whose {@code transactions} member is then skipped with a structural check. For sync, not for scanning.
+     *
+     * @return {@link JsonError#OK} or an error code ({@link #errorOffset()} says where).
+     */
+    public int decodeHeader(final DirectBuffer src, final int offset, final int length) {
+        handler = null;
+        transactionCount = 0;
+        single = false;
+        headerOnly = true;
+        final int status = decodeResponse(src, offset, length);
+        headerOnly = false;
+        return status;
     }
 
     /**
@@ -120,7 +138,7 @@ public final class BlockJsonDecoder extends RpcJsonDecoder {
                 timestamp = c.word0();
                 seen |= 8;
             } else if (c.keyIs(TRANSACTIONS_0, TRANSACTIONS_1)) {
-                ok = decodeTransactions();
+                ok = headerOnly ? c.skipValue() : decodeTransactions();
             } else {
                 ok = c.skipValue();
             }

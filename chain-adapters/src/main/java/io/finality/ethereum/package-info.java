@@ -6,7 +6,7 @@
  * {@link io.finality.ethereum.EthereumBlockScanner}, which records native transfers and ERC-20
  * {@code Transfer} logs paying watched addresses. Bad input yields {@link io.finality.ethereum.JsonError}
  * codes with offsets, never exceptions. Also the readers the node connection routes frames with
- * ({@link io.finality.ethereum.RpcFrameReader}, {@link io.finality.ethereum.BlockHeaderReader}) and the receipts
+ * ({@link io.finality.ethereum.RpcFrameReader}, {@link io.finality.ethereum.BlockJsonDecoder#decodeHeader}) and the receipts
  * fallback ({@link io.finality.ethereum.ReceiptsFromLogs}). The connection itself lives in
  * {@code io.finality.ethereum.rpc} (WebSocket JSON-RPC client) and {@code io.finality.ethereum.sync} (chain sync).
  */

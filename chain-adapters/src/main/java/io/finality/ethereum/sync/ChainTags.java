@@ -1,6 +1,6 @@
 package io.finality.ethereum.sync;
 
-import io.finality.ethereum.BlockHeaderReader;
+import io.finality.ethereum.BlockJsonDecoder;
 import io.finality.ethereum.JsonError;
 import io.finality.ethereum.rpc.JsonRpcClient;
 import io.finality.ethereum.rpc.RpcResponse;
@@ -14,7 +14,7 @@ import io.finality.ethereum.rpc.RpcResponseHandler;
  */
 final class ChainTags {
     private final SyncStatus status;
-    private final BlockHeaderReader header = new BlockHeaderReader();
+    private final BlockJsonDecoder header = new BlockJsonDecoder();
     private boolean inFlight;
 
     ChainTags(final SyncStatus status) {
@@ -51,7 +51,7 @@ final class ChainTags {
 
         @Override
         public void onResponse(final RpcResponse r) {
-            if (!r.isError() && !r.resultNull() && header.read(r.buffer(), r.offset(), r.length()) == JsonError.OK) {
+            if (!r.isError() && !r.resultNull() && header.decodeHeader(r.buffer(), r.offset(), r.length()) == JsonError.OK) {
                 if (isFinalized) {
                     status.finalizedHeight(header.number());
                 } else {

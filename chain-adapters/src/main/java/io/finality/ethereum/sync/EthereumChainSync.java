@@ -3,7 +3,6 @@ package io.finality.ethereum.sync;
 import io.finality.core.buffer.Hex;
 import io.finality.core.chain.ChainId;
 import io.finality.core.pipeline.EventPublisher;
-import io.finality.ethereum.BlockHeaderReader;
 import io.finality.ethereum.BlockJsonDecoder;
 import io.finality.ethereum.EthereumPayload;
 import io.finality.ethereum.JsonError;
@@ -66,7 +65,7 @@ final class EthereumChainSync implements JsonRpcListener {
     private final BlockFetch[] window;
     private final BlockJsonDecoder blockDecoder = new BlockJsonDecoder();
     private final ReceiptsJsonDecoder receiptsDecoder = new ReceiptsJsonDecoder();
-    private final BlockHeaderReader header = new BlockHeaderReader();
+    private final BlockJsonDecoder header = new BlockJsonDecoder();
     private final TransactionHandler noTransaction = tx -> { };
     private final ReceiptHandler noReceipt = new ReceiptHandler() {
         @Override
@@ -165,7 +164,7 @@ final class EthereumChainSync implements JsonRpcListener {
             }
             return;
         }
-        if (header.read(n.buffer(), n.resultOffset(), n.resultLength()) != JsonError.OK) {
+        if (header.decodeHeader(n.buffer(), n.resultOffset(), n.resultLength()) != JsonError.OK) {
             status.skippedNotification();
             LOG.log(System.Logger.Level.WARNING, chain.configName() + ": skipping a malformed head notification: "
                 + JsonError.name(header.decodeStatus()) + " at " + header.errorOffset());
@@ -179,9 +178,9 @@ final class EthereumChainSync implements JsonRpcListener {
             return;
         }
         if (n0 <= applied.tipHeight()) {
-            if (applied.contains(n0) && !applied.hashEquals(n0, header.hash(), 0)) {
+            if (applied.contains(n0) && !applied.hashEquals(n0, header.blockHash(), 0)) {
                 LOG.log(System.Logger.Level.INFO, chain.configName() + ": head " + n0 + " replaces our block at that height");
-                startWalk(n0, header.hash(), header.parentHash());
+                startWalk(n0, header.blockHash(), header.parentHash());
             }
             return;
         }
@@ -201,7 +200,7 @@ final class EthereumChainSync implements JsonRpcListener {
             @Override
             void answered(final RpcResponse r) {
                 if (readHeader(r, "start block " + h) && header.number() == h) {
-                    applied.reset(h, header.hash(), 0);
+                    applied.reset(h, header.blockHash(), 0);
                     status.tipHeight(h);
                     reconcile();
                 } else {
@@ -251,7 +250,7 @@ final class EthereumChainSync implements JsonRpcListener {
             @Override
             void answered(final RpcResponse r) {
                 if (readHeader(r, "block " + h) && header.number() == h) {
-                    walkFrom(h, header.hash(), header.parentHash());
+                    walkFrom(h, header.blockHash(), header.parentHash());
                 } else {
                     later(EthereumChainSync.this::reconcile);
                 }
@@ -298,13 +297,13 @@ final class EthereumChainSync implements JsonRpcListener {
                     later(EthereumChainSync.this::reconcile);
                     return;
                 }
-                if (header.number() != expect || !sameHash(header.hash(), walkParent)) {
+                if (header.number() != expect || !sameHash(header.blockHash(), walkParent)) {
                     unusable("eth_getBlockByHash", "block " + parentHex + " answered with block " + header.number());
                     later(EthereumChainSync.this::walkStep);
                     return;
                 }
                 walkHeight = expect;
-                walkHash.putBytes(0, header.hash(), 0, 32);
+                walkHash.putBytes(0, header.blockHash(), 0, 32);
                 walkParent.putBytes(0, header.parentHash(), 0, 32);
                 walkStep();
             }
@@ -527,7 +526,7 @@ final class EthereumChainSync implements JsonRpcListener {
     }
 
     private boolean readHeader(final RpcResponse r, final String what) {
-        final int status = header.read(r.buffer(), r.offset(), r.length());
+        final int status = header.decodeHeader(r.buffer(), r.offset(), r.length());
         if (status == JsonError.OK) {
             return true;
         }
