@@ -34,6 +34,7 @@ public final class Finality {
 
     /** The command tree, for tests that run commands in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Finality());
+        // descriptions are written as lines of up to ~115 characters: do not re-wrap them at 80
+        return new CommandLine(new Finality()).setUsageHelpWidth(120);
     }
 }
