@@ -90,6 +90,7 @@ final class EthereumChainSync implements JsonRpcListener {
     private int inWindow;
     private long windowBase;
     private long walkHeight;
+    private boolean anchorWaitLogged;
 
     EthereumChainSync(final EthereumContext context) {
         this.context = context;
@@ -203,9 +204,14 @@ final class EthereumChainSync implements JsonRpcListener {
                     applied.reset(h, header.blockHash(), 0);
                     status.tipHeight(h);
                     reconcile();
-                } else {
-                    later(EthereumChainSync.this::fetchAnchor);
+                    return;
                 }
+                if (!anchorWaitLogged && r.resultNull()) {
+                    anchorWaitLogged = true;
+                    LOG.log(System.Logger.Level.WARNING, chain.configName() + ": the node has no block " + h
+                        + " (the configured start) yet; waiting for it");
+                }
+                later(EthereumChainSync.this::fetchAnchor);
             }
 
             @Override
