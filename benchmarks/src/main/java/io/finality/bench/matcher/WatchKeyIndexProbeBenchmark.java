@@ -29,6 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * same keys? One thread, probes in a stream as the scanner issues them (independent lookups, no dependency
  * between them). Run with {@code -prof gc}: the index must show 0 B/op.
  *
+ * <p>{@link #watchKeyIndexBatched} probes the same stream through {@link WatchKeyIndex#lookupBatch}, keys gathered
+ * per chain into batches of {@code batchSize}.
+ *
  * <p>Each invocation probes {@value #BATCH} keys from a pre-built set of 2^20 probe keys (1 in 10,000 is
  * watched), so the score is probes per second.
  */
@@ -147,6 +150,72 @@ public class WatchKeyIndexProbeBenchmark {
             p = (p + 1) & (PROBES - 1);
         }
         state.cursor = p;
+        return found;
+    }
+
+    /**
+     * Scratch of the batched contender: keys gathered per chain (a batch is of one chain, as a block's outputs are),
+     * handed to {@link WatchKeyIndex#lookupBatch} {@link #batchSize} at a time.
+     */
+    @State(Scope.Thread)
+    public static class BatchScratch {
+        @Param({"64"})
+        int batchSize;
+        int[][] offsets;
+        int[][] lengths;
+        int[] slots;
+        final int[] fill = new int[2];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            offsets = new int[2][batchSize];
+            lengths = new int[2][batchSize];
+            slots = new int[batchSize];
+        }
+    }
+
+    /** The same probe stream as {@link #watchKeyIndex}, through {@link WatchKeyIndex#lookupBatch}. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long watchKeyIndexBatched(final IndexState state, final BatchScratch scratch) {
+        final WatchKeyIndex index = state.index;
+        final UnsafeBuffer packed = state.packed;
+        final int[] lengths = state.lengths;
+        final int[] chains = state.chains;
+        final int[] fill = scratch.fill;
+        final int batchSize = scratch.batchSize;
+        int p = state.cursor;
+        long found = 0;
+        for (int n = 0; n < BATCH; n++) {
+            final int lane = chains[p] == WatchKeys.chain(0) ? 0 : 1;
+            final int k = fill[lane];
+            scratch.offsets[lane][k] = p * WatchKeys.STRIDE;
+            scratch.lengths[lane][k] = lengths[p];
+            fill[lane] = k + 1;
+            if (k + 1 == batchSize) {
+                found += flush(index, packed, scratch, lane, chains[p]);
+            }
+            p = (p + 1) & (PROBES - 1);
+        }
+        found += flush(index, packed, scratch, 0, WatchKeys.chain(0));
+        found += flush(index, packed, scratch, 1, WatchKeys.chain(WatchKeys.OTHER_CHAIN_KEY));
+        state.cursor = p;
+        return found;
+    }
+
+    private static long flush(final WatchKeyIndex index, final UnsafeBuffer packed, final BatchScratch scratch, final int lane,
+        final int chain) {
+        final int count = scratch.fill[lane];
+        if (count == 0) {
+            return 0;
+        }
+        final int[] slots = scratch.slots;
+        index.lookupBatch(chain, packed, scratch.offsets[lane], scratch.lengths[lane], count, slots);
+        scratch.fill[lane] = 0;
+        long found = 0;
+        for (int i = 0; i < count; i++) {
+            found += slots[i];
+        }
         return found;
     }
 
