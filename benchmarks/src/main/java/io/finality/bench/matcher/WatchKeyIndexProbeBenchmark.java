@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import io.finality.matcher.index.WatchKeyHash;
 import io.finality.matcher.index.WatchKeyIndex;
 import io.finality.matcher.index.WatchKeyIndexContext;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -217,6 +218,49 @@ public class WatchKeyIndexProbeBenchmark {
             found += slots[i];
         }
         return found;
+    }
+
+    /** The probe stream alone, for the hash diagnostics. */
+    @State(Scope.Thread)
+    public static class HashState extends Probes {
+        @Setup(Level.Trial)
+        public void setUp() {
+            build(1_000_000);
+        }
+    }
+
+    /** Diagnostic: the fingerprint hash alone over the probe stream (five reads for 8..40-byte keys). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long hashFiveReads(final HashState state) {
+        final UnsafeBuffer packed = state.packed;
+        final int[] lengths = state.lengths;
+        final int[] chains = state.chains;
+        int p = state.cursor;
+        long acc = 0;
+        for (int n = 0; n < BATCH; n++) {
+            acc += WatchKeyHash.hash(chains[p], packed, p * WatchKeys.STRIDE, lengths[p]);
+            p = (p + 1) & (PROBES - 1);
+        }
+        state.cursor = p;
+        return acc;
+    }
+
+    /** Diagnostic: the same with the word-loop hash for every length (the hash before the five-read path). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long hashWordLoop(final HashState state) {
+        final UnsafeBuffer packed = state.packed;
+        final int[] lengths = state.lengths;
+        final int[] chains = state.chains;
+        int p = state.cursor;
+        long acc = 0;
+        for (int n = 0; n < BATCH; n++) {
+            acc += WatchKeyHash.words(chains[p], packed, p * WatchKeys.STRIDE, lengths[p]);
+            p = (p + 1) & (PROBES - 1);
+        }
+        state.cursor = p;
+        return acc;
     }
 
     @Benchmark
