@@ -171,21 +171,22 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             if (length >= 0 && length <= MAX_KEY_LENGTH) {
                 fps[i] = fingerprint(chainCode, key, offsets[base + i], length);
                 candidates |= 1L << i;
+            } else {
+                fps[i] = EMPTY;
             }
         }
         if (preFilter) {
+            // Every key's word in a plain loop without branches: nothing stops the CPU from issuing all the loads.
             final UnsafeBuffer filter = this.filter;
             final int wordMask = filterWordMask;
             long survivors = 0;
-            for (long c = candidates; c != 0; c &= c - 1) {
-                final int i = Long.numberOfTrailingZeros(c);
+            for (int i = 0; i < n; i++) {
                 final long fp = fps[i];
                 final long bits = filterMask(fp);
-                if ((filter.getLong(((int) fp & wordMask) << 3) & bits) == bits) {
-                    survivors |= 1L << i;
-                }
+                final long word = filter.getLong(((int) fp & wordMask) << 3);
+                survivors |= ((~word & bits) == 0 ? 1L : 0L) << i;
             }
-            candidates = survivors;
+            candidates &= survivors;
         }
         if (candidates == 0) {
             return;
