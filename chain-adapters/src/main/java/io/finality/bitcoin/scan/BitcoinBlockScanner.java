@@ -5,7 +5,6 @@ import io.finality.core.ring.EventKind;
 import io.finality.core.ring.MatchList;
 import io.finality.core.spi.AddressIndex;
 import io.finality.core.spi.BlockScanner;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -28,7 +27,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Bad payloads end the scan with a {@link ScanError} code and offset stored through
  * {@link ChainEvent#scanResult(int, int)}; matches recorded before the error stay in the list, and the
  * state engine decides what a partial scan is worth. Nothing allocates after construction, except
- * the match list growing while the ring warms up.
+ * the match list and the batch's hit list growing while the ring warms up.
  *
  * <p>Thread rules: one instance per scan-stage thread (it holds reused flyweights, the batch and a digest).
  */
@@ -122,12 +121,10 @@ public final class BitcoinBlockScanner implements BlockScanner {
         batch.start(buffer, index, chainCode);
         int n = 0;
         while (block.hasNextTransaction()) {
-            batch.tx = n;
             status = block.nextTransaction(pending[n], batch);
             if (status != ScanError.OK) {
                 errorOffset = block.errorOffset();
-                // the failed transaction's outputs are dropped; those before it are recorded as without the error
-                batch.dropFrom(n);
+                // the transactions before the failed one are recorded as without the error; its own hits are ignored
                 flush(n, matches);
                 return status;
             }
@@ -158,16 +155,13 @@ public final class BitcoinBlockScanner implements BlockScanner {
         final int limit = offset + length;
         final OutputBatch batch = this.batch;
         batch.start(buffer, index, chainCode);
-        batch.tx = 0;
         final int status = tx.wrap(buffer, offset, limit, batch);
         if (status != ScanError.OK) {
             errorOffset = tx.errorOffset();
-            batch.dropFrom(0);
             return status;
         }
         if (tx.end() != limit) {
             errorOffset = tx.end();
-            batch.dropFrom(0);
             return ScanError.TRAILING_BYTES;
         }
         pendingTxIndex[0] = 0;
@@ -215,19 +209,22 @@ public final class BitcoinBlockScanner implements BlockScanner {
 
     /**
      * Second half of the scan of the batch's first {@code count} transactions, after {@link TransactionFlyweight#wrap}
-     * validated each one and the batch queued its outputs: probe what is still queued, then, transaction by
+     * validated each one and the batch queued its output scripts: probe what is still queued, then, transaction by
      * transaction in block order (the order of the match list, which the engine's journal depends on), hash and
-     * record those with a watched output and check the others for conflicting spends.
+     * record those with a watched output and check the others for conflicting spends. Hits are kept by script
+     * offset only (queueing less per output is what keeps the batch cheap), so they are matched to their
+     * transaction and output here: both hits and transactions ascend in the buffer. Hits past the last of the
+     * {@code count} transactions (a transaction that then failed to parse) are ignored.
      */
     private void flush(final int count, final MatchList matches) {
         final OutputBatch batch = this.batch;
         batch.probe();
-        final int[] hitTx = batch.hitTx;
+        final int[] hitOffsets = batch.hitOffsets;
         final int hits = batch.hitCount;
         int h = 0;
         for (int k = 0; k < count; k++) {
             final TransactionFlyweight tx = pending[k];
-            if (h < hits && hitTx[h] == k) {
+            if (h < hits && hitOffsets[h] < tx.end()) {
                 h = recordMatches(pendingTxIndex[k], tx, h, matches);
             } else {
                 reportConflicts(tx, batch.chainCode, matches);
@@ -243,17 +240,20 @@ public final class BitcoinBlockScanner implements BlockScanner {
      */
     private int recordMatches(final int txIndex, final TransactionFlyweight tx, final int firstHit, final MatchList matches) {
         final OutputBatch batch = this.batch;
-        final int k = batch.hitTx[firstHit];
+        final int[] hitOffsets = batch.hitOffsets;
+        final int hits = batch.hitCount;
+        final int end = tx.end();
         tx.txid(hasher, txid, 0);
-        final DirectBuffer buffer = tx.buffer();
         int h = firstHit;
-        while (h < batch.hitCount && batch.hitTx[h] == k) {
-            matches.addOutput(txIndex, txid, 0, batch.hitVout[h], 0,
-                buffer.getLong(batch.hitValueOffset[h], ByteOrder.LITTLE_ENDIAN), batch.hitSlot[h], 0);
-            h++;
+        while (h < hits && hitOffsets[h] < end && tx.nextOutput()) {
+            if (tx.scriptOffset() == hitOffsets[h]) {
+                matches.addOutput(txIndex, txid, 0, tx.outputIndex(), 0, tx.value(), batch.hitSlots[h], 0);
+                h++;
+            }
         }
         // a coinbase's null outpoint spends nothing, so it cannot conflict with anything
         if (!tx.coinbase()) {
+            final DirectBuffer buffer = tx.buffer();
             while (tx.nextInput()) {
                 matches.addSpend(txid, 0, buffer, tx.prevTxidOffset(), (int)tx.prevIndex());
                 if (outpoints != null) {
@@ -286,39 +286,28 @@ public final class BitcoinBlockScanner implements BlockScanner {
     }
 
     /**
-     * Queues each output script during the validating pass and probes the queue with one
-     * {@link AddressIndex#lookupBatch} call whenever it is full (also in the middle of a transaction with many
-     * outputs) or its transactions are flushed; keeps the hits (transaction of the batch, output index, slot,
-     * value offset) in walk order. The queue is fixed at construction; the hit arrays grow only while warming up
-     * to the most hits a batch has held.
+     * Queues each output script (offset and length: all the probe needs) during the validating pass and probes the
+     * queue with one {@link AddressIndex#lookupBatch} call whenever it is full (also in the middle of a transaction
+     * with many outputs) or its transactions are flushed; keeps the hits (script offset, invoice slot) in walk order.
+     * The queue is fixed at construction; the hit arrays grow only while warming up to the most hits a batch has held.
      */
     private static final class OutputBatch implements TransactionFlyweight.OutputListener {
         DirectBuffer buffer;
         AddressIndex index;
         int chainCode;
-        /** Position in the batch of the transaction being walked. */
-        int tx;
 
         final int[] scriptOffsets;
         final int[] scriptLengths;
-        final int[] vouts;
-        final int[] valueOffsets;
-        final int[] owners;
         final int[] slots;
         int queued;
 
         int hitCount;
-        int[] hitTx = new int[16];
-        int[] hitVout = new int[16];
-        int[] hitSlot = new int[16];
-        int[] hitValueOffset = new int[16];
+        int[] hitOffsets = new int[16];
+        int[] hitSlots = new int[16];
 
         OutputBatch(final int capacity) {
             scriptOffsets = new int[capacity];
             scriptLengths = new int[capacity];
-            vouts = new int[capacity];
-            valueOffsets = new int[capacity];
-            owners = new int[capacity];
             slots = new int[capacity];
         }
 
@@ -336,16 +325,13 @@ public final class BitcoinBlockScanner implements BlockScanner {
             final int q = queued;
             scriptOffsets[q] = scriptOffset;
             scriptLengths[q] = scriptLength;
-            vouts[q] = outputIndex;
-            valueOffsets[q] = valueOffset;
-            owners[q] = tx;
             queued = q + 1;
             if (q + 1 == scriptOffsets.length) {
                 probe();
             }
         }
 
-        /** Probe the queued outputs, keep their hits, empty the queue. */
+        /** Probe the queued scripts, keep their hits, empty the queue. */
         void probe() {
             final int n = queued;
             if (n == 0) {
@@ -356,32 +342,18 @@ public final class BitcoinBlockScanner implements BlockScanner {
             index.lookupBatch(chainCode, buffer, scriptOffsets, scriptLengths, n, slots);
             for (int i = 0; i < n; i++) {
                 if (slots[i] != AddressIndex.MISSING) {
-                    addHit(owners[i], vouts[i], slots[i], valueOffsets[i]);
+                    addHit(scriptOffsets[i], slots[i]);
                 }
             }
         }
 
-        /** Forget the queued outputs and hits of the batch's transactions from {@code tx} on (a malformed one). */
-        void dropFrom(final int tx) {
-            while (queued > 0 && owners[queued - 1] >= tx) {
-                queued--;
+        private void addHit(final int scriptOffset, final int slot) {
+            if (hitCount == hitOffsets.length) {
+                hitOffsets = Arrays.copyOf(hitOffsets, hitCount * 2);
+                hitSlots = Arrays.copyOf(hitSlots, hitCount * 2);
             }
-            while (hitCount > 0 && hitTx[hitCount - 1] >= tx) {
-                hitCount--;
-            }
-        }
-
-        private void addHit(final int tx, final int vout, final int slot, final int valueOffset) {
-            if (hitCount == hitTx.length) {
-                hitTx = Arrays.copyOf(hitTx, hitCount * 2);
-                hitVout = Arrays.copyOf(hitVout, hitCount * 2);
-                hitSlot = Arrays.copyOf(hitSlot, hitCount * 2);
-                hitValueOffset = Arrays.copyOf(hitValueOffset, hitCount * 2);
-            }
-            hitTx[hitCount] = tx;
-            hitVout[hitCount] = vout;
-            hitSlot[hitCount] = slot;
-            hitValueOffset[hitCount] = valueOffset;
+            hitOffsets[hitCount] = scriptOffset;
+            hitSlots[hitCount] = slot;
             hitCount++;
         }
     }
