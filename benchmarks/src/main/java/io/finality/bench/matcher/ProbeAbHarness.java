@@ -27,7 +27,7 @@ public final class ProbeAbHarness {
         state.setUp();
         final int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 40;
         final WatchKeyIndexProbeBenchmark.BatchScratch scratch = new WatchKeyIndexProbeBenchmark.BatchScratch();
-        scratch.batchSize = 64;
+        scratch.batchSize = 256;
         scratch.setUp();
         final WatchKeyIndexProbeBenchmark b = new WatchKeyIndexProbeBenchmark();
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -160,7 +160,7 @@ public class WatchKeyIndexProbeBenchmark {
      */
     @State(Scope.Thread)
     public static class BatchScratch {
-        @Param({"64"})
+        @Param({"256"})
         int batchSize;
         int[][] offsets;
         int[][] lengths;

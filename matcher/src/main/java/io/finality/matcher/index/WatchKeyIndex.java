@@ -71,12 +71,13 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     /** Compact the key arena only once this much sits on its free lists, so small indexes never bother. */
     private static final long ARENA_COMPACT_MIN_BYTES = 1 << 20;
 
-    /** Keys per pass of {@link #lookupBatch}: one bit each in a {@code long} mask of survivors. */
-    public static final int BATCH_CHUNK = Long.SIZE;
+    /** Keys per pass of {@link #lookupBatch} (survivors kept as one bit each in {@code long} masks). */
+    public static final int BATCH_CHUNK = 256;
 
     private final KeyHasher hasher;
     private final long[] batchFingerprints = new long[BATCH_CHUNK];
     private final long[] batchHomes = new long[BATCH_CHUNK];
+    private final long[] batchSurvivors = new long[BATCH_CHUNK / Long.SIZE];
     private final float loadFactor;
     private final boolean preFilter;
     private final int filterBitsPerSlot;
@@ -147,9 +148,11 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
      *
      * <p>Works in chunks of {@value #BATCH_CHUNK} keys, in three passes over a chunk: (1) hash every key;
      * (2) read every key's pre-filter word, loads that do not depend on each other, so the CPU keeps many cache
-     * misses in flight at once instead of one per lookup, and note the survivors in a bit mask; (3) for the
-     * survivors only (watched keys and the filter's few false positives), read the home slot of each, again back
-     * to back, then finish each with the usual probe and full key compare. Answers are exactly those of
+     * misses in flight at once instead of one per lookup, and note the survivors in bit masks; (3) for the
+     * survivors only (watched keys and the filter's few per cent of false positives), read the home slot of each,
+     * again back to back, then finish each with the usual probe and full key compare. The chunk is large because
+     * of pass 3: its reads go to DRAM, and at a few survivors per 64 keys only a large chunk puts several in
+     * flight together. Answers are exactly those of
      * {@link #lookup}; a key of a length {@link #lookup} rejects is {@link #MISSING} here too. Allocates nothing.
      */
     @Override
@@ -164,47 +167,61 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         final int chainCode, final DirectBuffer key, final int[] offsets, final int[] lengths, final int base, final int n,
         final int[] slotsOut) {
         final long[] fps = batchFingerprints;
-        long candidates = 0;
-        for (int i = 0; i < n; i++) {
-            final int length = lengths[base + i];
-            slotsOut[base + i] = MISSING;
-            if (length >= 0 && length <= MAX_KEY_LENGTH) {
-                fps[i] = fingerprint(chainCode, key, offsets[base + i], length);
-                candidates |= 1L << i;
-            } else {
-                fps[i] = EMPTY;
+        final long[] survivorMasks = batchSurvivors;
+        final int words = (n + Long.SIZE - 1) >>> 6;
+        long any = 0;
+        for (int w = 0; w < words; w++) {
+            final int from = w << 6;
+            final int to = Math.min(n, from + Long.SIZE);
+            long candidates = 0;
+            for (int i = from; i < to; i++) {
+                final int length = lengths[base + i];
+                slotsOut[base + i] = MISSING;
+                if (length >= 0 && length <= MAX_KEY_LENGTH) {
+                    fps[i] = fingerprint(chainCode, key, offsets[base + i], length);
+                    candidates |= 1L << (i - from);
+                } else {
+                    fps[i] = EMPTY;
+                }
             }
-        }
-        if (preFilter) {
-            // Every key's word in a plain loop without branches: nothing stops the CPU from issuing all the loads.
-            final UnsafeBuffer filter = this.filter;
-            final int wordMask = filterWordMask;
-            long survivors = 0;
-            for (int i = 0; i < n; i++) {
-                final long fp = fps[i];
-                final long bits = filterMask(fp);
-                final long word = filter.getLong(((int) fp & wordMask) << 3);
-                survivors |= ((~word & bits) == 0 ? 1L : 0L) << i;
+            if (preFilter) {
+                // Every key's word in a plain loop without branches: nothing stops the CPU from issuing all the loads.
+                final UnsafeBuffer filter = this.filter;
+                final int wordMask = filterWordMask;
+                long survivors = 0;
+                for (int i = from; i < to; i++) {
+                    final long fp = fps[i];
+                    final long bits = filterMask(fp);
+                    final long word = filter.getLong(((int) fp & wordMask) << 3);
+                    survivors |= ((~word & bits) == 0 ? 1L : 0L) << (i - from);
+                }
+                candidates &= survivors;
             }
-            candidates &= survivors;
+            survivorMasks[w] = candidates;
+            any |= candidates;
         }
-        if (candidates == 0) {
+        if (any == 0) {
             return;
         }
-        // Touch the survivors' home slots back to back; a home that is empty ends the probe of a key there and then
-        // (unless an undrained old table may still hold it).
+        // Touch the survivors' home slots of the whole chunk back to back (a false positive's home is a DRAM miss, so
+        // the more of them in flight together the better); a home that is empty ends the probe of a key there and
+        // then (unless an undrained old table may still hold it).
         final UnsafeBuffer table = this.table;
         final int sh = shift;
         final long[] homes = batchHomes;
-        for (long c = candidates; c != 0; c &= c - 1) {
-            final int i = Long.numberOfTrailingZeros(c);
-            homes[i] = table.getLong((int) (fps[i] >>> sh) << SLOT_SHIFT);
+        for (int w = 0; w < words; w++) {
+            for (long c = survivorMasks[w]; c != 0; c &= c - 1) {
+                final int i = (w << 6) + Long.numberOfTrailingZeros(c);
+                homes[i] = table.getLong((int) (fps[i] >>> sh) << SLOT_SHIFT);
+            }
         }
         final boolean migrating = old != null;
-        for (long c = candidates; c != 0; c &= c - 1) {
-            final int i = Long.numberOfTrailingZeros(c);
-            if (homes[i] != EMPTY || migrating) {
-                slotsOut[base + i] = lookupTables(fps[i], chainCode, key, offsets[base + i], lengths[base + i]);
+        for (int w = 0; w < words; w++) {
+            for (long c = survivorMasks[w]; c != 0; c &= c - 1) {
+                final int i = (w << 6) + Long.numberOfTrailingZeros(c);
+                if (homes[i] != EMPTY || migrating) {
+                    slotsOut[base + i] = lookupTables(fps[i], chainCode, key, offsets[base + i], lengths[base + i]);
+                }
             }
         }
     }
