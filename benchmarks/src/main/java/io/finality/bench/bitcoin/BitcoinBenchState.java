@@ -38,6 +38,8 @@ public class BitcoinBenchState {
     io.finality.matcher.index.WatchKeyIndex matcher;
     Set<ByteBuffer> watchedSet;
     BitcoinBlockScanner scanner;
+    /** The same scanner probing each output as the walk reaches it (batch of 1): the before of batching. */
+    BitcoinBlockScanner unbatchedScanner;
     MatchList matches;
     UnsafeBuffer txids;
     int chain;
@@ -80,6 +82,7 @@ public class BitcoinBenchState {
             watch(randomScript(random));
         }
         scanner = new BitcoinBlockScanner();
+        unbatchedScanner = new BitcoinBlockScanner(null, 1);
         matches = new MatchList(1024);
         txids = new UnsafeBuffer(new byte[32 * maxTxs]);
         System.out.printf("%n[fixture] %d mainnet blocks, %d bytes, %d txs, %d watched scripts%n",

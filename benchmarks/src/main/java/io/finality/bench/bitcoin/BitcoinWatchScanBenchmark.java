@@ -23,7 +23,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * One job done three ways on the same real mainnet blocks: find every output paying one of 1,000,000
  * watched scripts and the txid of each such transaction.
  * <ol>
- *   <li>{@link #finalityScannerWithMatcher}: (a), our in-place scanner probing our off-heap matcher;</li>
+ *   <li>{@link #finalityScannerWithMatcher}: (a), our in-place scanner probing our off-heap matcher in batches of
+ *   {@link io.finality.bitcoin.scan.BitcoinBlockScanner#DEFAULT_BATCH} output scripts
+ *   ({@link #finalityScannerWithMatcherUnbatched}: the same, one probe per output, for comparison);</li>
  *   <li>{@link #finalityScanner}: the same scanner probing the benchmark's stand-in index (kept for comparison);</li>
  *   <li>{@link #bitcoinj}: bitcoinj parses each block, looks each output script up in a {@code HashSet},
  *   and takes the txid of matching transactions;</li>
@@ -62,6 +64,22 @@ public class BitcoinWatchScanBenchmark {
         for (int i = 0; i < n; i++) {
             s.matches.clear();
             final int status = s.scanner.scanBlock(s.buffers[i], 0, s.buffers[i].capacity(), s.chain, s.matcher, s.matches);
+            if (status != ScanError.OK) {
+                throw new IllegalStateException(ScanError.name(status));
+            }
+            found += s.matches.outputCount();
+        }
+        return found;
+    }
+
+    /** Diagnostic: (a) with batching off (each output probed as the walk reaches it), to measure what batching buys. */
+    @Benchmark
+    public int finalityScannerWithMatcherUnbatched(final BitcoinBenchState s) {
+        int found = 0;
+        final int n = s.buffers.length;
+        for (int i = 0; i < n; i++) {
+            s.matches.clear();
+            final int status = s.unbatchedScanner.scanBlock(s.buffers[i], 0, s.buffers[i].capacity(), s.chain, s.matcher, s.matches);
             if (status != ScanError.OK) {
                 throw new IllegalStateException(ScanError.name(status));
             }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import io.finality.matcher.index.WatchKeyHash;
 import io.finality.matcher.index.WatchKeyIndex;
 import io.finality.matcher.index.WatchKeyIndexContext;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -28,6 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * 1 M and 10 M watched keys at a 0.01 % hit rate, against a {@code HashMap<ByteBuffer, Integer>} holding the
  * same keys? One thread, probes in a stream as the scanner issues them (independent lookups, no dependency
  * between them). Run with {@code -prof gc}: the index must show 0 B/op.
+ *
+ * <p>{@link #watchKeyIndexBatched} probes the same stream through {@link WatchKeyIndex#lookupBatch}, keys gathered
+ * per chain into batches of {@code batchSize}.
  *
  * <p>Each invocation probes {@value #BATCH} keys from a pre-built set of 2^20 probe keys (1 in 10,000 is
  * watched), so the score is probes per second.
@@ -148,6 +152,115 @@ public class WatchKeyIndexProbeBenchmark {
         }
         state.cursor = p;
         return found;
+    }
+
+    /**
+     * Scratch of the batched contender: keys gathered per chain (a batch is of one chain, as a block's outputs are),
+     * handed to {@link WatchKeyIndex#lookupBatch} {@link #batchSize} at a time.
+     */
+    @State(Scope.Thread)
+    public static class BatchScratch {
+        @Param({"256"})
+        int batchSize;
+        int[][] offsets;
+        int[][] lengths;
+        int[] slots;
+        final int[] fill = new int[2];
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            offsets = new int[2][batchSize];
+            lengths = new int[2][batchSize];
+            slots = new int[batchSize];
+        }
+    }
+
+    /** The same probe stream as {@link #watchKeyIndex}, through {@link WatchKeyIndex#lookupBatch}. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long watchKeyIndexBatched(final IndexState state, final BatchScratch scratch) {
+        final WatchKeyIndex index = state.index;
+        final UnsafeBuffer packed = state.packed;
+        final int[] lengths = state.lengths;
+        final int[] chains = state.chains;
+        final int[] fill = scratch.fill;
+        final int batchSize = scratch.batchSize;
+        int p = state.cursor;
+        long found = 0;
+        for (int n = 0; n < BATCH; n++) {
+            final int lane = chains[p] == WatchKeys.chain(0) ? 0 : 1;
+            final int k = fill[lane];
+            scratch.offsets[lane][k] = p * WatchKeys.STRIDE;
+            scratch.lengths[lane][k] = lengths[p];
+            fill[lane] = k + 1;
+            if (k + 1 == batchSize) {
+                found += flush(index, packed, scratch, lane, chains[p]);
+            }
+            p = (p + 1) & (PROBES - 1);
+        }
+        found += flush(index, packed, scratch, 0, WatchKeys.chain(0));
+        found += flush(index, packed, scratch, 1, WatchKeys.chain(WatchKeys.OTHER_CHAIN_KEY));
+        state.cursor = p;
+        return found;
+    }
+
+    private static long flush(final WatchKeyIndex index, final UnsafeBuffer packed, final BatchScratch scratch, final int lane,
+        final int chain) {
+        final int count = scratch.fill[lane];
+        if (count == 0) {
+            return 0;
+        }
+        final int[] slots = scratch.slots;
+        index.lookupBatch(chain, packed, scratch.offsets[lane], scratch.lengths[lane], count, slots);
+        scratch.fill[lane] = 0;
+        long found = 0;
+        for (int i = 0; i < count; i++) {
+            found += slots[i];
+        }
+        return found;
+    }
+
+    /** The probe stream alone, for the hash diagnostics. */
+    @State(Scope.Thread)
+    public static class HashState extends Probes {
+        @Setup(Level.Trial)
+        public void setUp() {
+            build(1_000_000);
+        }
+    }
+
+    /** Diagnostic: the fingerprint hash alone over the probe stream (five reads for 8..40-byte keys). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long hashFiveReads(final HashState state) {
+        final UnsafeBuffer packed = state.packed;
+        final int[] lengths = state.lengths;
+        final int[] chains = state.chains;
+        int p = state.cursor;
+        long acc = 0;
+        for (int n = 0; n < BATCH; n++) {
+            acc += WatchKeyHash.hash(chains[p], packed, p * WatchKeys.STRIDE, lengths[p]);
+            p = (p + 1) & (PROBES - 1);
+        }
+        state.cursor = p;
+        return acc;
+    }
+
+    /** Diagnostic: the same with the word-loop hash for every length (the hash before the five-read path). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long hashWordLoop(final HashState state) {
+        final UnsafeBuffer packed = state.packed;
+        final int[] lengths = state.lengths;
+        final int[] chains = state.chains;
+        int p = state.cursor;
+        long acc = 0;
+        for (int n = 0; n < BATCH; n++) {
+            acc += WatchKeyHash.words(chains[p], packed, p * WatchKeys.STRIDE, lengths[p]);
+            p = (p + 1) & (PROBES - 1);
+        }
+        state.cursor = p;
+        return acc;
     }
 
     @Benchmark

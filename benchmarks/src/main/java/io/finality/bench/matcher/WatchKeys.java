@@ -14,6 +14,8 @@ final class WatchKeys {
     static final int STRIDE = 40;
     private static final int[] LENGTHS = {22, 22, 22, 23, 25, 25, 34, 34, 20, 20};
     private static final int[] CHAINS = {1, 1, 1, 1, 1, 1, 1, 1, 10, 10};
+    /** A key index whose chain is the Ethereum one (the other chain than key 0's). */
+    static final int OTHER_CHAIN_KEY = 8;
 
     private WatchKeys() {
     }

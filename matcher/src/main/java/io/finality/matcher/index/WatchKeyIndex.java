@@ -48,7 +48,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Thread rules: single-threaded. Only the scan stage (stage 1) calls it once the pipeline runs: invoice
  * open and cancel arrive through the ring, so lookups never race with updates. Start-up loading happens on
  * the thread that then starts the pipeline (a happens-before edge through the Disruptor start).
- * {@link #lookup} never allocates and never throws for any key; mutations allocate only when growing or compacting.
+ * {@link #lookup} and {@link #lookupBatch} never allocate and never throw for any key; mutations allocate only when growing or compacting.
  */
 public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     /** Longest watch key: the consensus limit on a Bitcoin script. */
@@ -71,7 +71,13 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     /** Compact the key arena only once this much sits on its free lists, so small indexes never bother. */
     private static final long ARENA_COMPACT_MIN_BYTES = 1 << 20;
 
+    /** Keys per pass of {@link #lookupBatch} (survivors kept as one bit each in {@code long} masks). */
+    public static final int BATCH_CHUNK = 256;
+
     private final KeyHasher hasher;
+    private final long[] batchFingerprints = new long[BATCH_CHUNK];
+    private final long[] batchHomes = new long[BATCH_CHUNK];
+    private final long[] batchSurvivors = new long[BATCH_CHUNK / Long.SIZE];
     private final float loadFactor;
     private final boolean preFilter;
     private final int filterBitsPerSlot;
@@ -134,6 +140,94 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         if (preFilter && !filterMightContain(fp)) {
             return MISSING;
         }
+        return lookupTables(fp, chainCode, key, offset, length);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Works in chunks of {@value #BATCH_CHUNK} keys, in three passes over a chunk: (1) hash every key;
+     * (2) read every key's pre-filter word, loads that do not depend on each other, so the CPU keeps many cache
+     * misses in flight at once instead of one per lookup, and note the survivors in bit masks; (3) for the
+     * survivors only (watched keys and the filter's few per cent of false positives), read the home slot of each,
+     * again back to back, then finish each with the usual probe and full key compare. The chunk is large because
+     * of pass 3: its reads go to DRAM, and at a few survivors per 64 keys only a large chunk puts several in
+     * flight together. Answers are exactly those of
+     * {@link #lookup}; a key of a length {@link #lookup} rejects is {@link #MISSING} here too. Allocates nothing.
+     */
+    @Override
+    public void lookupBatch(
+        final int chainCode, final DirectBuffer key, final int[] offsets, final int[] lengths, final int count, final int[] slotsOut) {
+        for (int base = 0; base < count; base += BATCH_CHUNK) {
+            lookupChunk(chainCode, key, offsets, lengths, base, Math.min(BATCH_CHUNK, count - base), slotsOut);
+        }
+    }
+
+    private void lookupChunk(
+        final int chainCode, final DirectBuffer key, final int[] offsets, final int[] lengths, final int base, final int n,
+        final int[] slotsOut) {
+        final long[] fps = batchFingerprints;
+        final long[] survivorMasks = batchSurvivors;
+        final int words = (n + Long.SIZE - 1) >>> 6;
+        long any = 0;
+        for (int w = 0; w < words; w++) {
+            final int from = w << 6;
+            final int to = Math.min(n, from + Long.SIZE);
+            long candidates = 0;
+            for (int i = from; i < to; i++) {
+                final int length = lengths[base + i];
+                slotsOut[base + i] = MISSING;
+                if (length >= 0 && length <= MAX_KEY_LENGTH) {
+                    fps[i] = fingerprint(chainCode, key, offsets[base + i], length);
+                    candidates |= 1L << (i - from);
+                } else {
+                    fps[i] = EMPTY;
+                }
+            }
+            if (preFilter) {
+                // Every key's word in a plain loop without branches: nothing stops the CPU from issuing all the loads.
+                final UnsafeBuffer filter = this.filter;
+                final int wordMask = filterWordMask;
+                long survivors = 0;
+                for (int i = from; i < to; i++) {
+                    final long fp = fps[i];
+                    final long bits = filterMask(fp);
+                    final long word = filter.getLong(((int) fp & wordMask) << 3);
+                    survivors |= ((~word & bits) == 0 ? 1L : 0L) << (i - from);
+                }
+                candidates &= survivors;
+            }
+            survivorMasks[w] = candidates;
+            any |= candidates;
+        }
+        if (any == 0) {
+            return;
+        }
+        // Touch the survivors' home slots of the whole chunk back to back (a false positive's home is a DRAM miss, so
+        // the more of them in flight together the better); a home that is empty ends the probe of a key there and
+        // then (unless an undrained old table may still hold it).
+        final UnsafeBuffer table = this.table;
+        final int sh = shift;
+        final long[] homes = batchHomes;
+        for (int w = 0; w < words; w++) {
+            for (long c = survivorMasks[w]; c != 0; c &= c - 1) {
+                final int i = (w << 6) + Long.numberOfTrailingZeros(c);
+                homes[i] = table.getLong((int) (fps[i] >>> sh) << SLOT_SHIFT);
+            }
+        }
+        final boolean migrating = old != null;
+        for (int w = 0; w < words; w++) {
+            for (long c = survivorMasks[w]; c != 0; c &= c - 1) {
+                final int i = (w << 6) + Long.numberOfTrailingZeros(c);
+                if (homes[i] != EMPTY || migrating) {
+                    slotsOut[base + i] = lookupTables(fps[i], chainCode, key, offsets[base + i], lengths[base + i]);
+                }
+            }
+        }
+    }
+
+    /** The lookup after the pre-filter: the old table while it drains (for undrained homes), then the current one. */
+    private int lookupTables(final long fp, final int chainCode, final DirectBuffer key, final int offset, final int length) {
         final UnsafeBuffer old = this.old;
         if (old != null) {
             final int oldHome = (int) (fp >>> oldShift);
