@@ -70,7 +70,7 @@ public final class EthereumBlockScanner implements BlockScanner {
     @Override
     public int scan(final ChainEvent event, final AddressIndex addressIndex) {
         final int status;
-        if (event.kind() == EventKind.BLOCK_CONNECTED) {
+        if (event.kind() == EventKind.BLOCK_CONNECTED || event.kind() == EventKind.BLOCK_RESCANNED) {
             status = scanBlock(event.payloadBuffer(), 0, event.payloadLength(), event.chain().code(), addressIndex, event.matches());
             event.transactionCount(blockDecoder.transactionCount());
         } else if (event.kind() == EventKind.MEMPOOL_TX) {

@@ -129,6 +129,11 @@ public final class InvoiceEngine {
         return nowMs;
     }
 
+    /** How deep a payment must be buried before it stops being tracked for reorgs; also the rescan range. */
+    public int reorgRetentionBlocks() {
+        return reorgRetentionBlocks;
+    }
+
     long finalized(final int chainCode) {
         return finalizedByChain[chainCode];
     }
@@ -285,10 +290,45 @@ public final class InvoiceEngine {
         if (finalizedHeight > finalizedByChain[code]) {
             finalizedByChain[code] = finalizedHeight;
         }
-        applyOutputs(chain, true, height, hash, hashOffset, matches);
+        applyOutputs(chain, true, false, height, hash, hashOffset, matches);
         applySpends(chain, true, matches);
         reevaluateAwaiting(chain);
         pruneDeep(chain);
+    }
+
+    /**
+     * Whether a rescan may re-apply the block of {@code chain} at {@code height}: at or below the tip and
+     * within the reorg retention. There every payment the engine ever credited is still tracked one by one
+     * (deeper ones are settled into their invoice's totals and recycled), so a payment found again is
+     * recognised and never counted twice.
+     */
+    public boolean rescannable(final ChainId chain, final long height) {
+        final long tip = tipByChain[chain.code()];
+        return tip >= 0 && height >= 0 && height <= tip && tip - height + 1 <= reorgRetentionBlocks;
+    }
+
+    /**
+     * A block already on the applied chain at {@code height} (the caller checked its hash against the applied
+     * one), scanned again by {@code finality rescan}: typically to find payments made to an invoice's address
+     * before the invoice reached us. A payment already recorded (for any invoice) is left as it is; a new one
+     * is handled as if its block had just connected, with the confirmations it has now, so it may confirm at
+     * once; an invoice that has closed since gets it as a late payment, under its policy. Spends are applied
+     * as for a connected block. The tip does not move.
+     *
+     * @return false, and nothing applied, if the height is not {@link #rescannable}.
+     */
+    public boolean blockRescanned(
+        final ChainId chain,
+        final long height,
+        final DirectBuffer hash,
+        final int hashOffset,
+        final MatchList matches) {
+        if (!rescannable(chain, height)) {
+            return false;
+        }
+        applyOutputs(chain, true, true, height, hash, hashOffset, matches);
+        applySpends(chain, true, matches);
+        return true;
     }
 
     /** The block at {@code height} with {@code hash} left the best chain (tip first). */
@@ -309,7 +349,7 @@ public final class InvoiceEngine {
 
     /** An unconfirmed transaction with the given matches. */
     public void mempoolTx(final ChainId chain, final MatchList matches) {
-        applyOutputs(chain, false, -1, null, 0, matches);
+        applyOutputs(chain, false, false, -1, null, 0, matches);
         applySpends(chain, false, matches);
     }
 
@@ -349,6 +389,7 @@ public final class InvoiceEngine {
     private void applyOutputs(
         final ChainId chain,
         final boolean inBlock,
+        final boolean rescan,
         final long height,
         final DirectBuffer hash,
         final int hashOffset,
@@ -367,6 +408,10 @@ public final class InvoiceEngine {
             final boolean overflow = (matches.flags(i) & MatchList.FLAG_AMOUNT_OVERFLOW) != 0;
             final boolean wrongAsset = overflow || wrongAsset(inv, matches, i);
             Payment p = inv.payment(txids, txidOffset, outIdx);
+            if (p == null && rescan && recordedElsewhere(chain, inv, txids, txidOffset, outIdx)) {
+                // a key reused after a cancel: the output already belongs to the earlier invoice's record
+                continue;
+            }
             if (p == null) {
                 p = inv.addPayment(pool.acquire());
                 p.init(txids, txidOffset, outIdx, matches.amountHi(i), matches.amountLo(i));
@@ -419,6 +464,17 @@ public final class InvoiceEngine {
                 }
             }
         }
+    }
+
+    /** True if a tracked payment of another invoice is this output. */
+    private boolean recordedElsewhere(
+        final ChainId chain, final Invoice inv, final DirectBuffer txids, final int txidOffset, final int outIdx) {
+        for (Payment q = indexByChain[chain.code()].withTxid(txids, txidOffset); q != null; q = q.nextSameTxid()) {
+            if (q.invoice() != inv && q.sameOutput(txids, txidOffset, outIdx)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void applySpends(final ChainId chain, final boolean inBlock, final MatchList matches) {

@@ -25,6 +25,7 @@ class EngineMatchesReferenceModelTest {
     static final int FULL_SCENARIOS = 100_000;
     static final int SHORT_RETENTION = 21;
     private static long settled;
+    private static long rescansWithEvents;
 
     static PolicyBook policies() {
         return PolicyBook.withDefaults()
@@ -44,16 +45,20 @@ class EngineMatchesReferenceModelTest {
         final int scenarios = fixed != null ? 1 : TestScale.pick(CI_SCENARIOS, FULL_SCENARIOS);
         final long base = TestScale.seed(0x5EED_F1A1L);
         settled = 0;
+        rescansWithEvents = 0;
         long events = 0;
         final java.util.Map<String, Integer> byType = new java.util.TreeMap<>();
         for (int s = 0; s < scenarios; s++) {
             final long seed = fixed != null ? base : base + s;
             events += runScenario(seed, 150, byType);
         }
-        System.out.printf("%d scenarios, %d events compared, %d payments settled: %s%n", scenarios, events, settled, byType);
+        System.out.printf("%d scenarios, %d events compared, %d payments settled, %d rescans found payments: %s%n", scenarios, events,
+            settled, rescansWithEvents, byType);
         if (fixed == null) {
             org.junit.jupiter.api.Assertions.assertTrue(settled > scenarios / 10,
                 "only " + settled + " payments settled: the scenarios no longer exercise settling");
+            org.junit.jupiter.api.Assertions.assertTrue(rescansWithEvents > scenarios / 10,
+                "only " + rescansWithEvents + " rescans found a payment: the scenarios no longer exercise rescans");
             for (io.finality.core.event.PaymentEventType type : io.finality.core.event.PaymentEventType.values()) {
                 org.junit.jupiter.api.Assertions.assertTrue(byType.getOrDefault(type.name(), 0) > 0,
                     "the scenarios never produced " + type + ": the generator lost coverage");
@@ -68,7 +73,8 @@ class EngineMatchesReferenceModelTest {
         // into their invoice's totals and recycling their records) get exercised.
         final InvoiceEngine engine = (seed & 1) == 0 ? new InvoiceEngine(policies(), recorder)
             : new InvoiceEngine(policies(), recorder, SHORT_RETENTION);
-        final ReferenceModel reference = new ReferenceModel(policies());
+        final ReferenceModel reference = new ReferenceModel(policies(),
+            (seed & 1) == 0 ? InvoiceEngine.DEFAULT_REORG_RETENTION_BLOCKS : SHORT_RETENTION);
         final ScenarioGenerator.Target both = new ScenarioGenerator.Target() {
             @Override
             public void open(final InvoiceSpec spec) {
@@ -92,6 +98,16 @@ class EngineMatchesReferenceModelTest {
             public void blockDisconnected(final ChainId chain, final long height, final byte[] hash) {
                 engine.blockDisconnected(chain, height, new UnsafeBuffer(hash), 0);
                 reference.blockDisconnected(chain, height, io.finality.core.buffer.Hex.toHex(hash));
+            }
+
+            @Override
+            public void blockRescanned(final ChainId chain, final long height, final byte[] hash, final MatchList m) {
+                final int before = recorder.events.size();
+                engine.blockRescanned(chain, height, new UnsafeBuffer(hash), 0, m);
+                if (recorder.events.size() > before) {
+                    rescansWithEvents++;
+                }
+                reference.blockRescanned(chain, height, io.finality.core.buffer.Hex.toHex(hash), m);
             }
 
             @Override

@@ -180,6 +180,11 @@ class PaymentSettlingTest {
             }
 
             @Override
+            public void blockRescanned(final ChainId chain, final long height, final byte[] hash, final MatchList m) {
+                each(e -> e.blockRescanned(chain, height, new UnsafeBuffer(hash), 0, m));
+            }
+
+            @Override
             public void mempoolTx(final ChainId chain, final MatchList m) {
                 each(e -> e.mempoolTx(chain, m));
             }

@@ -31,10 +31,12 @@ final class ReferenceModel {
     private final List<Pay> payments = new ArrayList<>();
     private final Map<ChainId, Long> tips = new HashMap<>();
     private final Map<ChainId, Long> finalized = new HashMap<>();
+    private final int retention;
     private long now = Long.MIN_VALUE;
 
-    ReferenceModel(final PolicyBook policies) {
+    ReferenceModel(final PolicyBook policies, final int retention) {
         this.policies = policies;
+        this.retention = retention;
     }
 
     private static final class Inv {
@@ -115,9 +117,19 @@ final class ReferenceModel {
         if (fin > finalized.getOrDefault(chain, -1L)) {
             finalized.put(chain, fin);
         }
-        outputs(chain, true, height, hash, m);
+        outputs(chain, true, false, height, hash, m);
         spends(chain, true, m);
         reevaluateAll(chain);
+    }
+
+    /** A rescan: within the retention below the tip, a new payment counts unless another invoice holds that output. */
+    void blockRescanned(final ChainId chain, final long height, final String hash, final MatchList m) {
+        final long tip = tips.getOrDefault(chain, -1L);
+        if (tip < 0 || height < 0 || height > tip || tip - height + 1 > retention) {
+            return;
+        }
+        outputs(chain, true, true, height, hash, m);
+        spends(chain, true, m);
     }
 
     void blockDisconnected(final ChainId chain, final long height, final String hash) {
@@ -134,7 +146,7 @@ final class ReferenceModel {
     }
 
     void mempoolTx(final ChainId chain, final MatchList m) {
-        outputs(chain, false, -1, "", m);
+        outputs(chain, false, false, -1, "", m);
         spends(chain, false, m);
     }
 
@@ -168,7 +180,8 @@ final class ReferenceModel {
         }
     }
 
-    private void outputs(final ChainId chain, final boolean inBlock, final long height, final String hash, final MatchList m) {
+    private void outputs(final ChainId chain, final boolean inBlock, final boolean rescan, final long height, final String hash,
+                         final MatchList m) {
         for (int i = 0; i < m.outputCount(); i++) {
             final Inv inv = invoices.get(m.invoiceSlot(i));
             if (inv == null || inv.chain != chain) {
@@ -186,6 +199,9 @@ final class ReferenceModel {
                 if (q.txid.equals(txid) && q.vout == vout) {
                     p = q;
                 }
+            }
+            if (p == null && rescan && heldElsewhere(chain, inv, txid, vout)) {
+                continue;
             }
             if (p == null) {
                 p = new Pay();
@@ -233,6 +249,15 @@ final class ReferenceModel {
                 }
             }
         }
+    }
+
+    private boolean heldElsewhere(final ChainId chain, final Inv inv, final String txid, final int vout) {
+        for (Pay q : payments) {
+            if (q.chain == chain && q.inv != inv && q.txid.equals(txid) && q.vout == vout) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void spends(final ChainId chain, final boolean inBlock, final MatchList m) {

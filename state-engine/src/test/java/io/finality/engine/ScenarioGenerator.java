@@ -14,7 +14,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * depth 1–20 that disconnect tip first and then mine a new branch (re-including some
  * transactions, double-spending others), partial, exact, over- and late payments, ticks that
  * expire invoices; on a Bitcoin chain and an Ethereum chain (tokens, wrong tokens, failed
- * receipts, the finalized tag).
+ * receipts, the finalized tag); rescans of blocks still on the chain (some deeper than a short reorg
+ * retention), which also find payments those blocks held to invoices opened after them.
  */
 public final class ScenarioGenerator {
     /** What a scenario drives: the engine and the reference model through the same calls. */
@@ -26,6 +27,9 @@ public final class ScenarioGenerator {
         void blockConnected(ChainId chain, long height, byte[] hash, long finalized, MatchList matches);
 
         void blockDisconnected(ChainId chain, long height, byte[] hash);
+
+        /** A block still on the chain read again (a rescan), with the matches it gives now. */
+        void blockRescanned(ChainId chain, long height, byte[] hash, MatchList matches);
 
         void mempoolTx(ChainId chain, MatchList matches);
 
@@ -58,6 +62,7 @@ public final class ScenarioGenerator {
 
     private static final class Block {
         long height;
+        int slotsAtConnect;
         final byte[] hash = new byte[32];
         final List<Tx> txs = new ArrayList<>();
     }
@@ -103,6 +108,8 @@ public final class ScenarioGenerator {
                 target.tick(now);
             } else if (r < 93) {
                 cancelSome(eth);
+            } else if (r < 96) {
+                rescan(eth);
             } else {
                 mineDirect(eth);
             }
@@ -129,7 +136,10 @@ public final class ScenarioGenerator {
     }
 
     private Tx payment(final boolean eth) {
-        final List<Integer> slots = eth ? ethSlots : btcSlots;
+        return payment(eth, eth ? ethSlots : btcSlots);
+    }
+
+    private Tx payment(final boolean eth, final List<Integer> slots) {
         final Tx tx = new Tx();
         tx.chain = eth ? ETH : BTC;
         rnd.nextBytes(tx.txid);
@@ -228,6 +238,7 @@ public final class ScenarioGenerator {
         final List<Block> chain = eth ? ethChain : btcChain;
         final Block b = new Block();
         b.height = chain.size();
+        b.slotsAtConnect = nextSlot;
         rnd.nextBytes(b.hash);
         b.txs.addAll(txs);
         chain.add(b);
@@ -275,6 +286,30 @@ public final class ScenarioGenerator {
             }
             connect(eth, txs);
         }
+    }
+
+    /**
+     * Read a block of the chain again, 0–24 deep (so some fall outside a 21-block retention): its own payments
+     * (already counted, so nothing new) and, half the time, a payment it held to an invoice opened after it,
+     * which the live scan could not match and the rescan must find. The block keeps that transaction, so a
+     * later reorg orphans it like any other.
+     */
+    private void rescan(final boolean eth) {
+        final List<Block> chain = eth ? ethChain : btcChain;
+        if (chain.isEmpty()) {
+            return;
+        }
+        final Block b = chain.get(chain.size() - 1 - rnd.nextInt(Math.min(25, chain.size())));
+        final List<Integer> later = new ArrayList<>();
+        for (int slot : eth ? ethSlots : btcSlots) {
+            if (slot >= b.slotsAtConnect) {
+                later.add(slot);
+            }
+        }
+        if (!later.isEmpty() && rnd.nextBoolean()) {
+            b.txs.add(payment(eth, later));
+        }
+        target.blockRescanned(eth ? ETH : BTC, b.height, b.hash, matches(b.txs));
     }
 
     private void cancelSome(final boolean eth) {

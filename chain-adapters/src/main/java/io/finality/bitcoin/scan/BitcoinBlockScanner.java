@@ -86,8 +86,9 @@ public final class BitcoinBlockScanner implements BlockScanner {
     public int scan(final ChainEvent event, final AddressIndex index) {
         final EventKind kind = event.kind();
         final int status;
-        if (kind == EventKind.BLOCK_CONNECTED) {
-            if (outpoints != null) {
+        if (kind == EventKind.BLOCK_CONNECTED || kind == EventKind.BLOCK_RESCANNED) {
+            // a rescanned block is an old one: it must not move the outpoints' expiry clock
+            if (outpoints != null && kind == EventKind.BLOCK_CONNECTED) {
                 outpoints.onBlock(event.height());
             }
             status = scanBlock(event.payloadBuffer(), 0, event.payloadLength(), event.chain().code(), index, event.matches());

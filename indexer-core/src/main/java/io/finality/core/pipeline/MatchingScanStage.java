@@ -35,7 +35,7 @@ public final class MatchingScanStage implements ScanStage {
     @Override
     public void onScan(final ChainEvent event, final long sequence, final boolean endOfBatch) {
         switch (event.kind()) {
-            case BLOCK_CONNECTED, MEMPOOL_TX -> {
+            case BLOCK_CONNECTED, BLOCK_RESCANNED, MEMPOOL_TX -> {
                 final BlockScanner scanner = scannersByFamily[event.chain().family().ordinal()];
                 if (scanner == null) {
                     throw new IllegalStateException("no scanner registered for " + event.chain().family());

@@ -18,9 +18,16 @@ public enum EventKind {
     /** An invoice was cancelled through the API; payload is the invoice id. */
     INVOICE_CANCEL(6),
     /** Wall-clock time advanced; {@link ChainEvent#timestampMs()} carries it. */
-    TICK(7);
+    TICK(7),
+    /**
+     * A block the state engine already applied, read again by {@code finality rescan} to find payments
+     * to invoices opened after it; payload as {@link #BLOCK_CONNECTED}. It never moves the tip: the
+     * engine applies it only while it is still on the applied chain (same hash at that height) and
+     * within the reorg retention, and credits only payments it has not recorded yet.
+     */
+    BLOCK_RESCANNED(8);
 
-    private static final EventKind[] BY_CODE = new EventKind[8];
+    private static final EventKind[] BY_CODE = new EventKind[9];
 
     static {
         for (EventKind kind : values()) {

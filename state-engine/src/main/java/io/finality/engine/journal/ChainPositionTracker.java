@@ -108,6 +108,24 @@ public final class ChainPositionTracker {
         }
     }
 
+    /**
+     * Whether the block at {@code height} of {@code chain} with {@code hash[offset, offset + 32)} is on the
+     * applied chain, among the remembered blocks. Allocation-free.
+     */
+    public synchronized boolean isApplied(final ChainId chain, final long height, final DirectBuffer hash, final int offset) {
+        final Ring r = rings[chain.ordinal()];
+        if (r == null || height > r.tipHeight || r.tipHeight - height >= r.count) {
+            return false;
+        }
+        final int base = r.slot((int)(r.tipHeight - height)) * HASH;
+        for (int i = 0; i < HASH; i++) {
+            if (r.hashes[base + i] != hash.getByte(offset + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The applied position of {@code chain} now (an immutable copy). */
     public synchronized ChainPosition position(final ChainId chain) {
         final Ring r = rings[chain.ordinal()];

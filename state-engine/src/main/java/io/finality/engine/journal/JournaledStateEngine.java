@@ -77,6 +77,9 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
     private long malformedInputs;
     private long unscannedSlots;
     private long truncatedFields;
+    // written by the engine thread only; volatile so a rescan driver may read them after awaiting the ring
+    private volatile long rescannedBlocks;
+    private volatile long refusedRescans;
     private boolean failed;
 
     /** Open the journal, restore the last snapshot and re-apply the journal after it. */
@@ -135,6 +138,16 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
         return unscannedSlots;
     }
 
+    /** Rescanned blocks applied (journaled) since this engine opened. */
+    public long rescannedBlocks() {
+        return rescannedBlocks;
+    }
+
+    /** Rescanned blocks refused: no longer on the applied chain, or deeper than the rescan range. */
+    public long refusedRescans() {
+        return refusedRescans;
+    }
+
     /** Event text fields (ids, reason) left empty because they did not fit the record's limits or were not ASCII. */
     public long truncatedFields() {
         return truncatedFields;
@@ -156,13 +169,17 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
             return;
         }
         final EventKind kind = event.kind();
-        if ((kind == EventKind.BLOCK_CONNECTED || kind == EventKind.MEMPOOL_TX) && event.scanStatus() != 0) {
+        if ((kind == EventKind.BLOCK_CONNECTED || kind == EventKind.BLOCK_RESCANNED || kind == EventKind.MEMPOOL_TX)
+            && event.scanStatus() != 0) {
             unscannedSlots++;
             LOG.log(System.Logger.Level.ERROR, "skipping " + kind + " on " + event.chain().configName() + " at height "
                 + event.height() + ": scanner status " + event.scanStatus() + " at offset " + event.scanErrorOffset());
             return;
         }
         if (kind == EventKind.MEMPOOL_TX && event.matches().outputCount() == 0 && event.matches().spendCount() == 0) {
+            return;
+        }
+        if (kind == EventKind.BLOCK_RESCANNED && !rescanApplies(event)) {
             return;
         }
         int inputLength = StepInputCodec.encodedLength(event);
@@ -186,10 +203,29 @@ public final class JournaledStateEngine implements StateEngine, EngineEventSink,
             throw ex;
         }
         stepSequence = currentStep;
+        if (kind == EventKind.BLOCK_RESCANNED) {
+            rescannedBlocks++;
+        }
         positions.apply(document, LENGTH_PREFIX, inputLength);
         if (context.snapshotEverySteps() > 0 && ++stepsSinceSnapshot >= context.snapshotEverySteps()) {
             snapshot();
         }
+    }
+
+    /**
+     * A rescanned block is applied (and journaled) only if it is still on the applied chain, by hash, and
+     * within the engine's rescan range; otherwise it is refused and counted. Replay skips this check: the
+     * journal holds only rescans that passed it.
+     */
+    private boolean rescanApplies(final ChainEvent event) {
+        if (positions.isApplied(event.chain(), event.height(), event.blockHash(), 0)
+            && engine.rescannable(event.chain(), event.height())) {
+            return true;
+        }
+        refusedRescans++;
+        LOG.log(System.Logger.Level.WARNING, "refused a rescan of " + event.chain().configName() + " block " + event.height()
+            + ": not on the applied chain with that hash, or outside the last " + engine.reorgRetentionBlocks() + " blocks");
+        return false;
     }
 
     /**

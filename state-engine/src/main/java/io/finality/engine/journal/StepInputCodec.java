@@ -22,7 +22,7 @@ import org.agrona.MutableDirectBuffer;
  *  24  timestampMs i64
  *  32  blockHash [32]
  *  64  body:
- *      BLOCK_CONNECTED, MEMPOOL_TX: outputCount u32 | spendCount u32
+ *      BLOCK_CONNECTED, BLOCK_RESCANNED, MEMPOOL_TX: outputCount u32 | spendCount u32
  *          | outputs: txid [32] | outputIndex i32 | amountHi i64 | amountLo i64 | slot i32 | flags i32 | contract [20]
  *          | spends:  spenderTxid [32] | prevTxid [32] | prevIndex i32
  *      INVOICE_OPEN, INVOICE_CANCEL: the ring payload as published (see InvoiceCommandCodec)
@@ -48,7 +48,7 @@ public final class StepInputCodec {
     /** Bytes needed to encode {@code event}. */
     public static int encodedLength(final ChainEvent event) {
         return HEADER_LENGTH + switch (event.kind()) {
-            case BLOCK_CONNECTED, MEMPOOL_TX -> 8 + event.matches().outputCount() * OUTPUT_LENGTH
+            case BLOCK_CONNECTED, BLOCK_RESCANNED, MEMPOOL_TX -> 8 + event.matches().outputCount() * OUTPUT_LENGTH
                 + event.matches().spendCount() * SPEND_LENGTH;
             case INVOICE_OPEN, INVOICE_CANCEL -> event.payloadLength();
             case MEMPOOL_TX_GONE -> 32;
@@ -68,7 +68,7 @@ public final class StepInputCodec {
         out.putBytes(offset + 32, event.blockHash(), 0, 32);
         int p = offset + HEADER_LENGTH;
         switch (event.kind()) {
-            case BLOCK_CONNECTED, MEMPOOL_TX -> {
+            case BLOCK_CONNECTED, BLOCK_RESCANNED, MEMPOOL_TX -> {
                 final MatchList m = event.matches();
                 out.putInt(p, m.outputCount());
                 out.putInt(p + 4, m.spendCount());
@@ -130,12 +130,15 @@ public final class StepInputCodec {
         final int body = offset + HEADER_LENGTH;
         final int bodyLength = length - HEADER_LENGTH;
         switch (kind) {
-            case BLOCK_CONNECTED, MEMPOOL_TX -> {
+            case BLOCK_CONNECTED, BLOCK_RESCANNED, MEMPOOL_TX -> {
                 if (!decodeMatches(in, body, bodyLength)) {
                     return MALFORMED;
                 }
                 if (kind == EventKind.BLOCK_CONNECTED) {
                     engine.blockConnected(chain, height, in, offset + 32, finalized, scratch);
+                } else if (kind == EventKind.BLOCK_RESCANNED) {
+                    // out of the engine's rescan range: nothing applied, decided the same way on replay
+                    engine.blockRescanned(chain, height, in, offset + 32, scratch);
                 } else {
                     engine.mempoolTx(chain, scratch);
                 }

@@ -145,6 +145,40 @@ class JournaledStateEngineTest {
     }
 
     @Test
+    void shouldJournalRescansOfAppliedBlocksAndRefuseAnyOtherHashWithoutJournalingIt(@TempDir final Path dir) {
+        final List<ChainEvent> slots = SlotScript.of(SEED + 7, 400);
+        final long scripted = slots.stream().filter(e -> e.kind() == io.finality.core.ring.EventKind.BLOCK_RESCANNED).count();
+        try (JournaledStateEngine live = engine(dir, 0)) {
+            play(live, slots, 0, slots.size());
+            assertTrue(scripted > 5, "the scenario has too few rescans: " + scripted);
+            assertEquals(scripted, live.rescannedBlocks(), "every scripted rescan reads a block still on the chain");
+            assertEquals(0, live.refusedRescans());
+            final io.finality.core.chain.ChainId chain = io.finality.core.chain.ChainId.BITCOIN_REGTEST;
+            final ChainPosition position = live.chainPosition(chain);
+            final long steps = live.stepSequence();
+            final ChainEvent stale = new ChainEvent(64, 4096, 4).reset(io.finality.core.ring.EventKind.BLOCK_RESCANNED, chain)
+                .height(position.tipHeight());
+            stale.blockHash().putBytes(0, new byte[32]);
+            live.onStep(stale, steps, true);
+            assertEquals(1, live.refusedRescans(), "a hash that is not the applied block's at that height");
+            final ChainEvent above = new ChainEvent(64, 4096, 4).reset(io.finality.core.ring.EventKind.BLOCK_RESCANNED, chain)
+                .height(position.tipHeight() + 1);
+            above.blockHash().putBytes(0, position.tipHash());
+            live.onStep(above, steps + 1, true);
+            assertEquals(2, live.refusedRescans(), "a height above the tip");
+            final ChainEvent tip = new ChainEvent(64, 4096, 4).reset(io.finality.core.ring.EventKind.BLOCK_RESCANNED, chain)
+                .height(position.tipHeight());
+            tip.blockHash().putBytes(0, position.tipHash());
+            live.onStep(tip, steps + 2, true);
+            assertEquals(steps + 1, live.stepSequence(), "only the rescan of the applied tip is journaled");
+        }
+        // and the journal with its rescans replays to the same state
+        try (JournaledStateEngine reopened = engine(dir, 0)) {
+            assertEquals(slots.size() + 1, reopened.stepSequence());
+        }
+    }
+
+    @Test
     void shouldRefuseAMalformedInvoiceCommandWithoutJournalingIt(@TempDir final Path dir) {
         try (JournaledStateEngine live = engine(dir, 0)) {
             final ChainEvent bad = new ChainEvent(64, 4096, 4).reset(io.finality.core.ring.EventKind.INVOICE_OPEN,

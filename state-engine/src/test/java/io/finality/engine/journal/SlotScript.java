@@ -56,6 +56,14 @@ final class SlotScript {
             }
 
             @Override
+            public void blockRescanned(final ChainId chain, final long height, final byte[] hash, final MatchList m) {
+                final ChainEvent e = slot(EventKind.BLOCK_RESCANNED, chain).height(height);
+                e.blockHash().putBytes(0, hash);
+                copy(m, e.matches());
+                slots.add(e);
+            }
+
+            @Override
             public void mempoolTx(final ChainId chain, final MatchList m) {
                 if (m.outputCount() == 0 && m.spendCount() == 0) {
                     return;
