@@ -4,6 +4,7 @@ import io.finality.tools.cli.CheckConfigCommand;
 import io.finality.tools.cli.DemoCommand;
 import io.finality.tools.cli.ImportBlkCommand;
 import io.finality.tools.cli.InvoiceCommand;
+import io.finality.tools.cli.RescanCommand;
 import io.finality.tools.cli.RunCommand;
 import io.finality.tools.cli.TailCommand;
 import picocli.CommandLine;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
     version = "finality 0.1.0-SNAPSHOT",
     description = "Chain indexer and payment confirmation engine.",
     subcommands = {RunCommand.class, DemoCommand.class, TailCommand.class, InvoiceCommand.class, CheckConfigCommand.class,
-        ImportBlkCommand.class, CommandLine.HelpCommand.class})
+        ImportBlkCommand.class, RescanCommand.class, CommandLine.HelpCommand.class})
 public final class Finality {
     static {
         System.setProperty("chronicle.analytics.disable", "true");

@@ -10,8 +10,6 @@ import io.finality.tools.run.RunConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,9 +29,6 @@ import picocli.CommandLine.Spec;
         "SIGTERM or Ctrl-C stops it between blocks: it drains, snapshots, prints the summary and exits with the signal's",
         "status (143/130); the next import-blk or run continues from there."})
 public final class ImportBlkCommand implements Callable<Integer> {
-    /** How long a signal waits for the import to drain and close before the JVM exits anyway. */
-    private static final long SHUTDOWN_WAIT_SECONDS = 60;
-
     @Spec
     private CommandSpec spec;
 
@@ -68,19 +63,11 @@ public final class ImportBlkCommand implements Callable<Integer> {
         }
         final ImportProgress progress = quiet ? ImportProgress.NONE : new ProgressBarImportProgress(err);
         final BlkImport importer = new BlkImport(settings, blocks, toHeight == null ? Long.MAX_VALUE : toHeight, progress);
-        final CountDownLatch done = new CountDownLatch(1);
-        // SIGTERM / Ctrl-C: stop between blocks and let run() drain, snapshot and close before the JVM exits
-        final Thread hook = new Thread(() -> {
-            importer.stop();
-            awaitQuietly(done);
-        }, "finality-import-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        final StopOnSignal signal = new StopOnSignal("finality-import-shutdown", importer::stop);
         try {
             return importAndReport(importer, out, err);
         } finally {
-            // only now may a signal's hook let the JVM exit: the summary is printed and the node closed
-            done.countDown();
-            removeHook(hook);
+            signal.close();
         }
     }
 
@@ -107,22 +94,5 @@ public final class ImportBlkCommand implements Callable<Integer> {
             return ImportException.DAMAGED;
         }
         return 0;
-    }
-
-    private static void awaitQuietly(final CountDownLatch done) {
-        try {
-            done.await(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (final InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(final Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (final IllegalStateException shuttingDown) {
-            // the JVM is exiting and the hook is running: it only waits for this thread, which is done
-            return;
-        }
     }
 }

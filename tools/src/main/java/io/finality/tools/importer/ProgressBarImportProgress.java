@@ -1,10 +1,8 @@
 package io.finality.tools.importer;
 
+import io.finality.tools.progress.ProgressBars;
 import java.io.PrintWriter;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * import-blk's progress as terminal progress bars (me.tongfei:progressbar) on stderr: one for the
@@ -13,8 +11,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class ProgressBarImportProgress implements ImportProgress {
     private static final long MB = 1L << 20;
-    /** Rendered width: the bar never asks the terminal (no jline terminal is opened). */
-    private static final int WIDTH = 110;
 
     private final PrintWriter err;
     private ProgressBar bar;
@@ -54,21 +50,10 @@ public final class ProgressBarImportProgress implements ImportProgress {
     }
 
     private ProgressBar start(final String task, final long max, final String unit) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(" " + unit, 1).showSpeed()
-            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
-            .setConsumer(new DelegatingProgressBarConsumer(line -> {
-                err.print('\r');
-                err.print(line);
-                err.flush();
-            }, WIDTH)).build();
+        return ProgressBars.start(err, task, max, unit);
     }
 
     private void finish() {
-        if (bar != null) {
-            bar.close();
-            bar = null;
-            err.println();
-            err.flush();
-        }
+        bar = ProgressBars.finish(bar, err);
     }
 }

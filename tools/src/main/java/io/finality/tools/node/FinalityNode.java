@@ -181,6 +181,24 @@ public final class FinalityNode implements AutoCloseable {
         return engine.nextEventSequence() - 1;
     }
 
+    /**
+     * How deep below a chain's tip a rescan may read: the engine's reorg retention, within which every payment
+     * it credited is still tracked one by one (see {@code InvoiceEngine#rescannable}).
+     */
+    public int rescanDepth() {
+        return engine.engine().reorgRetentionBlocks();
+    }
+
+    /** Rescanned blocks the engine applied since the node opened (read after {@link #awaitApplied}). */
+    public long rescannedBlocks() {
+        return engine.rescannedBlocks();
+    }
+
+    /** Rescanned blocks the engine refused: not on its applied chain, or out of range. */
+    public long refusedRescans() {
+        return engine.refusedRescans();
+    }
+
     /** What the engine thread counts per step (blocks, reorgs, transactions, matches, latency), for metrics. */
     public StepMetrics metrics() {
         return metrics;
