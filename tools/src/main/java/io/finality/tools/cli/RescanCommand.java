@@ -1,7 +1,9 @@
 package io.finality.tools.cli;
 
+import io.finality.bitcoin.p2p.BitcoinPeerContext;
 import io.finality.core.chain.ChainFamily;
 import io.finality.core.config.ConfigException;
+import io.finality.tools.importer.BlkRescanSource;
 import io.finality.tools.rescan.EthereumRescanSource;
 import io.finality.tools.rescan.ProgressBarRescanProgress;
 import io.finality.tools.rescan.Rescan;
@@ -45,6 +47,10 @@ public final class RescanCommand implements Callable<Integer> {
     @Option(names = "--to-height", description = "Last height to read again (default: the applied tip).")
     private Long toHeight;
 
+    @Option(names = {"-b", "--blocks"}, description = "Bitcoin only: read the blocks from this Bitcoin Core blocks directory"
+        + " (blk*.dat) instead of the node.")
+    private java.nio.file.Path blocks;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bar on stderr.")
     private boolean quiet;
 
@@ -61,8 +67,9 @@ public final class RescanCommand implements Callable<Integer> {
             return RescanException.INVALID;
         }
         final RescanProgress progress = quiet ? RescanProgress.NONE : new ProgressBarRescanProgress(err);
+        final java.nio.file.Path blocksDir = blocks;
         final Rescan rescan = new Rescan(settings, chain, fromHeight, toHeight == null ? Long.MAX_VALUE : toHeight,
-            RescanCommand::source, progress);
+            (cfg, c) -> source(cfg, c, blocksDir), progress);
         final StopOnSignal signal = new StopOnSignal("finality-rescan-shutdown", rescan::stop);
         try {
             final RescanSummary summary = rescan.run();
@@ -84,11 +91,18 @@ public final class RescanCommand implements Callable<Integer> {
         }
     }
 
-    /** The configured node of the chain: JSON-RPC for Ethereum, P2P for Bitcoin. */
-    static RescanSource source(final RunConfig settings, final io.finality.core.chain.ChainId chain) {
+    /** The configured node of the chain: JSON-RPC for Ethereum, P2P for Bitcoin; or a Bitcoin blocks directory. */
+    static RescanSource source(final RunConfig settings, final io.finality.core.chain.ChainId chain, final java.nio.file.Path blocksDir) {
         if (chain.family() == ChainFamily.ETHEREUM) {
+            if (blocksDir != null) {
+                throw new RescanException(RescanException.INVALID, "--blocks reads Bitcoin Core files: not for " + chain.configName());
+            }
             return new EthereumRescanSource(settings.ethereum().rpc());
         }
-        throw new RescanException(RescanException.INVALID, "rescanning " + chain.configName() + " is not supported yet");
+        final BitcoinPeerContext bitcoin = settings.bitcoinSettings();
+        if (blocksDir != null) {
+            return new BlkRescanSource(blocksDir, bitcoin.network(), bitcoin.powLimitBits());
+        }
+        throw new RescanException(RescanException.INVALID, "rescanning " + chain.configName() + " needs --blocks for now");
     }
 }

@@ -6,7 +6,6 @@ import io.finality.core.chain.ChainId;
 import io.finality.engine.journal.ChainPosition;
 import io.finality.tools.node.FinalityNode;
 import io.finality.tools.run.RunConfig;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -130,45 +129,10 @@ public final class BlkImport {
     }
 
     private BlkBlockIndex index(final BlkDirectory directory, final BitcoinNetwork network, final int powLimitBits) {
-        final BlkBlockIndex index = new BlkBlockIndex(network, powLimitBits);
-        progress.indexing(directory.totalBytes());
-        final BlkHeaderScanner scanner = new BlkHeaderScanner();
-        final byte[] key = directory.xorKey();
-        long done = 0;
-        try {
-            for (int i = 0; i < directory.files().size(); i++) {
-                if (stopRequested) {
-                    throw new ImportException(ImportException.STOPPED, "stopped while indexing; nothing was imported");
-                }
-                final String file = directory.files().get(i).getFileName().toString();
-                final BlkHeaderScanner.Scan scan = scan(scanner, directory.files().get(i), key, network);
-                if (scan != null) {
-                    index.indexScan(i, scan);
-                } else if (!index.indexFile(i, file, directory.read(i))) {
-                    throw new ImportException(ImportException.BAD_BLOCKS_DIR, file + " holds " + name(index.foreignNetwork())
-                        + " blocks but the configuration's network is " + name(network) + ": refusing to import");
-                }
-                done += directory.size(i);
-                progress.indexed(done, index.size());
-            }
-        } catch (final ImportException ex) {
-            progress.close();
-            throw ex;
-        }
-        return index;
-    }
-
-    /** Headers only when the file is as Core writes it; null sends it to the full reader (junk, damage, bz2). */
-    private static BlkHeaderScanner.Scan scan(final BlkHeaderScanner scanner, final Path file, final byte[] key,
-                                              final BitcoinNetwork network) {
-        try {
-            return scanner.scan(file, key, network.magic());
-        } catch (final IOException ex) {
-            throw new ImportException(ImportException.BAD_BLOCKS_DIR, "cannot read " + file + ": " + ex.getMessage());
-        }
+        return BlkIndexPass.run(directory, network, powLimitBits, progress, () -> stopRequested);
     }
 
     private static String name(final BitcoinNetwork network) {
-        return network.name().toLowerCase(Locale.ROOT);
+        return BlkIndexPass.name(network);
     }
 }

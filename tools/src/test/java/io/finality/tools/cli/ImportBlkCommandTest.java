@@ -117,7 +117,7 @@ class ImportBlkCommandTest {
 
         Files.copy(TestData.path("bitcoin/blocks/blkfiles/bitcoinj_first-100k-blocks.dat"), blocks.resolve("blk00001.dat"));
         expect(importBlk(regtest, blocks), ImportException.BAD_BLOCKS_DIR,
-            "blk00001.dat holds mainnet blocks but the configuration's network is regtest: refusing to import");
+            "blk00001.dat holds mainnet blocks but the configuration's network is regtest: refusing to read it");
         Files.delete(blocks.resolve("blk00001.dat"));
 
         final Path junk = Files.createDirectories(dir.resolve("junk"));

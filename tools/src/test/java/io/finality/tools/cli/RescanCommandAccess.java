@@ -10,6 +10,10 @@ public final class RescanCommandAccess {
     }
 
     public static RescanSource source(final RunConfig settings, final ChainId chain) {
-        return RescanCommand.source(settings, chain);
+        return RescanCommand.source(settings, chain, null);
+    }
+
+    public static RescanSource source(final RunConfig settings, final ChainId chain, final java.nio.file.Path blocks) {
+        return RescanCommand.source(settings, chain, blocks);
     }
 }

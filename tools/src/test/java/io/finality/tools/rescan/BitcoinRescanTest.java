@@ -1,0 +1,149 @@
+package io.finality.tools.rescan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.finality.bitcoin.address.BitcoinAddressCodec;
+import io.finality.bitcoin.address.BitcoinNetwork;
+import io.finality.bitcoin.p2p.BitcoinPeerConnection;
+import io.finality.bitcoin.p2p.LoopbackPeer;
+import io.finality.bitcoin.regtest.RawTransactionBuilder;
+import io.finality.bitcoin.regtest.RegtestChain;
+import io.finality.core.chain.ChainId;
+import io.finality.engine.journal.ChainPosition;
+import io.finality.engine.journal.EventTailer;
+import io.finality.tools.cli.RescanCommandAccess;
+import io.finality.tools.importer.BlkFiles;
+import io.finality.tools.node.FinalityNode;
+import io.finality.tools.node.InvoiceRequest;
+import io.finality.tools.run.RunConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code finality rescan} on Bitcoin regtest, through the real pipeline and journal: a node synced over P2P from a
+ * loopback peer misses a payment made to an address before its invoice was opened; the rescan, reading the blocks
+ * from a Bitcoin Core blocks directory, finds it with the confirmations its block has, and only it.
+ */
+@Timeout(120)
+class BitcoinRescanTest {
+    private static final long EXPIRES_AT = 4_000_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldFindAPaymentMadeBeforeItsInvoiceFromBlkFilesExactlyOnce() throws Exception {
+        final RegtestChain chain = new RegtestChain();
+        final List<byte[]> raw = new ArrayList<>();
+        for (int h = 1; h <= 12; h++) {
+            final List<byte[]> txs = switch (h) {
+                case 3 -> List.of(pay("a", "early", 50_000_000));
+                case 5 -> List.of(pay("b", "live", 10_000_000), pay("c", "early", 1_000));
+                default -> List.of();
+            };
+            raw.add(chain.mine(txs).raw());
+        }
+        final BlkFiles files = new BlkFiles(BitcoinNetwork.REGTEST);
+        raw.forEach(files::block);
+        final Path blocks = files.write(dir.resolve("blocks"), null);
+
+        try (LoopbackPeer peer = new LoopbackPeer(chain).start()) {
+            final RunConfig config = RunConfig.load(Files.writeString(dir.resolve("finality.yaml"), String.join("\n",
+                "data_dir: data",
+                "bitcoin:",
+                "  network: regtest",
+                "  node: 127.0.0.1:" + peer.port(),
+                "journal:",
+                "  durability: none",
+                "")));
+            try (FinalityNode node = new FinalityNode(config.node())) {
+                open(node, "live", "0.1");
+                assertTrue(node.awaitApplied(10_000));
+                final BitcoinPeerConnection connection = new BitcoinPeerConnection(node.resumeBitcoin(config.bitcoin()));
+                try {
+                    connection.start(node.publisher());
+                    awaitTip(node, 12);
+                } finally {
+                    connection.close();
+                }
+                open(node, "early", "0.5");
+                assertTrue(node.awaitApplied(10_000));
+                assertEquals(List.of("live INVOICE_OPENED", "live PAYMENT_IN_BLOCK", "live INVOICE_CONFIRMING", "live INVOICE_CONFIRMED",
+                    "early INVOICE_OPENED"), events(node, 1));
+            }
+
+            final RescanSummary found = rescan(config, 2, blocks);
+            assertEquals(11, found.read());
+            assertEquals(11, found.applied());
+            // the 0.5 BTC output at height 3 has 10 confirmations (3 needed): confirmed at once; the 1,000 sat one too
+            assertEquals(List.of(
+                "PAYMENT_IN_BLOCK       invoice early, now CONFIRMED: 50000000 base units at height 3 (10 confirmations)",
+                "INVOICE_CONFIRMED      invoice early, now CONFIRMED",
+                "PAYMENT_IN_BLOCK       invoice early, now CONFIRMED: 1000 base units at height 5 (8 confirmations)"), found.listed());
+
+            final RescanSummary again = rescan(config, 1, blocks);
+            assertEquals(12, again.applied());
+            assertEquals(0, again.events(), "every payment is recorded now: " + again.listed());
+
+            final RescanException tooHigh = assertThrows(RescanException.class, () -> rescan(config, 13, blocks));
+            assertEquals(RescanException.OUT_OF_RANGE, tooHigh.exitCode());
+            final RescanException missing = assertThrows(RescanException.class,
+                () -> rescan(config, 1, new BlkFiles(BitcoinNetwork.REGTEST).block(raw.get(0)).write(dir.resolve("one"), null)));
+            assertEquals(RescanException.SOURCE, missing.exitCode());
+            assertTrue(missing.getMessage().contains("is not in"), missing.getMessage());
+        }
+    }
+
+    private static RescanSummary rescan(final RunConfig config, final long from, final Path blocks) {
+        return new Rescan(config, "bitcoin-regtest", from, Long.MAX_VALUE, (c, chain) -> RescanCommandAccess.source(c, chain, blocks),
+            RescanProgress.NONE).run();
+    }
+
+    private static void open(final FinalityNode node, final String id, final String amount) {
+        node.open(new InvoiceRequest(id, "bitcoin-regtest", BitcoinAddressCodec.fromScript(script(id), BitcoinNetwork.REGTEST), amount,
+            EXPIRES_AT, null, null, null));
+    }
+
+    private static byte[] script(final String id) {
+        final byte[] hash = RegtestChain.sha256d(id.getBytes(StandardCharsets.US_ASCII));
+        final byte[] s = new byte[22];
+        s[1] = 0x14;
+        System.arraycopy(hash, 0, s, 2, 20);
+        return s;
+    }
+
+    private static byte[] pay(final String coin, final String id, final long satoshis) {
+        return new RawTransactionBuilder().spend(RegtestChain.sha256d(("coin-" + coin).getBytes(StandardCharsets.US_ASCII)), 0)
+            .pay(satoshis, script(id)).build();
+    }
+
+    private static void awaitTip(final FinalityNode node, final long height) throws InterruptedException {
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            final ChainPosition p = node.chainPosition(ChainId.BITCOIN_REGTEST);
+            if (!p.empty() && p.tipHeight() == height && node.awaitApplied(1_000)) {
+                return;
+            }
+            assertTrue(System.currentTimeMillis() < deadline, "the node did not reach height " + height);
+            Thread.sleep(10);
+        }
+    }
+
+    private static List<String> events(final FinalityNode node, final long fromSequence) {
+        final List<String> out = new ArrayList<>();
+        try (EventTailer tailer = new EventTailer(node.journal(), fromSequence)) {
+            while (tailer.poll(e -> out.add(e.invoiceId() + " " + e.eventType()), 64) > 0) {
+                Thread.onSpinWait();
+            }
+        }
+        return out;
+    }
+}
