@@ -29,6 +29,16 @@ public final class EventTailer implements AutoCloseable {
         this.nextSequence = Math.max(1, fromSequence);
     }
 
+    /**
+     * Deliver events with sequence {@code >= fromSequence}, reading only the documents after journal index
+     * {@code afterIndex} (e.g. the journal's last index when a process started, so it never reads the history
+     * before it). Events before that index are not delivered, whatever their sequence.
+     */
+    public EventTailer(final EventJournal journal, final long afterIndex, final long fromSequence) {
+        this.reader = journal.reader().after(afterIndex);
+        this.nextSequence = Math.max(1, fromSequence);
+    }
+
     private EventTailer(final EventJournal.Reader reader) {
         this.reader = reader;
         this.nextSequence = 0;

@@ -134,7 +134,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             LOG.log(System.Logger.Level.WARNING, "API request failed: " + request.method() + " " + pathOf(request), ex);
             response = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, null, "internal error");
         }
-        responsesByClass.incrementAndGet(Math.min(5, Math.max(0, response.status().code() / 100)));
+        countResponse(response.status().code());
         final boolean keepAlive = HttpUtil.isKeepAlive(request) && response.status().code() != 413;
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         if (keepAlive) {
@@ -481,5 +481,10 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static String pathOf(final FullHttpRequest request) {
         return new QueryStringDecoder(request.uri()).path();
+    }
+
+    /** Count a response by class for {@code /metrics}; also the 413s the body limit answers before a request reaches here. */
+    void countResponse(final int status) {
+        responsesByClass.incrementAndGet(Math.min(5, Math.max(0, status / 100)));
     }
 }

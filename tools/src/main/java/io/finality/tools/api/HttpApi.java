@@ -75,14 +75,14 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi start() {
         loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("finality-api-io", true), NioIoHandler.newFactory());
         workers = Executors.newFixedThreadPool(context.workerThreads(), new DefaultThreadFactory("finality-api-worker", true));
-        eventTypes = new EventTypeCounts(node.journal(), node.firstEventSequence());
+        eventTypes = new EventTypeCounts(node.journal(), node.journalIndexAtStart(), node.firstEventSequence());
         final ApiHandler handler = new ApiHandler(node, context.token(), workers, chains, eventTypes);
         try {
             server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(final SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new BodyLimit(context.maxBodyBytes()), handler);
+                        ch.pipeline().addLast(new HttpServerCodec(), new BodyLimit(context.maxBodyBytes(), handler), handler);
                     }
                 })
                 .bind(new InetSocketAddress(context.bind(), context.port())).syncUninterruptibly().channel();
@@ -131,10 +131,12 @@ public final class HttpApi implements AutoCloseable {
     /** Aggregates a request up to the limit; beyond it answers 413 with a JSON error and closes. */
     private static final class BodyLimit extends HttpObjectAggregator {
         private final int limit;
+        private final ApiHandler counter;
 
-        BodyLimit(final int limit) {
+        BodyLimit(final int limit, final ApiHandler counter) {
             super(limit);
             this.limit = limit;
+            this.counter = counter;
         }
 
         @Override
@@ -146,6 +148,7 @@ public final class HttpApi implements AutoCloseable {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            counter.countResponse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
             ctx.writeAndFlush(response).addListener(written -> {
                 // Closing at once would reset the connection while the client is still sending, and a reset
                 // can destroy the 413 before the client reads it. So: stop decoding (no request on this

@@ -28,14 +28,19 @@ public final class EventTypeCounts implements AutoCloseable {
     private final long[] counts = new long[PaymentEventType.values().length];
     private final EventTailer.Handler counter = this::count;
     private final EventJournal journal;
+    private final long afterIndex;
     private final long fromSequence;
     /** Created, used and closed on {@link #thread} only. */
     private EventTailer tailer;
     private boolean closed;
 
-    /** Count events from {@code fromSequence} on (the first sequence this process writes). */
-    public EventTypeCounts(final EventJournal journal, final long fromSequence) {
+    /**
+     * Count events from {@code fromSequence} on (the first sequence this process writes), reading only the journal
+     * after index {@code afterIndex} (its last index when this process started), so a long history is never re-read.
+     */
+    public EventTypeCounts(final EventJournal journal, final long afterIndex, final long fromSequence) {
         this.journal = journal;
+        this.afterIndex = afterIndex;
         this.fromSequence = fromSequence;
     }
 
@@ -47,7 +52,7 @@ public final class EventTypeCounts implements AutoCloseable {
         try {
             thread.submit(() -> {
                 if (tailer == null) {
-                    tailer = new EventTailer(journal, fromSequence);
+                    tailer = new EventTailer(journal, afterIndex, fromSequence);
                 }
                 while (tailer.poll(counter, POLL_DOCUMENTS) > 0) {
                     Thread.onSpinWait();

@@ -80,6 +80,7 @@ public final class FinalityNode implements AutoCloseable {
     private final Pipeline pipeline;
     private final StepMetrics metrics = new StepMetrics();
     private final long firstEventSequence;
+    private final long journalIndexAtStart;
     /** API commands carry their receive time (the engine never reads a clock; events echo the step's time). */
     private final SlotFiller<byte[]> bytesFiller = (slot, bytes) -> {
         slot.timestampMs(System.currentTimeMillis());
@@ -97,6 +98,7 @@ public final class FinalityNode implements AutoCloseable {
                 .snapshotEverySteps(context.snapshotEverySteps()),
             new StoreSnapshotStore(store));
         firstEventSequence = engine.nextEventSequence();
+        journalIndexAtStart = engine.journal().lastIndex();
         store.loadInto(scripts, (scanned, loaded, done) -> { });
         final List<InvoiceRecord> unseen = unseenByEngine();
         // Decided before the scan thread starts writing the index.
@@ -202,6 +204,11 @@ public final class FinalityNode implements AutoCloseable {
     /** What the engine thread counts per step (blocks, reorgs, transactions, matches, latency), for metrics. */
     public StepMetrics metrics() {
         return metrics;
+    }
+
+    /** The journal's last index when this process started (before its pipeline ran): a tailer of this run starts after it. */
+    public long journalIndexAtStart() {
+        return journalIndexAtStart;
     }
 
     /** The first event sequence this process wrote (or will write): what it recovered ended just before. */

@@ -83,6 +83,8 @@ class MetricsTest {
                 && runner.node().awaitApplied(5_000));
             final int unauthorised = send("GET", "/metrics", "wrong-token-0000000000").statusCode();
             assertEquals(401, unauthorised);
+            // refused by the body limit before the request handler: counted all the same
+            assertEquals(413, send("POST", "/v1/invoices", TOKEN, "x".repeat(ApiContext.DEFAULT_MAX_BODY_BYTES + 1)).statusCode());
 
             final String page = send("GET", "/metrics", TOKEN).body();
             final Map<String, Double> after = parse(page);
@@ -107,7 +109,7 @@ class MetricsTest {
             assertTrue(p50 > 0 && p50 <= max && max < 30 && sum >= max && sum <= 4 * max * 1.01, page);
             assertTrue(after.get("finality_last_step_age_seconds") < 30, page);
             assertEquals(0, after.get("finality_ring_backlog"));
-            assertEquals(1, delta(before, after, "finality_errors_total", "kind=\"apiClientErrors\""));
+            assertEquals(2, delta(before, after, "finality_errors_total", "kind=\"apiClientErrors\""), "the 401 and the 413");
             for (String kind : List.of("scanErrors", "engineErrors", "malformedSteps", "unscannedSlots", "truncatedFields", "journalFailed",
                 "apiServerErrors")) {
                 assertEquals(0, after.get("finality_errors_total{kind=\"" + kind + "\"}"), kind);
