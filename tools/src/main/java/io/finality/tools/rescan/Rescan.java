@@ -115,7 +115,8 @@ public final class Rescan {
             final long events = node.eventsWritten() - (firstSequence - 1);
             listEvents(node, firstSequence, listed);
             return new RescanSummary(chain, fromHeight, fromHeight + done[0] - 1, hashes.size(), done[0], done[1],
-                System.nanoTime() - start, node.rescannedBlocks(), node.refusedRescans(), events, listed, stopRequested);
+                System.nanoTime() - start, node.rescannedBlocks(), node.refusedRescans(), events, listed,
+                stopRequested && done[0] < hashes.size());
         }
     }
 
