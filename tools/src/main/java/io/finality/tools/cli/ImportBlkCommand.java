@@ -1,6 +1,5 @@
 package io.finality.tools.cli;
 
-import io.finality.core.config.ConfigException;
 import io.finality.tools.importer.BlkImport;
 import io.finality.tools.importer.ImportException;
 import io.finality.tools.importer.ImportProgress;
@@ -48,12 +47,8 @@ public final class ImportBlkCommand implements Callable<Integer> {
     public Integer call() {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final RunConfig settings;
-        try {
-            settings = RunConfig.load(config);
-        } catch (final ConfigException ex) {
-            err.printf("invalid configuration: %s%n", ex.getMessage());
-            err.flush();
+        final RunConfig settings = ConfigFile.loadOrExplain(config, err);
+        if (settings == null) {
             return ImportException.INVALID_CONFIG;
         }
         if (toHeight != null && toHeight < 0) {

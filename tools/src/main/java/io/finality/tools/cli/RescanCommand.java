@@ -2,7 +2,6 @@ package io.finality.tools.cli;
 
 import io.finality.bitcoin.p2p.BitcoinPeerContext;
 import io.finality.core.chain.ChainFamily;
-import io.finality.core.config.ConfigException;
 import io.finality.tools.importer.BlkRescanSource;
 import io.finality.tools.rescan.EthereumRescanSource;
 import io.finality.tools.rescan.ProgressBarRescanProgress;
@@ -58,12 +57,8 @@ public final class RescanCommand implements Callable<Integer> {
     public Integer call() {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final RunConfig settings;
-        try {
-            settings = RunConfig.load(config);
-        } catch (final ConfigException ex) {
-            err.printf("invalid configuration: %s%n", ex.getMessage());
-            err.flush();
+        final RunConfig settings = ConfigFile.loadOrExplain(config, err);
+        if (settings == null) {
             return RescanException.INVALID;
         }
         final RescanProgress progress = quiet ? RescanProgress.NONE : new ProgressBarRescanProgress(err);

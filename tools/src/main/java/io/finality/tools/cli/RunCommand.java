@@ -1,6 +1,5 @@
 package io.finality.tools.cli;
 
-import io.finality.core.config.ConfigException;
 import io.finality.tools.run.NodeRunner;
 import io.finality.tools.run.RunConfig;
 import java.io.PrintWriter;
@@ -36,12 +35,8 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final RunConfig settings;
-        try {
-            settings = RunConfig.load(config);
-        } catch (final ConfigException ex) {
-            err.printf("invalid configuration: %s%n", ex.getMessage());
-            err.flush();
+        final RunConfig settings = ConfigFile.loadOrExplain(config, err);
+        if (settings == null) {
             return INVALID;
         }
         final NodeRunner runner;

@@ -8,17 +8,15 @@ import io.finality.bitcoin.address.BitcoinAddressCodec;
 import io.finality.bitcoin.address.BitcoinNetwork;
 import io.finality.bitcoin.p2p.BitcoinPeerConnection;
 import io.finality.bitcoin.p2p.LoopbackPeer;
-import io.finality.bitcoin.regtest.RawTransactionBuilder;
 import io.finality.bitcoin.regtest.RegtestChain;
 import io.finality.core.chain.ChainId;
 import io.finality.engine.journal.ChainPosition;
-import io.finality.engine.journal.EventTailer;
+import io.finality.tools.RegtestPayments;
 import io.finality.tools.cli.RescanCommandAccess;
 import io.finality.tools.importer.BlkFiles;
 import io.finality.tools.node.FinalityNode;
 import io.finality.tools.node.InvoiceRequest;
 import io.finality.tools.run.RunConfig;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,8 +43,8 @@ class BitcoinRescanTest {
         final List<byte[]> raw = new ArrayList<>();
         for (int h = 1; h <= 12; h++) {
             final List<byte[]> txs = switch (h) {
-                case 3 -> List.of(pay("a", "early", 50_000_000));
-                case 5 -> List.of(pay("b", "live", 10_000_000), pay("c", "early", 1_000));
+                case 3 -> List.of(RegtestPayments.pay(1, "early", 50_000_000));
+                case 5 -> List.of(RegtestPayments.pay(2, "live", 10_000_000), RegtestPayments.pay(3, "early", 1_000));
                 default -> List.of();
             };
             raw.add(chain.mine(txs).raw());
@@ -77,7 +75,7 @@ class BitcoinRescanTest {
                 open(node, "early", "0.5");
                 assertTrue(node.awaitApplied(10_000));
                 assertEquals(List.of("live INVOICE_OPENED", "live PAYMENT_IN_BLOCK", "live INVOICE_CONFIRMING", "live INVOICE_CONFIRMED",
-                    "early INVOICE_OPENED"), events(node, 1));
+                    "early INVOICE_OPENED"), JournalEvents.of(node, 1));
             }
 
             final RescanSummary found = rescan(config, 2, blocks);
@@ -108,21 +106,8 @@ class BitcoinRescanTest {
     }
 
     private static void open(final FinalityNode node, final String id, final String amount) {
-        node.open(new InvoiceRequest(id, "bitcoin-regtest", BitcoinAddressCodec.fromScript(script(id), BitcoinNetwork.REGTEST), amount,
-            EXPIRES_AT, null, null, null));
-    }
-
-    private static byte[] script(final String id) {
-        final byte[] hash = RegtestChain.sha256d(id.getBytes(StandardCharsets.US_ASCII));
-        final byte[] s = new byte[22];
-        s[1] = 0x14;
-        System.arraycopy(hash, 0, s, 2, 20);
-        return s;
-    }
-
-    private static byte[] pay(final String coin, final String id, final long satoshis) {
-        return new RawTransactionBuilder().spend(RegtestChain.sha256d(("coin-" + coin).getBytes(StandardCharsets.US_ASCII)), 0)
-            .pay(satoshis, script(id)).build();
+        final String address = BitcoinAddressCodec.fromScript(RegtestPayments.script(id), BitcoinNetwork.REGTEST);
+        node.open(new InvoiceRequest(id, "bitcoin-regtest", address, amount, EXPIRES_AT, null, null, null));
     }
 
     private static void awaitTip(final FinalityNode node, final long height) throws InterruptedException {
@@ -135,15 +120,5 @@ class BitcoinRescanTest {
             assertTrue(System.currentTimeMillis() < deadline, "the node did not reach height " + height);
             Thread.sleep(10);
         }
-    }
-
-    private static List<String> events(final FinalityNode node, final long fromSequence) {
-        final List<String> out = new ArrayList<>();
-        try (EventTailer tailer = new EventTailer(node.journal(), fromSequence)) {
-            while (tailer.poll(e -> out.add(e.invoiceId() + " " + e.eventType()), 64) > 0) {
-                Thread.onSpinWait();
-            }
-        }
-        return out;
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.finality.core.buffer.Hex;
 import io.finality.core.chain.ChainId;
 import io.finality.engine.journal.ChainPosition;
-import io.finality.engine.journal.EventTailer;
 import io.finality.ethereum.devnet.AnvilNode;
 import io.finality.ethereum.devnet.AnvilRpc;
 import io.finality.ethereum.node.Anvil;
@@ -22,7 +21,6 @@ import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +68,7 @@ class EthereumRescanTest {
                 assertTrue(node.awaitApplied(10_000));
                 tipBefore = node.chainPosition(ChainId.ETHEREUM_DEV).tipHeight();
                 assertEquals(List.of("inv-live INVOICE_OPENED", "inv-live PAYMENT_IN_BLOCK", "inv-live INVOICE_CONFIRMING",
-                    "inv-early INVOICE_OPENED", "inv-token INVOICE_OPENED"), events(node, 1));
+                    "inv-early INVOICE_OPENED", "inv-token INVOICE_OPENED"), JournalEvents.of(node, 1));
             }
 
             // the rescan from before the payments finds the two early ones, and only those
@@ -107,7 +105,7 @@ class EthereumRescanTest {
                 awaitHead(node, rpc);
                 // each at its own block's twelfth confirmation: the early payments were mined first
                 assertEquals(List.of("inv-early INVOICE_CONFIRMED", "inv-token INVOICE_CONFIRMED", "inv-live INVOICE_CONFIRMED"),
-                    events(node, firstNew));
+                    JournalEvents.of(node, firstNew));
             }
         }
     }
@@ -173,16 +171,5 @@ class EthereumRescanTest {
             assertTrue(System.currentTimeMillis() < deadline, "the node did not reach anvil's head " + head);
             Thread.sleep(10);
         }
-    }
-
-    /** "invoiceId TYPE" of every event from {@code fromSequence}. */
-    private static List<String> events(final FinalityNode node, final long fromSequence) {
-        final List<String> out = new ArrayList<>();
-        try (EventTailer tailer = new EventTailer(node.journal(), fromSequence)) {
-            while (tailer.poll(e -> out.add(e.invoiceId() + " " + e.eventType()), 64) > 0) {
-                Thread.onSpinWait();
-            }
-        }
-        return out;
     }
 }
