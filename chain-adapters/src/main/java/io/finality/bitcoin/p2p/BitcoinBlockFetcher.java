@@ -40,10 +40,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code getdata} in request order, so a block with any other hash is reported against the first block
  * still awaited.
  *
- * <p>Failures, each a {@link BitcoinFetchException}: the node does not have a block ({@code notfound}; the
- * blocks before it are still delivered), sends another block, or breaks the protocol (bad frame, malformed
- * message: not retried). A refused connection, a close by the node, or silence longer than
- * {@link BitcoinPeerContext#stallTimeoutMs()} while something is awaited closes the channel and reconnects,
+ * <p>Failures, each a {@link BitcoinFetchException} whose message gives hashes in display order (as
+ * bitcoin-cli and block explorers show them, the reverse of the internal order asked with): the node
+ * does not have a block ({@code notfound}; the blocks before it are still delivered), sends another
+ * block, or breaks the protocol (bad frame, malformed message, bad handshake: not retried). A refused
+ * connection, a close by the node, or silence longer than {@link BitcoinPeerContext#stallTimeoutMs()}
+ * while something is awaited (the handshake included) closes the channel and reconnects,
  * asking again only for the blocks not yet received; after {@link #maxRetries()} such failures in a row
  * without a new block arriving, the fetch fails with the last reason.
  *
@@ -135,7 +137,7 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
                 throw new IllegalArgumentException("hash at index " + i + " is not 32 bytes");
             }
             if (indexOf.put(ByteBuffer.wrap(h), i) != null) {
-                throw new IllegalArgumentException("hash at index " + i + " appears twice: " + Hex.toHex(h));
+                throw new IllegalArgumentException("hash at index " + i + " appears twice: " + display(h));
             }
         }
         if (hashesInOrder.isEmpty()) {
@@ -158,6 +160,11 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
 
     private String node() {
         return String.valueOf(context.node());
+    }
+
+    /** A hash as operators see it (bitcoin-cli, explorers): hex of the reversed internal order. */
+    static String display(final byte[] internalOrder) {
+        return Hex.toHex(Hex.reverse(internalOrder.clone()));
     }
 
     /** The state of one fetch; lives on the caller's thread. */
@@ -279,7 +286,7 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
                 case BlockFetchHandler.Violation v -> {
                     if (current) {
                         throw new BitcoinFetchException(next, "node " + node() + " broke the protocol (" + v.reason()
-                            + "); gave up at block " + next + " " + Hex.toHex(hashes.get(next)));
+                            + "); gave up at block " + next + " " + display(hashes.get(next)));
                     }
                 }
                 case BlockFetchHandler.Closed c -> {
@@ -296,7 +303,7 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
                 final int expected = firstAwaited();
                 if (current && expected >= 0) {
                     throw new BitcoinFetchException(expected, "node " + node() + " sent the wrong block for index " + expected
-                        + ": asked for " + Hex.toHex(hashes.get(expected)) + ", its header hashes to " + Hex.toHex(b.hash()));
+                        + ": asked for " + display(hashes.get(expected)) + ", its header hashes to " + display(b.hash()));
                 }
                 return;
             }
@@ -323,7 +330,7 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
         private boolean deliver() {
             while (next < count) {
                 if (next == notFound) {
-                    throw new BitcoinFetchException(next, "the node " + node() + " does not have block " + Hex.toHex(hashes.get(next))
+                    throw new BitcoinFetchException(next, "the node " + node() + " does not have block " + display(hashes.get(next))
                         + " (index " + next + "; pruned?)");
                 }
                 final byte[] raw = held[next];
@@ -375,7 +382,7 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
             if (failuresInARow > maxRetries) {
                 throw new BitcoinFetchException(next, "gave up on node " + node() + " after " + failuresInARow
                     + " connection failures in a row without a new block: " + reason + "; stopped at block " + next + " "
-                    + Hex.toHex(hashes.get(next)));
+                    + display(hashes.get(next)));
             }
             reconnects.incrementAndGet();
             final long backoff = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(16, failuresInARow - 1));

@@ -61,6 +61,7 @@ class BitcoinBlockFetcherTest {
         int stopAt = Integer.MAX_VALUE;
         int hookAt = -1;
         Runnable hook;
+        java.util.function.IntConsumer everyBlock = i -> { };
 
         @Override
         public boolean onBlock(final int index, final byte[] hash, final org.agrona.DirectBuffer block, final int offset,
@@ -68,6 +69,7 @@ class BitcoinBlockFetcherTest {
             final byte[] raw = new byte[length];
             block.getBytes(offset, raw);
             got.add(new Got(index, hash, raw));
+            everyBlock.accept(index);
             if (index == hookAt) {
                 hook.run();
             }
@@ -87,6 +89,17 @@ class BitcoinBlockFetcherTest {
             chain.mine(i % 3 == 0 ? List.of(new RawTransactionBuilder().spend(prev, 0).pay(1_000L * i, script).build()) : List.of());
         }
         return chain;
+    }
+
+    /** Display order (bitcoin-cli, explorers), computed here independently of the fetcher. */
+    private static String displayed(final byte[] internalOrder) {
+        final byte[] h = internalOrder.clone();
+        for (int i = 0; i < 16; i++) {
+            final byte t = h[i];
+            h[i] = h[31 - i];
+            h[31 - i] = t;
+        }
+        return Hex.toHex(h);
     }
 
     private static BitcoinPeerContext context(final int port) {
@@ -166,7 +179,7 @@ class BitcoinBlockFetcherTest {
             final Recorder r = new Recorder();
             final BitcoinFetchException ex = assertThrows(BitcoinFetchException.class, () -> fetcher.fetch(asked, r));
             assertEquals(30, ex.index());
-            assertTrue(ex.getMessage().contains("does not have block " + Hex.toHex(missing)), ex.getMessage());
+            assertTrue(ex.getMessage().contains("does not have block " + displayed(missing)), ex.getMessage());
             assertTrue(ex.getMessage().contains("pruned?"), ex.getMessage());
             assertDelivered(expected, asked, 30, r.got, "before the missing block");
             assertEquals(0, fetcher.reconnects(), "notfound is an answer, not a connection failure");
@@ -230,7 +243,7 @@ class BitcoinBlockFetcherTest {
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(ex.getMessage().contains("after 3 connection failures in a row"), ex.getMessage());
             assertTrue(ex.getMessage().contains("sent nothing for 150 ms (stalled)"), ex.getMessage());
-            assertTrue(ex.getMessage().contains(Hex.toHex(asked.get(0))), ex.getMessage());
+            assertTrue(ex.getMessage().contains(displayed(asked.get(0))), ex.getMessage());
             assertEquals(0, ex.index());
             assertEquals(2, fetcher.reconnects());
             assertTrue(r.got.isEmpty());
@@ -297,15 +310,69 @@ class BitcoinBlockFetcherTest {
     @Test
     void shouldRejectABlockWhoseHeaderDoesNotHashToTheOneAskedFor() throws Exception {
         final RegtestChain chain = chain(5);
-        try (LyingPeer liar = new LyingPeer(chain.block(1).raw());
+        try (ScriptedPeer liar = new ScriptedPeer(ScriptedPeer.Script.WRONG_BLOCK, List.of(chain.block(1)));
              BitcoinBlockFetcher fetcher = new BitcoinBlockFetcher(context(liar.port()))) {
             final List<byte[]> asked = List.of(chain.block(2).hash(), chain.block(3).hash());
             final Recorder r = new Recorder();
             final BitcoinFetchException ex = assertThrows(BitcoinFetchException.class, () -> fetcher.fetch(asked, r));
             assertEquals(0, ex.index());
             assertTrue(ex.getMessage().contains("wrong block for index 0"), ex.getMessage());
-            assertTrue(ex.getMessage().contains("asked for " + Hex.toHex(chain.block(2).hash())), ex.getMessage());
-            assertTrue(ex.getMessage().contains("hashes to " + Hex.toHex(chain.block(1).hash())), ex.getMessage());
+            assertTrue(ex.getMessage().contains("asked for " + displayed(chain.block(2).hash())), ex.getMessage());
+            assertTrue(ex.getMessage().contains("hashes to " + displayed(chain.block(1).hash())), ex.getMessage());
+            assertTrue(r.got.isEmpty());
+        }
+    }
+
+    @Test
+    void shouldAnswerPingsAndIgnoreChatterDuringTheFetch() throws Exception {
+        final RegtestChain chain = chain(20);
+        final List<RegtestChain.BuiltBlock> expected = new ArrayList<>();
+        for (long h = 1; h <= 20; h++) {
+            expected.add(chain.block(h));
+        }
+        // this node serves nothing until its ping is answered, and sends sendheaders, inv, headers and tx around it
+        try (ScriptedPeer node = new ScriptedPeer(ScriptedPeer.Script.PING_FIRST, expected);
+             BitcoinBlockFetcher fetcher = new BitcoinBlockFetcher(context(node.port()).stallTimeoutMs(2_000))) {
+            final List<byte[]> asked = hashes(expected);
+            final Recorder r = new Recorder();
+            fetcher.fetch(asked, r);
+            assertDelivered(expected, asked, 20, r.got, "after a ping");
+            assertEquals(0, fetcher.reconnects());
+        }
+    }
+
+    @Test
+    void shouldHoldBlocksArrivingOutOfOrderAndDeliverThemInListOrder() throws Exception {
+        final long seed = System.nanoTime();
+        final RegtestChain chain = chain(BLOCKS);
+        final List<RegtestChain.BuiltBlock> expected = new ArrayList<>();
+        for (long h = 1; h <= BLOCKS; h++) {
+            expected.add(chain.block(h));
+        }
+        try (ScriptedPeer node = new ScriptedPeer(ScriptedPeer.Script.SHUFFLED, expected, seed);
+             BitcoinBlockFetcher fetcher = new BitcoinBlockFetcher(context(node.port()))) {
+            final List<byte[]> asked = hashes(expected);
+            final Recorder r = new Recorder();
+            final int window = BitcoinPeerContext.DEFAULT_BLOCK_WINDOW;
+            // when block i is handed over, nothing past i + window - 1 can have been asked for: held blocks stay bounded
+            r.everyBlock = i -> assertTrue(node.maxAsked <= i + window - 1, "asked up to " + node.maxAsked + " at " + i + ", seed " + seed);
+            fetcher.fetch(asked, r);
+            assertDelivered(expected, asked, BLOCKS, r.got, "shuffled replies, seed " + seed);
+            assertEquals(BLOCKS - 1, node.maxAsked);
+            assertEquals(BLOCKS, fetcher.blocksReceived(), "seed " + seed);
+        }
+    }
+
+    @Test
+    void shouldFailTheHandshakeOnAMalformedVersionWithoutRetrying() throws Exception {
+        final RegtestChain chain = chain(2);
+        try (ScriptedPeer node = new ScriptedPeer(ScriptedPeer.Script.BAD_VERSION, List.of(chain.block(1)));
+             BitcoinBlockFetcher fetcher = new BitcoinBlockFetcher(context(node.port()))) {
+            final Recorder r = new Recorder();
+            final BitcoinFetchException ex = assertThrows(BitcoinFetchException.class,
+                () -> fetcher.fetch(List.of(chain.block(1).hash()), r));
+            assertTrue(ex.getMessage().contains("broke the protocol (malformed or repeated version message)"), ex.getMessage());
+            assertEquals(0, fetcher.reconnects());
             assertTrue(r.got.isEmpty());
         }
     }
@@ -346,55 +413,53 @@ class BitcoinBlockFetcherTest {
             fetcher.fetch(asked, r);
             assertDelivered(expected, asked, raw.size(), r.got, "mainnet blocks");
             // the internal-order hash is the reverse of the explorer's: check against the file names
-            assertEquals(displayHashes.get(1), Hex.toHex(Hex.reverse(r.got.get(2).hash())));
-            assertEquals(displayHashes.get(0), Hex.toHex(Hex.reverse(r.got.get(3).hash())));
+            assertEquals(displayHashes.get(1), displayed(r.got.get(2).hash()));
+            assertEquals(displayHashes.get(0), displayed(r.got.get(3).hash()));
             assertEquals("000000000000000000000c835b2adcaedc20fdf6ee440009c249452c726dafae", displayHashes.get(1));
         }
     }
 
-    /** Answers the handshake, then every getdata with {@code block}. */
-    private static final class Liar extends SimpleChannelInboundHandler<Object> {
-        private final byte[] block;
-
-        Liar(final byte[] block) {
-            this.block = block;
+    /** A minimal scripted node for what the loopback peer will not do: lie, ping first, or botch the handshake. */
+    private static final class ScriptedPeer implements AutoCloseable {
+        enum Script {
+            /** Answer every getdata with the first block. */
+            WRONG_BLOCK,
+            /** Ping after the handshake; serve blocks only once the matching pong came back (never without); chatter around it. */
+            PING_FIRST,
+            /** Answer version with a version payload of three bytes. */
+            BAD_VERSION,
+            /** Answer each getdata with its blocks in a seeded random order. */
+            SHUFFLED
         }
 
-        @Override
-        protected void channelRead0(final ChannelHandlerContext ctx, final Object msg) {
-            final P2pMessage m = (P2pMessage)msg;
-            if (m.command() == Command.VERSION) {
-                final VersionMessage v = new VersionMessage(VersionMessage.PROTOCOL_VERSION, 9, 0, VersionMessage.emptyAddress(),
-                    VersionMessage.emptyAddress(), 1, "/liar/", 5, false);
-                send(ctx, Command.VERSION, v.encode(ctx.alloc()));
-                send(ctx, Command.VERACK, ctx.alloc().buffer(0));
-            } else if (m.command() == Command.GETDATA) {
-                send(ctx, Command.BLOCK, ctx.alloc().buffer(block.length).writeBytes(block));
-            }
-        }
+        private static final long NONCE = 0x1234_5678_9abc_def0L;
 
-        private static void send(final ChannelHandlerContext ctx, final Command c, final ByteBuf payload) {
-            ctx.writeAndFlush(new P2pMessage(c, payload));
-        }
-    }
-
-    /** A node that completes the handshake and answers every getdata with the same (wrong) block. */
-    private static final class LyingPeer implements AutoCloseable {
         private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         private final Channel server;
+        private final Script script;
+        private final List<RegtestChain.BuiltBlock> blocks;
+        private final Random random;
+        /** Highest index into {@code blocks} asked for so far. */
+        private volatile int maxAsked = -1;
 
-        LyingPeer(final byte[] block) throws InterruptedException {
+        ScriptedPeer(final Script script, final List<RegtestChain.BuiltBlock> blocks) throws InterruptedException {
+            this(script, blocks, 0);
+        }
+
+        ScriptedPeer(final Script script, final List<RegtestChain.BuiltBlock> blocks, final long seed) throws InterruptedException {
+            this.script = script;
+            this.blocks = blocks;
+            this.random = new Random(seed);
             final int magic = BitcoinNetwork.REGTEST.magic();
             server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(final SocketChannel ch) {
-                        ch.pipeline().addLast(new P2pFrameDecoder(magic), new P2pFrameEncoder(magic), new Liar(block));
+                        ch.pipeline().addLast(new P2pFrameDecoder(magic), new P2pFrameEncoder(magic), new Session());
                     }
                 })
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
         }
-
 
         int port() {
             return ((InetSocketAddress)server.localAddress()).getPort();
@@ -404,6 +469,96 @@ class BitcoinBlockFetcherTest {
         public void close() {
             server.close().syncUninterruptibly();
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+
+        private final class Session extends SimpleChannelInboundHandler<Object> {
+            private boolean ponged;
+            /** Requests that came before the pong, served once it arrives. */
+            private final List<InventoryMessage> pending = new ArrayList<>();
+
+            @Override
+            protected void channelRead0(final ChannelHandlerContext ctx, final Object msg) {
+                final P2pMessage m = (P2pMessage)msg;
+                switch (m.command()) {
+                    case VERSION -> onVersion(ctx);
+                    case PONG -> {
+                        ponged = m.payload().readableBytes() == 8 && m.payload().getLongLE(m.payload().readerIndex()) == NONCE;
+                        if (ponged) {
+                            pending.forEach(inv -> onGetData(ctx, inv));
+                            pending.clear();
+                        }
+                    }
+                    case GETDATA -> {
+                        final InventoryMessage inv = InventoryMessage.decode(m.payload());
+                        if (script == Script.PING_FIRST && !ponged) {
+                            pending.add(inv);
+                        } else {
+                            onGetData(ctx, inv);
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+
+            private void onVersion(final ChannelHandlerContext ctx) {
+                if (script == Script.BAD_VERSION) {
+                    send(ctx, Command.VERSION, ctx.alloc().buffer(3).writeMedium(7));
+                    return;
+                }
+                final VersionMessage v = new VersionMessage(VersionMessage.PROTOCOL_VERSION, 9, 0, VersionMessage.emptyAddress(),
+                    VersionMessage.emptyAddress(), 1, "/scripted/", blocks.size(), true);
+                send(ctx, Command.VERSION, v.encode(ctx.alloc()));
+                send(ctx, Command.VERACK, ctx.alloc().buffer(0));
+                if (script == Script.PING_FIRST) {
+                    chatter(ctx);
+                    send(ctx, Command.PING, NonceMessage.encode(ctx.alloc(), NONCE));
+                    chatter(ctx);
+                }
+            }
+
+            private void chatter(final ChannelHandlerContext ctx) {
+                send(ctx, Command.SENDHEADERS, ctx.alloc().buffer(0));
+                final byte[] someTx = new byte[32];
+                someTx[0] = 1;
+                send(ctx, Command.INV, new InventoryMessage(List.of(new InventoryMessage.Item(InventoryMessage.MSG_TX, someTx)))
+                    .encode(ctx.alloc()));
+                send(ctx, Command.HEADERS, new HeadersMessage(List.of(Arrays.copyOf(blocks.get(0).raw(), BlockHeader.LENGTH)))
+                    .encode(ctx.alloc()));
+                send(ctx, Command.TX, ctx.alloc().buffer(5).writeBytes(new byte[] {1, 2, 3, 4, 5}));
+            }
+
+            private void onGetData(final ChannelHandlerContext ctx, final InventoryMessage inv) {
+                final List<InventoryMessage.Item> items = new ArrayList<>(inv.items());
+                if (script == Script.SHUFFLED) {
+                    Collections.shuffle(items, random);
+                }
+                for (InventoryMessage.Item it : items) {
+                    if (it.type() != InventoryMessage.MSG_WITNESS_BLOCK) {
+                        // only witness blocks are served: any other request ends in the fetch failing
+                        ctx.close();
+                        return;
+                    }
+                    if (script == Script.WRONG_BLOCK) {
+                        sendBlock(ctx, blocks.get(0));
+                    } else {
+                        for (int i = 0; i < blocks.size(); i++) {
+                            if (Arrays.equals(blocks.get(i).hash(), it.hash())) {
+                                maxAsked = Math.max(maxAsked, i);
+                                sendBlock(ctx, blocks.get(i));
+                            }
+                        }
+                    }
+                }
+            }
+
+            private void sendBlock(final ChannelHandlerContext ctx, final RegtestChain.BuiltBlock b) {
+                send(ctx, Command.BLOCK, ctx.alloc().buffer(b.raw().length).writeBytes(b.raw()));
+            }
+
+            private void send(final ChannelHandlerContext ctx, final Command c, final ByteBuf payload) {
+                ctx.writeAndFlush(new P2pMessage(c, payload));
+            }
         }
     }
 }
