@@ -212,11 +212,12 @@ class BitcoinBlockFetcherTest {
             r.hookAt = 60;
             r.hook = () -> {
                 peer.stall(true);
+                final long before = fetcher.reconnects();
                 // the node comes back once the fetcher has given up on the stalled connection
                 Thread.ofPlatform().daemon().start(() -> {
                     final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (fetcher.reconnects() == 0 && System.nanoTime() < deadline) {
-                        Thread.onSpinWait();
+                    while (fetcher.reconnects() == before && System.nanoTime() < deadline) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
                     }
                     peer.stall(false);
                 });
