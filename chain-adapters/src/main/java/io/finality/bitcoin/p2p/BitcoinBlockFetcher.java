@@ -187,6 +187,8 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
         private int connection;
         private Channel channel;
         private boolean ready;
+        /** Service bits of the node's last version message, -1 before any. */
+        private long services = -1;
         private long deadline;
         private int failuresInARow;
 
@@ -271,6 +273,7 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
                 case BlockFetchHandler.Ready r -> {
                     if (current) {
                         ready = true;
+                        services = r.services();
                         request(next);
                     }
                 }
@@ -377,12 +380,14 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
 
         /** The connection is gone: count it, give up past the retry limit, else pause before the next dial. */
         private void lost(final String reason) {
+            // lost after the handshake, with blocks asked for: the node may simply not have the next one
+            final boolean afterHandshake = ready;
             closeChannel();
             failuresInARow++;
             if (failuresInARow > maxRetries) {
                 throw new BitcoinFetchException(next, "gave up on node " + node() + " after " + failuresInARow
                     + " connection failures in a row without a new block: " + reason + "; stopped at block " + next + " "
-                    + display(hashes.get(next)));
+                    + display(hashes.get(next)) + (afterHandshake ? hint() : ""));
             }
             reconnects.incrementAndGet();
             final long backoff = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(16, failuresInARow - 1));
@@ -399,6 +404,18 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
                 channel = null;
             }
             ready = false;
+        }
+
+        /**
+         * Bitcoin Core answers a request for a block it does not have with silence, and a pruned node one
+         * for a block it pruned by closing the connection: after a handshake, either looks like a flaky node.
+         */
+        private String hint() {
+            final boolean pruned = (services & VersionMessage.NODE_NETWORK) == 0 && (services & VersionMessage.NODE_NETWORK_LIMITED) != 0;
+            return pruned
+                ? " (the node is pruned, NODE_NETWORK_LIMITED: it serves only about its last " + VersionMessage.LIMITED_BLOCKS
+                    + " blocks and closes the connection when asked for an older one)"
+                : " (a node that does not have a block may stay silent or close the connection: pruned?)";
         }
 
         private BitcoinFetchException interrupted() {

@@ -26,8 +26,8 @@ final class BlockFetchHandler extends SimpleChannelInboundHandler<Object> {
         int connection();
     }
 
-    /** Both {@code version} and {@code verack} received: requests may be sent. */
-    record Ready(int connection) implements Event {
+    /** Both {@code version} and {@code verack} received: requests may be sent; {@code services} from the node's version. */
+    record Ready(int connection, long services) implements Event {
     }
 
     /** A {@code block} message: its header hash (internal order) and its bytes. */
@@ -52,6 +52,7 @@ final class BlockFetchHandler extends SimpleChannelInboundHandler<Object> {
     private final WireHash hash = new WireHash();
     private ChannelHandlerContext ctx;
     private boolean versionReceived;
+    private long services;
     private boolean verackReceived;
     private String closeReason = "the node closed the connection";
 
@@ -107,18 +108,20 @@ final class BlockFetchHandler extends SimpleChannelInboundHandler<Object> {
     }
 
     private void onVersion(final ByteBuf payload) {
-        if (versionReceived || VersionMessage.decode(payload) == null) {
+        final VersionMessage v = versionReceived ? null : VersionMessage.decode(payload);
+        if (v == null) {
             violation("malformed or repeated version message");
             return;
         }
         versionReceived = true;
+        services = v.services();
         send(Command.VERACK, ctx.alloc().buffer(0));
         readyIfHandshaken();
     }
 
     private void readyIfHandshaken() {
         if (versionReceived && verackReceived) {
-            events.add(new Ready(connection));
+            events.add(new Ready(connection, services));
         }
     }
 

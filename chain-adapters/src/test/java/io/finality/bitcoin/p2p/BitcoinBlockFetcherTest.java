@@ -2,6 +2,7 @@ package io.finality.bitcoin.p2p;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -131,6 +132,15 @@ class BitcoinBlockFetcherTest {
         }
     }
 
+    /** The fetch's connection is short-lived: the peer sees it gone soon after fetch returns. */
+    private static void assertConnectionClosed(final LoopbackPeer peer) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (peer.readySessions() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(0, peer.readySessions(), "the fetch's connection is closed");
+    }
+
     @Test
     void shouldFetchTwoHundredBlocksByHashInListOrderByteForByte() throws Exception {
         try (LoopbackPeer peer = new LoopbackPeer(chain(BLOCKS)).start();
@@ -142,6 +152,7 @@ class BitcoinBlockFetcherTest {
             assertDelivered(expected, asked, BLOCKS, r.got, "200 blocks");
             assertEquals(BLOCKS, peer.blocksServed(), "each block asked for once");
             assertEquals(0, fetcher.reconnects());
+            assertConnectionClosed(peer);
         }
     }
 
@@ -244,6 +255,7 @@ class BitcoinBlockFetcherTest {
             final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(ex.getMessage().contains("after 3 connection failures in a row"), ex.getMessage());
             assertTrue(ex.getMessage().contains("sent nothing for 150 ms (stalled)"), ex.getMessage());
+            assertFalse(ex.getMessage().contains("pruned"), "stalled in the handshake: no block was asked for: " + ex.getMessage());
             assertTrue(ex.getMessage().contains(displayed(asked.get(0))), ex.getMessage());
             assertEquals(0, ex.index());
             assertEquals(2, fetcher.reconnects());
@@ -253,6 +265,40 @@ class BitcoinBlockFetcherTest {
             peer.stall(false);
             fetcher.fetch(asked, r);
             assertDelivered(expected, asked, 40, r.got, "once the node answers");
+        }
+    }
+
+    @Test
+    void shouldRefuseBadListsBeforeDiallingAndNotDialForAnEmptyOne() throws Exception {
+        try (LoopbackPeer peer = new LoopbackPeer(chain(3)).start();
+             BitcoinBlockFetcher fetcher = new BitcoinBlockFetcher(context(peer.port()))) {
+            final byte[] h1 = peer.block(1).hash();
+            final IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> fetcher.fetch(List.of(h1, peer.block(2).hash(), h1.clone()), new Recorder()));
+            assertTrue(twice.getMessage().contains("index 2 appears twice: " + displayed(h1)), twice.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> fetcher.fetch(List.of(new byte[31]), new Recorder()));
+            final Recorder r = new Recorder();
+            fetcher.fetch(List.of(), r);
+            assertTrue(r.got.isEmpty());
+            assertEquals(0, peer.blocksServed());
+            assertEquals(0, peer.readySessions());
+        }
+    }
+
+    @Test
+    void shouldPassTheConsumersExceptionThroughAndCloseTheConnection() throws Exception {
+        try (LoopbackPeer peer = new LoopbackPeer(chain(30)).start();
+             BitcoinBlockFetcher fetcher = new BitcoinBlockFetcher(context(peer.port()))) {
+            final List<byte[]> asked = hashes(served(peer, 1, 30));
+            final Recorder r = new Recorder();
+            r.hookAt = 4;
+            r.hook = () -> {
+                throw new IllegalStateException("consumer failed");
+            };
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> fetcher.fetch(asked, r));
+            assertEquals("consumer failed", ex.getMessage());
+            assertEquals(5, r.got.size());
+            assertConnectionClosed(peer);
         }
     }
 
@@ -365,6 +411,22 @@ class BitcoinBlockFetcherTest {
     }
 
     @Test
+    void shouldNameAPrunedNodeWhenItKeepsClosingOnABlockRequest() throws Exception {
+        final RegtestChain chain = chain(3);
+        try (ScriptedPeer node = new ScriptedPeer(ScriptedPeer.Script.PRUNED, List.of(chain.block(1)));
+             BitcoinBlockFetcher fetcher = new BitcoinBlockFetcher(context(node.port())).maxRetries(1)) {
+            final Recorder r = new Recorder();
+            final BitcoinFetchException ex = assertThrows(BitcoinFetchException.class,
+                () -> fetcher.fetch(List.of(chain.block(1).hash()), r));
+            assertTrue(ex.getMessage().contains("after 2 connection failures in a row"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("the node closed the connection"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("the node is pruned, NODE_NETWORK_LIMITED"), ex.getMessage());
+            assertTrue(ex.getMessage().contains(displayed(chain.block(1).hash())), ex.getMessage());
+            assertEquals(1, fetcher.reconnects());
+        }
+    }
+
+    @Test
     void shouldFailTheHandshakeOnAMalformedVersionWithoutRetrying() throws Exception {
         final RegtestChain chain = chain(2);
         try (ScriptedPeer node = new ScriptedPeer(ScriptedPeer.Script.BAD_VERSION, List.of(chain.block(1)));
@@ -430,7 +492,9 @@ class BitcoinBlockFetcherTest {
             /** Answer version with a version payload of three bytes. */
             BAD_VERSION,
             /** Answer each getdata with its blocks in a seeded random order. */
-            SHUFFLED
+            SHUFFLED,
+            /** Announce NODE_NETWORK_LIMITED (no NODE_NETWORK) and close on any block request, as pruned Core does for old blocks. */
+            PRUNED
         }
 
         private static final long NONCE = 0x1234_5678_9abc_def0L;
@@ -507,7 +571,9 @@ class BitcoinBlockFetcherTest {
                     send(ctx, Command.VERSION, ctx.alloc().buffer(3).writeMedium(7));
                     return;
                 }
-                final VersionMessage v = new VersionMessage(VersionMessage.PROTOCOL_VERSION, 9, 0, VersionMessage.emptyAddress(),
+                final long services = script == Script.PRUNED ? VersionMessage.NODE_NETWORK_LIMITED | VersionMessage.NODE_WITNESS
+                    : VersionMessage.NODE_NETWORK | VersionMessage.NODE_WITNESS;
+                final VersionMessage v = new VersionMessage(VersionMessage.PROTOCOL_VERSION, services, 0, VersionMessage.emptyAddress(),
                     VersionMessage.emptyAddress(), 1, "/scripted/", blocks.size(), true);
                 send(ctx, Command.VERSION, v.encode(ctx.alloc()));
                 send(ctx, Command.VERACK, ctx.alloc().buffer(0));
@@ -540,7 +606,10 @@ class BitcoinBlockFetcherTest {
                         ctx.close();
                         return;
                     }
-                    if (script == Script.WRONG_BLOCK) {
+                    if (script == Script.PRUNED) {
+                        ctx.close();
+                        return;
+                    } else if (script == Script.WRONG_BLOCK) {
                         sendBlock(ctx, blocks.get(0));
                     } else {
                         for (int i = 0; i < blocks.size(); i++) {
