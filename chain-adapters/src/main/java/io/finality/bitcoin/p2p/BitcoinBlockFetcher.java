@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.DirectBuffer;
@@ -82,6 +81,7 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
     private final BitcoinPeerContext context;
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong blocksReceived = new AtomicLong();
+    private final AtomicLong readPauses = new AtomicLong();
     private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
     private int maxRetries = DEFAULT_MAX_RETRIES;
     private EventLoopGroup group;
@@ -116,6 +116,11 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
     /** Blocks received and accepted (hash checked, not a duplicate), over all fetches. */
     public long blocksReceived() {
         return blocksReceived.get();
+    }
+
+    /** Times a node sent more than was asked for and reading from it was paused until the backlog drained. */
+    long readPauses() {
+        return readPauses.get();
     }
 
     /**
@@ -177,7 +182,7 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
         private final long stallNanos;
         /** Received blocks not yet delivered, by list index (at most {@code window} non-null). */
         private final byte[][] held;
-        private final LinkedBlockingQueue<BlockFetchHandler.Event> events = new LinkedBlockingQueue<>();
+        private final FetchEventQueue events;
         /** Next index to deliver. */
         private int next;
         /** Indices below this were requested (on some connection); never more than {@code window} above {@code next}. */
@@ -201,6 +206,7 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
             this.stallNanos = TimeUnit.MILLISECONDS.toNanos(context.stallTimeoutMs());
             this.held = new byte[count][];
             this.notFound = count;
+            this.events = new FetchEventQueue(window);
         }
 
         void execute() {
@@ -221,6 +227,7 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
                 }
             } finally {
                 closeChannel();
+                readPauses.addAndGet(events.pauses());
             }
         }
 
@@ -257,7 +264,7 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
         /** The next event, or null when the current connection has been silent for the stall timeout. */
         private BlockFetchHandler.Event poll() {
             try {
-                return events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return events.poll(Math.max(0, deadline - System.nanoTime()), channel);
             } catch (final InterruptedException ex) {
                 throw interrupted();
             }

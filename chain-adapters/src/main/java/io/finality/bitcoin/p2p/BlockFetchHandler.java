@@ -6,17 +6,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The event-loop half of one {@link BitcoinBlockFetcher} connection: does the handshake (sends
  * {@code version}, answers the node's with {@code verack}), answers {@code ping} with {@code pong},
  * ignores announcements and relay chatter ({@code inv}, {@code headers}, {@code addr}, {@code tx}...),
- * and hands what the fetching thread needs to it as {@link Event}s on a queue: handshake done, a block
- * (copied out of the Netty buffer, with its header hash), a {@code notfound}, a protocol violation, the
- * channel closing. Every inbound message is released by {@link SimpleChannelInboundHandler}; no Netty
- * buffer crosses to the fetching thread.
+ * and hands what the fetching thread needs to it as {@link Event}s on the flow-controlled
+ * {@link FetchEventQueue}: handshake done, a block (copied out of the Netty buffer, with its header hash),
+ * a {@code notfound}, a protocol violation, the channel closing. Every inbound message is released by
+ * {@link SimpleChannelInboundHandler}; no Netty buffer crosses to the fetching thread.
  *
  * <p>One per channel; runs on the fetcher's event loop only (the queue is the thread boundary).
  */
@@ -48,7 +47,7 @@ final class BlockFetchHandler extends SimpleChannelInboundHandler<Object> {
 
     private final BitcoinPeerContext context;
     private final int connection;
-    private final Queue<Event> events;
+    private final FetchEventQueue events;
     private final WireHash hash = new WireHash();
     private ChannelHandlerContext ctx;
     private boolean versionReceived;
@@ -56,7 +55,7 @@ final class BlockFetchHandler extends SimpleChannelInboundHandler<Object> {
     private boolean verackReceived;
     private String closeReason = "the node closed the connection";
 
-    BlockFetchHandler(final BitcoinPeerContext context, final int connection, final Queue<Event> events) {
+    BlockFetchHandler(final BitcoinPeerContext context, final int connection, final FetchEventQueue events) {
         this.context = context;
         this.connection = connection;
         this.events = events;
@@ -75,7 +74,7 @@ final class BlockFetchHandler extends SimpleChannelInboundHandler<Object> {
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception {
-        events.add(new Closed(connection, closeReason));
+        post(new Closed(connection, closeReason));
         super.channelInactive(ctx);
     }
 
@@ -121,7 +120,7 @@ final class BlockFetchHandler extends SimpleChannelInboundHandler<Object> {
 
     private void readyIfHandshaken() {
         if (versionReceived && verackReceived) {
-            events.add(new Ready(connection, services));
+            post(new Ready(connection, services));
         }
     }
 
@@ -143,7 +142,7 @@ final class BlockFetchHandler extends SimpleChannelInboundHandler<Object> {
         final byte[] blockHash = new byte[32];
         hash.hash(payload, payload.readerIndex(), BlockHeader.LENGTH, blockHash, 0);
         // copied once here so the fetching thread never touches (or has to release) a Netty buffer
-        events.add(new Block(connection, blockHash, ByteBufUtil.getBytes(payload, payload.readerIndex(), length)));
+        post(new Block(connection, blockHash, ByteBufUtil.getBytes(payload, payload.readerIndex(), length)));
     }
 
     private void onNotFound(final ByteBuf payload) {
@@ -158,13 +157,17 @@ final class BlockFetchHandler extends SimpleChannelInboundHandler<Object> {
                 blocks.add(it.hash());
             }
         }
-        events.add(new NotFound(connection, blocks));
+        post(new NotFound(connection, blocks));
     }
 
     private void violation(final String reason) {
-        events.add(new Violation(connection, reason));
+        post(new Violation(connection, reason));
         closeReason = "closed after a protocol violation: " + reason;
         ctx.close();
+    }
+
+    private void post(final Event e) {
+        events.offer(e, ctx.channel());
     }
 
     private void send(final Command command, final ByteBuf payload) {

@@ -152,6 +152,7 @@ class BitcoinBlockFetcherTest {
             assertDelivered(expected, asked, BLOCKS, r.got, "200 blocks");
             assertEquals(BLOCKS, peer.blocksServed(), "each block asked for once");
             assertEquals(0, fetcher.reconnects());
+            assertEquals(0, fetcher.readPauses(), "a node answering only what is asked never reaches the high-water mark");
             assertConnectionClosed(peer);
         }
     }
@@ -427,6 +428,27 @@ class BitcoinBlockFetcherTest {
     }
 
     @Test
+    void shouldIgnoreAFloodOfUnaskedBlocksAndNotfoundsWhileTheConsumerIsSlow() throws Exception {
+        final RegtestChain chain = chain(40);
+        final List<RegtestChain.BuiltBlock> expected = new ArrayList<>();
+        for (long h = 1; h <= 40; h++) {
+            expected.add(chain.block(h));
+        }
+        try (ScriptedPeer node = new ScriptedPeer(ScriptedPeer.Script.FLOOD, expected);
+             BitcoinBlockFetcher fetcher = new BitcoinBlockFetcher(context(node.port()).blockWindow(4))) {
+            final List<byte[]> asked = hashes(expected);
+            final Recorder r = new Recorder();
+            // a slow consumer: the flood piles up behind it (the queue pauses reading rather than growing)
+            r.everyBlock = i -> java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            fetcher.fetch(asked, r);
+            assertDelivered(expected, asked, 40, r.got, "through the flood");
+            assertEquals(40, fetcher.blocksReceived(), "unasked copies are not held");
+            assertEquals(0, fetcher.reconnects());
+            assertTrue(fetcher.readPauses() > 0, "the flood paused reading");
+        }
+    }
+
+    @Test
     void shouldFailTheHandshakeOnAMalformedVersionWithoutRetrying() throws Exception {
         final RegtestChain chain = chain(2);
         try (ScriptedPeer node = new ScriptedPeer(ScriptedPeer.Script.BAD_VERSION, List.of(chain.block(1)));
@@ -493,11 +515,14 @@ class BitcoinBlockFetcherTest {
             BAD_VERSION,
             /** Answer each getdata with its blocks in a seeded random order. */
             SHUFFLED,
+            /** Serve what is asked, but first flood unasked copies of the list's last block and notfounds of a stranger. */
+            FLOOD,
             /** Announce NODE_NETWORK_LIMITED (no NODE_NETWORK) and close on any block request, as pruned Core does for old blocks. */
             PRUNED
         }
 
         private static final long NONCE = 0x1234_5678_9abc_def0L;
+        private static final int FLOOD_COPIES = 200;
 
         private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         private final Channel server;
@@ -596,6 +621,16 @@ class BitcoinBlockFetcherTest {
             }
 
             private void onGetData(final ChannelHandlerContext ctx, final InventoryMessage inv) {
+                if (script == Script.FLOOD) {
+                    final byte[] stranger = new byte[32];
+                    stranger[5] = 5;
+                    final InventoryMessage nf =
+                        new InventoryMessage(List.of(new InventoryMessage.Item(InventoryMessage.MSG_BLOCK, stranger)));
+                    for (int i = 0; i < FLOOD_COPIES; i++) {
+                        sendBlock(ctx, blocks.get(blocks.size() - 1));
+                        send(ctx, Command.NOTFOUND, nf.encode(ctx.alloc()));
+                    }
+                }
                 final List<InventoryMessage.Item> items = new ArrayList<>(inv.items());
                 if (script == Script.SHUFFLED) {
                     Collections.shuffle(items, random);
