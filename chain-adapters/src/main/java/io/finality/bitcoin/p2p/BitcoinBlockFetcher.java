@@ -86,6 +86,7 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
     private int maxRetries = DEFAULT_MAX_RETRIES;
     private EventLoopGroup group;
     private boolean closed;
+    private boolean fetching;
 
     /** A fetcher dialling {@code context.node()} on {@code context.network()}, with its window and stall timeout. */
     public BitcoinBlockFetcher(final BitcoinPeerContext context) {
@@ -130,10 +131,14 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
      * @throws BitcoinFetchException when a block cannot be had (see the class comment); every block before
      *     {@link BitcoinFetchException#index()} was delivered, none after it
      * @throws IllegalArgumentException for a hash that is not 32 bytes or appears twice
+     * @throws IllegalStateException after {@link #close}, or when called from the consumer
      */
     public void fetch(final List<byte[]> hashesInOrder, final BlockConsumer consumer) {
         if (closed) {
             throw new IllegalStateException("fetcher closed");
+        }
+        if (fetching) {
+            throw new IllegalStateException("a fetch is already running (fetch is not reentrant)");
         }
         final Map<ByteBuffer, Integer> indexOf = new HashMap<>(hashesInOrder.size() * 2);
         for (int i = 0; i < hashesInOrder.size(); i++) {
@@ -151,7 +156,12 @@ public final class BitcoinBlockFetcher implements AutoCloseable {
         if (group == null) {
             group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         }
-        new Run(List.copyOf(hashesInOrder), indexOf, consumer).execute();
+        fetching = true;
+        try {
+            new Run(List.copyOf(hashesInOrder), indexOf, consumer).execute();
+        } finally {
+            fetching = false;
+        }
     }
 
     @Override

@@ -270,7 +270,7 @@ class BitcoinBlockFetcherTest {
     }
 
     @Test
-    void shouldRefuseBadListsBeforeDiallingAndNotDialForAnEmptyOne() throws Exception {
+    void shouldRefuseBadListsReentryAndUseAfterCloseAndNotDialForAnEmptyList() throws Exception {
         try (LoopbackPeer peer = new LoopbackPeer(chain(3)).start();
              BitcoinBlockFetcher fetcher = new BitcoinBlockFetcher(context(peer.port()))) {
             final byte[] h1 = peer.block(1).hash();
@@ -283,6 +283,14 @@ class BitcoinBlockFetcherTest {
             assertTrue(r.got.isEmpty());
             assertEquals(0, peer.blocksServed());
             assertEquals(0, peer.readySessions());
+
+            final Recorder reentrant = new Recorder();
+            reentrant.hookAt = 0;
+            reentrant.hook = () -> fetcher.fetch(List.of(h1), new Recorder());
+            assertThrows(IllegalStateException.class, () -> fetcher.fetch(List.of(h1), reentrant));
+            final BitcoinBlockFetcher closed = new BitcoinBlockFetcher(context(peer.port()));
+            closed.close();
+            assertThrows(IllegalStateException.class, () -> closed.fetch(List.of(h1), new Recorder()));
         }
     }
 
