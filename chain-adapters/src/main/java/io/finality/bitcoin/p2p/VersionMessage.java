@@ -32,6 +32,10 @@ public record VersionMessage(int version, long services, long timestamp, byte[] 
     public static final int PROTOCOL_VERSION = 70016;
     /** NODE_NETWORK: serves the full chain. */
     public static final long NODE_NETWORK = 1;
+    /** NODE_NETWORK_LIMITED (BIP159): a pruned node serving only the last {@value #LIMITED_BLOCKS} blocks. */
+    public static final long NODE_NETWORK_LIMITED = 1 << 10;
+    /** Blocks below the tip a NODE_NETWORK_LIMITED node serves at least (BIP159). */
+    public static final int LIMITED_BLOCKS = 288;
     /** NODE_WITNESS: serves witness data. */
     public static final long NODE_WITNESS = 1 << 3;
     /** Longest user agent accepted (Core's MAX_SUBVERSION_LENGTH). */
