@@ -3,6 +3,7 @@ package io.finality.tools.cli;
 import io.finality.bitcoin.p2p.BitcoinPeerContext;
 import io.finality.core.chain.ChainFamily;
 import io.finality.tools.importer.BlkRescanSource;
+import io.finality.tools.rescan.BitcoinRescanSource;
 import io.finality.tools.rescan.EthereumRescanSource;
 import io.finality.tools.rescan.ProgressBarRescanProgress;
 import io.finality.tools.rescan.Rescan;
@@ -94,10 +95,10 @@ public final class RescanCommand implements Callable<Integer> {
             }
             return new EthereumRescanSource(settings.ethereum().rpc());
         }
-        final BitcoinPeerContext bitcoin = settings.bitcoinSettings();
         if (blocksDir != null) {
+            final BitcoinPeerContext bitcoin = settings.bitcoinSettings();
             return new BlkRescanSource(blocksDir, bitcoin.network(), bitcoin.powLimitBits());
         }
-        throw new RescanException(RescanException.INVALID, "rescanning " + chain.configName() + " needs --blocks for now");
+        return new BitcoinRescanSource(settings.bitcoin());
     }
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code finality rescan} on Bitcoin regtest, through the real pipeline and journal: a node synced over P2P from a
  * loopback peer misses a payment made to an address before its invoice was opened; the rescan, reading the blocks
- * from a Bitcoin Core blocks directory, finds it with the confirmations its block has, and only it.
+ * by hash from the peer over P2P or from a Bitcoin Core blocks directory, finds it with the confirmations its block
+ * has, and only it; both sources give the same events.
  */
 @Timeout(120)
 class BitcoinRescanTest {
@@ -38,7 +39,7 @@ class BitcoinRescanTest {
     Path dir;
 
     @Test
-    void shouldFindAPaymentMadeBeforeItsInvoiceFromBlkFilesExactlyOnce() throws Exception {
+    void shouldFindAPaymentMadeBeforeItsInvoiceOverP2pAndFromBlkFilesExactlyOnce() throws Exception {
         final RegtestChain chain = new RegtestChain();
         final List<byte[]> raw = new ArrayList<>();
         for (int h = 1; h <= 12; h++) {
@@ -78,7 +79,14 @@ class BitcoinRescanTest {
                     "early INVOICE_OPENED"), JournalEvents.of(node, 1));
             }
 
+            // over P2P from the node into one copy of the data, from the blocks directory into the other: the same events
+            copyTree(dir.resolve("data"), dir.resolve("data-p2p"));
+            final RunConfig p2pConfig = RunConfig.load(Files.writeString(dir.resolve("p2p.yaml"),
+                Files.readString(dir.resolve("finality.yaml")).replace("data_dir: data", "data_dir: data-p2p")));
+            final RescanSummary overP2p = rescan(p2pConfig, 2, null);
             final RescanSummary found = rescan(config, 2, blocks);
+            assertEquals(found.listed(), overP2p.listed());
+            assertEquals(found.applied(), overP2p.applied());
             assertEquals(11, found.read());
             assertEquals(11, found.applied());
             // the 0.5 BTC output at height 3 has 10 confirmations (3 needed): confirmed at once; the 1,000 sat one too
@@ -103,6 +111,19 @@ class BitcoinRescanTest {
     private static RescanSummary rescan(final RunConfig config, final long from, final Path blocks) {
         return new Rescan(config, "bitcoin-regtest", from, Long.MAX_VALUE, (c, chain) -> RescanCommandAccess.source(c, chain, blocks),
             RescanProgress.NONE).run();
+    }
+
+    private static void copyTree(final Path from, final Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>)files::iterator) {
+                final Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
     }
 
     private static void open(final FinalityNode node, final String id, final String amount) {
