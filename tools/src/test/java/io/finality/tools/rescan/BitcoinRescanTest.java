@@ -99,6 +99,12 @@ class BitcoinRescanTest {
             assertEquals(12, again.applied());
             assertEquals(0, again.events(), "every payment is recorded now: " + again.listed());
 
+            try (FinalityNode running = new FinalityNode(config.node())) {
+                final RescanException busy = assertThrows(RescanException.class, () -> rescan(config, 1, blocks));
+                assertEquals(RescanException.FAILED, busy.exitCode());
+                assertTrue(busy.getMessage().contains("is `finality run` still running on it?"), busy.getMessage());
+                assertTrue(running.healthy());
+            }
             final RescanException tooHigh = assertThrows(RescanException.class, () -> rescan(config, 13, blocks));
             assertEquals(RescanException.OUT_OF_RANGE, tooHigh.exitCode());
             final RescanException missing = assertThrows(RescanException.class,
