@@ -20,8 +20,6 @@ public final class DoubleSha256 {
     public static final int LENGTH = Sha256.DIGEST_LENGTH;
 
     private static final int CHUNK = 4096;
-    /** Largest stripped serialisation {@link #update(DirectBuffer, int, int, int, int, int, int)} copies to hash at once. */
-    static final int GATHER = 1024;
 
     private final Sha256 sha = new Sha256();
     private final MessageDigest digest = sha.digest();
@@ -45,27 +43,6 @@ public final class DoubleSha256 {
             pos += n;
             remaining -= n;
         }
-        return this;
-    }
-
-    /**
-     * Add three ranges of {@code buffer} to the running hash as if they were one (a segwit transaction's stripped
-     * serialisation: version, inputs and outputs, lock time). Up to {@value #GATHER} bytes in all are copied into a
-     * scratch array and hashed with one {@code update}: each {@code MessageDigest.update} call has a fixed cost that
-     * two more calls exceed when the copy is short (measured: docs/BENCHMARKS.md, "Bitcoin scanner").
-     */
-    public DoubleSha256 update(
-        final DirectBuffer buffer, final int offset0, final int length0, final int offset1, final int length1,
-        final int offset2, final int length2) {
-        final int total = length0 + length1 + length2;
-        if (total > GATHER || length0 < 0 || length1 < 0 || length2 < 0) {
-            return update(buffer, offset0, length0).update(buffer, offset1, length1).update(buffer, offset2, length2);
-        }
-        final byte[] chunk = this.chunk;
-        buffer.getBytes(offset0, chunk, 0, length0);
-        buffer.getBytes(offset1, chunk, length0, length1);
-        buffer.getBytes(offset2, chunk, length0 + length1, length2);
-        digest.update(chunk, 0, total);
         return this;
     }
 

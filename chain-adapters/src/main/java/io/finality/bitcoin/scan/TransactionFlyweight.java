@@ -288,7 +288,9 @@ public final class TransactionFlyweight {
             hasher.hash(buffer, offset, end - offset, dst, dstOffset);
             return;
         }
-        hasher.update(buffer, offset, 4, inputCountOffset, outputsEnd - inputCountOffset, lockTimeOffset, 4)
+        hasher.update(buffer, offset, 4)
+            .update(buffer, inputCountOffset, outputsEnd - inputCountOffset)
+            .update(buffer, lockTimeOffset, 4)
             .finish(dst, dstOffset);
     }
 
