@@ -235,7 +235,6 @@ public final class BitcoinBlockScanner implements BlockScanner {
         final int[] hitOffsets = batch.hitOffsets;
         final int hits = batch.hitCount;
         final TransactionFlyweight recorded = this.recorded;
-        final boolean conflictsWatched = outpoints != null && !outpoints.isEmpty();
         final int count = pendingCount;
         int h = 0;
         for (int k = 0; k < count; k++) {
@@ -245,7 +244,8 @@ public final class BitcoinBlockScanner implements BlockScanner {
                 final int status = recorded.wrap(buffer, pendingOffset[k], end);
                 assert status == ScanError.OK && recorded.end() == end : ScanError.name(status);
                 h = recordMatches(pendingTxIndex[k], recorded, h, matches);
-            } else if (conflictsWatched) {
+            } else if (outpoints != null && !outpoints.isEmpty()) {
+                // asked per transaction: a payment recorded earlier in this flush may have just added outpoints
                 recorded.wrapValidatedInputs(buffer, pendingOffset[k], end, pendingInputsOffset[k], pendingInputCount[k]);
                 reportConflicts(recorded, batch.chainCode, matches);
             }
