@@ -17,7 +17,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Per transaction, in one pass: validate the layout ({@link TransactionFlyweight#wrap}) while queueing each
  * output script for the {@link AddressIndex}. The queue is probed {@link #DEFAULT_BATCH} scripts at a time with
  * {@link AddressIndex#lookupBatch}, across transactions, so the index can overlap the cache misses of many keys
- * instead of taking them one after another; each transaction of the batch keeps its own flyweight until then.
+ * instead of taking them one after another; each transaction of the batch is remembered by a few offsets until then.
  * After the probe, transaction by transaction in block order (so the match list is the same as one probe at a
  * time would give), and only if an output matched: hash the stripped serialisation for the txid and record
  * the matched outputs ({@link MatchList#addOutput}: value in satoshis as the low word) and the transaction's
@@ -42,14 +42,26 @@ public final class BitcoinBlockScanner implements BlockScanner {
     public static final int DEFAULT_BATCH = 256;
 
     private final BlockFlyweight block = new BlockFlyweight();
+    /** Walks (validates) each transaction as the block cursor reaches it. */
     private final TransactionFlyweight tx = new TransactionFlyweight();
+    /** Views a pending transaction again at the flush: whole if it has a hit, its inputs only otherwise. */
+    private final TransactionFlyweight recorded = new TransactionFlyweight();
     private final DoubleSha256 hasher = new DoubleSha256();
     private final UnsafeBuffer txid = new UnsafeBuffer(new byte[DoubleSha256.LENGTH]);
     private final OutputBatch batch;
-    /** The walked transactions of the open batch, in block order; recorded when the batch is probed. */
-    private final TransactionFlyweight[] pending;
+    /**
+     * The walked transactions of the open batch, in block order, recorded when the batch is probed: per transaction
+     * only its index, start, end, first input and input count, from which {@link #recorded} views it again. Keeping
+     * a flyweight per pending transaction instead (256 of ~120 bytes, all rewritten per batch) took a cache's worth
+     * of stores and made the walk ~4 % slower (docs/BENCHMARKS.md, "Bitcoin scanner").
+     */
     private final int[] pendingTxIndex;
+    private final int[] pendingOffset;
+    private final int[] pendingEnd;
+    private final int[] pendingInputsOffset;
+    private final int[] pendingInputCount;
     private final OutpointWatch outpoints;
+    private int pendingCount;
     private int errorOffset;
 
     /** A scanner that reports payments only (no double-spend detection): benchmarks and tools. */
@@ -75,11 +87,11 @@ public final class BitcoinBlockScanner implements BlockScanner {
         }
         this.outpoints = outpoints;
         this.batch = new OutputBatch(batchSize);
-        this.pending = new TransactionFlyweight[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            pending[i] = new TransactionFlyweight();
-        }
         this.pendingTxIndex = new int[batchSize];
+        this.pendingOffset = new int[batchSize];
+        this.pendingEnd = new int[batchSize];
+        this.pendingInputsOffset = new int[batchSize];
+        this.pendingInputCount = new int[batchSize];
     }
 
     @Override
@@ -120,24 +132,22 @@ public final class BitcoinBlockScanner implements BlockScanner {
             return status;
         }
         final OutputBatch batch = this.batch;
-        final TransactionFlyweight[] pending = this.pending;
+        final TransactionFlyweight tx = this.tx;
         batch.start(buffer, index, chainCode);
-        int n = 0;
+        pendingCount = 0;
         while (block.hasNextTransaction()) {
-            status = block.nextTransaction(pending[n], batch);
+            status = block.nextTransaction(tx, batch);
             if (status != ScanError.OK) {
                 errorOffset = block.errorOffset();
                 // the transactions before the failed one are recorded as without the error; its own hits are ignored
-                flush(n, matches);
+                flush(buffer, matches);
                 return status;
             }
-            pendingTxIndex[n++] = block.txIndex();
-            if (n == pending.length) {
-                flush(n, matches);
-                n = 0;
+            if (addPending(block.txIndex(), tx)) {
+                flush(buffer, matches);
             }
         }
-        flush(n, matches);
+        flush(buffer, matches);
         errorOffset = 0;
         return ScanError.OK;
     }
@@ -154,10 +164,11 @@ public final class BitcoinBlockScanner implements BlockScanner {
         final int chainCode,
         final AddressIndex index,
         final MatchList matches) {
-        final TransactionFlyweight tx = pending[0];
+        final TransactionFlyweight tx = this.tx;
         final int limit = offset + length;
         final OutputBatch batch = this.batch;
         batch.start(buffer, index, chainCode);
+        pendingCount = 0;
         final int status = tx.wrap(buffer, offset, limit, batch);
         if (status != ScanError.OK) {
             errorOffset = tx.errorOffset();
@@ -167,8 +178,8 @@ public final class BitcoinBlockScanner implements BlockScanner {
             errorOffset = tx.end();
             return ScanError.TRAILING_BYTES;
         }
-        pendingTxIndex[0] = 0;
-        flush(1, matches);
+        addPending(0, tx);
+        flush(buffer, matches);
         errorOffset = 0;
         return ScanError.OK;
     }
@@ -219,21 +230,45 @@ public final class BitcoinBlockScanner implements BlockScanner {
      * transaction and output here: both hits and transactions ascend in the buffer. Hits past the last of the
      * {@code count} transactions (a transaction that then failed to parse) are ignored.
      */
-    private void flush(final int count, final MatchList matches) {
+    private void flush(final DirectBuffer buffer, final MatchList matches) {
         final OutputBatch batch = this.batch;
         batch.probe();
         final int[] hitOffsets = batch.hitOffsets;
         final int hits = batch.hitCount;
+        final TransactionFlyweight recorded = this.recorded;
+        final int count = pendingCount;
         int h = 0;
         for (int k = 0; k < count; k++) {
-            final TransactionFlyweight tx = pending[k];
-            if (h < hits && hitOffsets[h] < tx.end()) {
-                h = recordMatches(pendingTxIndex[k], tx, h, matches);
-            } else {
-                reportConflicts(tx, batch.chainCode, matches);
+            final int end = pendingEnd[k];
+            if (h < hits && hitOffsets[h] < end) {
+                // validated by the walk already, with a limit at or past its end, so it wraps again the same way
+                final int status = recorded.wrap(buffer, pendingOffset[k], end);
+                assert status == ScanError.OK && recorded.end() == end : ScanError.name(status);
+                h = recordMatches(pendingTxIndex[k], recorded, h, matches);
+            } else if (outpoints != null && !outpoints.isEmpty()) {
+                // asked per transaction: a payment recorded earlier in this flush may have just added outpoints
+                recorded.wrapValidatedInputs(buffer, pendingOffset[k], end, pendingInputsOffset[k], pendingInputCount[k]);
+                reportConflicts(recorded, batch.chainCode, matches);
             }
         }
         batch.hitCount = 0;
+        pendingCount = 0;
+    }
+
+    /**
+     * Remember a validated transaction of the open batch.
+     *
+     * @return true when the batch now holds as many transactions as it can, and must be flushed.
+     */
+    private boolean addPending(final int txIndex, final TransactionFlyweight tx) {
+        final int n = pendingCount;
+        pendingTxIndex[n] = txIndex;
+        pendingOffset[n] = tx.offset();
+        pendingEnd[n] = tx.end();
+        pendingInputsOffset[n] = tx.inputsOffset();
+        pendingInputCount[n] = tx.inputCount();
+        pendingCount = n + 1;
+        return n + 1 == pendingTxIndex.length;
     }
 
     /**
@@ -271,19 +306,23 @@ public final class BitcoinBlockScanner implements BlockScanner {
      * Not a payment, but it may spend what a payment spent (a replacement or a double spend that pays
      * elsewhere): report each such outpoint, hashing the transaction only if there is one.
      */
-    private void reportConflicts(final TransactionFlyweight tx, final int chainCode, final MatchList matches) {
-        if (outpoints == null || outpoints.isEmpty() || tx.coinbase()) {
+    private void reportConflicts(final TransactionFlyweight inputs, final int chainCode, final MatchList matches) {
+        if (inputs.coinbase()) {
             return;
         }
-        final DirectBuffer buffer = tx.buffer();
+        final DirectBuffer buffer = inputs.buffer();
         boolean hashed = false;
-        while (tx.nextInput()) {
-            if (outpoints.contains(chainCode, buffer, tx.prevTxidOffset())) {
+        while (inputs.nextInput()) {
+            if (outpoints.contains(chainCode, buffer, inputs.prevTxidOffset())) {
                 if (!hashed) {
+                    // the input view cannot hash: view the whole transaction (validated, so it wraps the same way) once;
+                    // the walking flyweight is free here, the block cursor holds the walk's position
+                    final int status = tx.wrap(buffer, inputs.offset(), inputs.end());
+                    assert status == ScanError.OK : ScanError.name(status);
                     tx.txid(hasher, txid, 0);
                     hashed = true;
                 }
-                matches.addSpend(txid, 0, buffer, tx.prevTxidOffset(), (int)tx.prevIndex());
+                matches.addSpend(txid, 0, buffer, inputs.prevTxidOffset(), (int)inputs.prevIndex());
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.finality.bitcoin.scan;
 
 import io.finality.core.buffer.Sha256;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -23,6 +24,7 @@ public final class DoubleSha256 {
     private final Sha256 sha = new Sha256();
     private final MessageDigest digest = sha.digest();
     private final byte[] chunk = new byte[CHUNK];
+    private final byte[] first = new byte[LENGTH];
 
     /** Add {@code buffer[offset, offset + length)} to the running hash. */
     public DoubleSha256 update(final DirectBuffer buffer, final int offset, final int length) {
@@ -46,7 +48,22 @@ public final class DoubleSha256 {
 
     /** Finish the running hash as SHA-256(SHA-256(data)) into {@code dst[dstOffset, dstOffset + 32)}. */
     public void finish(final MutableDirectBuffer dst, final int dstOffset) {
-        sha.finishTwice(dst, dstOffset);
+        final byte[] out = dst.byteArray();
+        if (out == null || dstOffset < 0 || dstOffset > dst.capacity() - LENGTH) {
+            // off-heap, or a range the buffer does not hold (its putBytes then throws, as for any caller's bug)
+            sha.finishTwice(dst, dstOffset);
+            return;
+        }
+        // the second digest goes straight into the destination's array: no copy through a scratch array
+        final MessageDigest digest = this.digest;
+        final byte[] first = this.first;
+        try {
+            digest.digest(first, 0, LENGTH);
+            digest.update(first, 0, LENGTH);
+            digest.digest(out, dst.wrapAdjustment() + dstOffset, LENGTH);
+        } catch (final DigestException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     /** One-shot double SHA-256 of {@code src[offset, offset + length)}. */
