@@ -85,12 +85,15 @@ public class WatchKeyIndexProbeBenchmark {
         boolean preFilter;
         @Param({"4"})
         int filterBitsPerSlot;
+        /** Table and filter on 2 MiB transparent huge pages (where the kernel agrees). */
+        @Param({"true"})
+        boolean hugePages;
         WatchKeyIndex index;
 
         @Setup(Level.Trial)
         public void setUp() {
             index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(keys).preFilter(preFilter)
-                .filterBitsPerSlot(filterBitsPerSlot));
+                .filterBitsPerSlot(filterBitsPerSlot).hugePages(hugePages));
             final UnsafeBuffer key = new UnsafeBuffer(new byte[WatchKeys.STRIDE]);
             for (int i = 0; i < keys; i++) {
                 final int length = WatchKeys.key(SEED, i, key.byteArray());

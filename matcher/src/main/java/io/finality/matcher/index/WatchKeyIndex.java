@@ -1,10 +1,7 @@
 package io.finality.matcher.index;
 
-import java.nio.ByteBuffer;
-
 import io.finality.core.spi.MutableAddressIndex;
 import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -81,6 +78,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     private final float loadFactor;
     private final boolean preFilter;
     private final int filterBitsPerSlot;
+    private final boolean hugePages;
 
     private UnsafeBuffer table;
     private int capacity;
@@ -125,6 +123,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         this.loadFactor = context.loadFactor();
         this.preFilter = context.preFilter();
         this.filterBitsPerSlot = context.filterBitsPerSlot();
+        this.hugePages = context.hugePages();
         final long wanted = (long) Math.ceil(context.expectedKeys() / (double) loadFactor);
         final int initialCapacity = (int) Math.min(MAX_CAPACITY, BitUtil.findNextPositivePowerOfTwo(Math.max(MIN_CAPACITY, wanted)));
         allocateTable(initialCapacity);
@@ -375,6 +374,16 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             + (nextFilter == null ? 0 : nextFilter.capacity()) + arena.capacityBytes();
     }
 
+    /** Test hook: the start address of the current probe table. */
+    long tableAddress() {
+        return table.addressOffset();
+    }
+
+    /** Test hook: the start address of the current pre-filter (the index must have one). */
+    long filterAddress() {
+        return filter.addressOffset();
+    }
+
     /** How many stop-the-world maintenance passes (growth, filter rebuild, arena compaction) have run. */
     public long pauseCount() {
         return pauseCount;
@@ -394,19 +403,19 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     @Override
     public void close() {
         if (table != null) {
-            BufferUtil.free(table);
+            HugePageAllocator.free(table);
             table = null;
         }
         if (old != null) {
-            BufferUtil.free(old);
+            HugePageAllocator.free(old);
             old = null;
         }
         if (filter != null) {
-            BufferUtil.free(filter);
+            HugePageAllocator.free(filter);
             filter = null;
         }
         if (nextFilter != null) {
-            BufferUtil.free(nextFilter);
+            HugePageAllocator.free(nextFilter);
             nextFilter = null;
         }
         arena.close();
@@ -541,10 +550,10 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             }
         }
         if (migrated == oldCapacity) {
-            BufferUtil.free(old);
+            HugePageAllocator.free(old);
             this.old = null;
             if (preFilter) {
-                BufferUtil.free(filter);
+                HugePageAllocator.free(filter);
                 filter = nextFilter;
                 filterWordMask = nextFilterWordMask;
                 nextFilter = null;
@@ -580,12 +589,9 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         return Math.max(1L, (long) slots * filterBitsPerSlot / Long.SIZE);
     }
 
-    private static UnsafeBuffer allocate(final long bytes) {
-        if (bytes > Integer.MAX_VALUE) {
-            throw new IllegalStateException("off-heap region too large: " + bytes + " bytes");
-        }
-        // allocateDirect zeroes the memory: every slot starts EMPTY and every filter bit clear.
-        return new UnsafeBuffer(ByteBuffer.allocateDirect((int) bytes));
+    /** A zeroed region (every slot EMPTY, every filter bit clear), on huge pages when configured and possible. */
+    private UnsafeBuffer allocate(final long bytes) {
+        return HugePageAllocator.allocate(bytes, hugePages);
     }
 
     private static long filterMask(final long fp) {
