@@ -39,7 +39,14 @@ final class HugePageAllocator {
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     private static final long MAP_FAILED = -1L;
 
-    private static volatile boolean mapUnavailable;
+    /**
+     * The native binding, or {@code null} when it cannot load. Loaded with the class (i.e. when the first index is
+     * built, on the start-up thread), not on the first large allocation: loading takes a few hundred milliseconds,
+     * which would otherwise stall the scan stage at the first growth past 2 MiB.
+     */
+    private static final PosixAPI POSIX = loadPosix();
+
+    private static volatile boolean mapUnavailable = POSIX == null;
     private static volatile boolean adviceLogged;
 
     private HugePageAllocator() {
@@ -66,9 +73,9 @@ final class HugePageAllocator {
         if (region.byteBuffer() != null) {
             BufferUtil.free(region);
         } else {
-            final int result = PosixAPI.posix().munmap(region.addressOffset(), region.capacity());
+            final int result = POSIX.munmap(region.addressOffset(), region.capacity());
             if (result != 0) {
-                throw new IllegalStateException("munmap of " + region.capacity() + " bytes failed: " + PosixAPI.posix().lastErrorStr());
+                throw new IllegalStateException("munmap of " + region.capacity() + " bytes failed: " + POSIX.lastErrorStr());
             }
         }
         region.wrap(0L, 0);
@@ -79,6 +86,27 @@ final class HugePageAllocator {
         return region.byteBuffer() == null && region.capacity() > 0;
     }
 
+    private static PosixAPI loadPosix() {
+        try {
+            final PosixAPI api = PosixAPI.posix();
+            // One round trip through every call used (the no-op fallback binding throws on mmap), so that binding and
+            // first-call costs are all paid here.
+            final long probe = api.mmap(0L, HUGE_PAGE_SIZE, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
+            if (probe == MAP_FAILED || probe == 0L) {
+                LOG.log(Level.WARNING, "huge pages unavailable (mmap failed: {0}); watch key index uses 4 KiB pages",
+                    api.lastErrorStr());
+                return null;
+            }
+            api.madvise(probe, HUGE_PAGE_SIZE, MAdviseFlag.MADV_HUGEPAGE);
+            api.munmap(probe, HUGE_PAGE_SIZE);
+            return api;
+        } catch (final RuntimeException | LinkageError ex) {
+            LOG.log(Level.WARNING, "huge pages unavailable (no native POSIX binding: {0}); watch key index uses 4 KiB pages",
+                ex.toString());
+            return null;
+        }
+    }
+
     private static UnsafeBuffer direct(final long bytes) {
         // allocateDirect zeroes the memory: every slot starts EMPTY and every filter bit clear.
         return new UnsafeBuffer(ByteBuffer.allocateDirect((int) bytes));
@@ -86,11 +114,10 @@ final class HugePageAllocator {
 
     /** @return the 2 MiB-aligned address of a fresh zeroed mapping of {@code bytes}, or {@link #MAP_FAILED}. */
     private static long map(final long bytes) {
-        final PosixAPI posix;
+        final PosixAPI posix = POSIX;
         final long raw;
         final long rawLength = bytes + HUGE_PAGE_SIZE;
         try {
-            posix = PosixAPI.posix();
             raw = posix.mmap(0L, rawLength, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
         } catch (final RuntimeException | LinkageError ex) {
             mapUnavailable = true;
