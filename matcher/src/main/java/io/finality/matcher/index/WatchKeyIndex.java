@@ -31,15 +31,19 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <ul>
  *   <li>Removal is backward-shift deletion: no tombstones, so probe lengths never degrade with churn.</li>
  *   <li>Growth is incremental: past the load factor a doubled table is allocated (that allocation is the only
- *       pause) and the old one is drained into it, whole clusters at a time, {@value #MIGRATE_QUOTA} positions
- *       per later mutation or in {@link #doMaintenance} when the owner is idle. Meanwhile a lookup whose old home
- *       is not yet drained checks the old table, then the new one; new keys always go to the new table. Pauses
- *       are measured at 10 M keys in docs/BENCHMARKS.md ("Matcher"); presize with
- *       {@link WatchKeyIndexContext#expectedKeys} to avoid even those.</li>
+ *       pause; on huge-page mappings, which the kernel zeroes lazily, it takes well under a millisecond) and the old
+ *       one is drained into it, whole clusters at a time, {@value #MIGRATE_QUOTA} positions per later mutation or
+ *       in {@link #doMaintenance} when the owner is idle. Meanwhile a lookup whose old home is not yet drained
+ *       checks the old table, then the new one; new keys always go to the new table. Pauses are measured at 10 M
+ *       keys in docs/BENCHMARKS.md ("Matcher"); presize with {@link WatchKeyIndexContext#expectedKeys} to avoid
+ *       even those.</li>
  *   <li>The optional pre-filter is a Bloom filter with all three bits of a key in one 64-bit word: one
  *       cache-resident read rejects most misses before the table (DRAM) is touched. Removal leaves stale bits
  *       (false positives only); the filter is rebuilt from the table's fingerprints once stale entries
  *       outnumber live ones.</li>
+ *   <li>Table and pre-filter regions of 2 MiB or more sit on 2 MiB transparent huge pages where the platform allows
+ *       ({@link HugePageAllocator}; {@link WatchKeyIndexContext#hugePages}): at 10 M keys random probes into the 8 MiB
+ *       filter and 256 MiB table would otherwise miss the TLB on most reads.</li>
  * </ul>
  *
  * <p>Limits: keys of {@value #MAX_KEY_LENGTH} bytes at most, {@value #MAX_KEYS} keys at most.
