@@ -80,6 +80,8 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     private final KeyHasher hasher;
     private final long[] batchFingerprints = new long[BATCH_CHUNK];
     private final long[] batchHomes = new long[BATCH_CHUNK];
+    private final int[] batchFilterOffsets = new int[BATCH_CHUNK];
+    private final long[] batchFilterBits = new long[BATCH_CHUNK];
     private final long[] batchSurvivors = new long[BATCH_CHUNK / Long.SIZE];
     private final float loadFactor;
     private final boolean preFilter;
@@ -151,9 +153,9 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     /**
      * {@inheritDoc}
      *
-     * <p>Works in chunks of {@value #BATCH_CHUNK} keys, in three passes over a chunk: (1) hash every key;
-     * (2) read every key's pre-filter word, loads that do not depend on each other, so the CPU keeps many cache
-     * misses in flight at once instead of one per lookup, and note the survivors in bit masks; (3) for the
+     * <p>Works in chunks of {@value #BATCH_CHUNK} keys, in three passes over a chunk: (1) hash every key and work out
+     * its filter word and bits; (2) read every key's pre-filter word, loads that do not depend on each other, so the
+     * CPU keeps many cache misses in flight at once instead of one per lookup, and note the survivors in bit masks; (3) for the
      * survivors only (watched keys and the filter's few per cent of false positives), read the home slot of each,
      * again back to back, then finish each with the usual probe and full key compare. The chunk is large because
      * of pass 3: its reads go to DRAM, and at a few survivors per 64 keys only a large chunk puts several in
@@ -174,39 +176,51 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         final long[] fps = batchFingerprints;
         final long[] survivorMasks = batchSurvivors;
         final int words = (n + Long.SIZE - 1) >>> 6;
-        // Lean passes measured 9-13 % faster (ProbeAbHarness, 1 M and 10 M keys) than hashing and filtering 64 keys at a
-        // time with a candidate mask and a MISSING store per key: one bulk fill, then a hash-only loop, then the loads.
+        // Lean passes, each measured in one JVM against the previous form (ProbeAbHarness, docs/BENCHMARKS.md "Matcher"):
+        // one bulk fill instead of a MISSING store per key, a hash-only loop, then the filter words' offsets and bit
+        // masks in a loop of their own, so that the loop of loads is as short as possible (+11-18 % at 10 M keys).
         Arrays.fill(slotsOut, base, base + n, MISSING);
-        // Pass 1, every key's fingerprint; EMPTY (never a fingerprint) marks a length the index rejects.
+        // Pass 1, every key's fingerprint; EMPTY marks a length the index rejects. No slot ever holds EMPTY as a
+        // fingerprint, so such a key can never match in the table even if it passes the filter (nothing to exclude).
         for (int i = 0; i < n; i++) {
             final int length = lengths[base + i];
             fps[i] = Integer.compareUnsigned(length, MAX_KEY_LENGTH) <= 0
                 ? fingerprint(chainCode, key, offsets[base + i], length) : EMPTY;
         }
-        // Pass 2, every key's pre-filter word in a plain loop without branches: nothing stops the CPU from issuing all
-        // the loads of the chunk back to back.
-        final UnsafeBuffer filter = this.filter;
-        final int wordMask = filterWordMask;
-        final boolean preFilter = this.preFilter;
         long any = 0;
-        for (int w = 0; w < words; w++) {
-            final int from = w << 6;
-            final int to = Math.min(n, from + Long.SIZE);
-            long survivors = 0;
-            if (preFilter) {
+        if (preFilter) {
+            final UnsafeBuffer filter = this.filter;
+            final int wordMask = filterWordMask;
+            final int[] filterOffsets = batchFilterOffsets;
+            final long[] filterBits = batchFilterBits;
+            for (int i = 0; i < n; i++) {
+                final long fp = fps[i];
+                filterOffsets[i] = ((int) fp & wordMask) << 3;
+                filterBits[i] = filterMask(fp);
+            }
+            // Pass 2, every key's pre-filter word: few instructions per load and no branches, so the out-of-order
+            // window holds as many of these (mostly cache-missing) independent loads at once as it can.
+            for (int w = 0; w < words; w++) {
+                final int from = w << 6;
+                final int to = Math.min(n, from + Long.SIZE);
+                long survivors = 0;
                 for (int i = from; i < to; i++) {
-                    final long fp = fps[i];
-                    final long bits = filterMask(fp);
-                    final long word = filter.getLong(((int) fp & wordMask) << 3);
-                    survivors |= ((~word & bits) == 0 & fp != EMPTY ? 1L : 0L) << (i - from);
+                    survivors |= ((~filter.getLong(filterOffsets[i]) & filterBits[i]) == 0 ? 1L : 0L) << (i - from);
                 }
-            } else {
+                survivorMasks[w] = survivors;
+                any |= survivors;
+            }
+        } else {
+            for (int w = 0; w < words; w++) {
+                final int from = w << 6;
+                final int to = Math.min(n, from + Long.SIZE);
+                long survivors = 0;
                 for (int i = from; i < to; i++) {
                     survivors |= (fps[i] != EMPTY ? 1L : 0L) << (i - from);
                 }
+                survivorMasks[w] = survivors;
+                any |= survivors;
             }
-            survivorMasks[w] = survivors;
-            any |= survivors;
         }
         if (any == 0) {
             return;
