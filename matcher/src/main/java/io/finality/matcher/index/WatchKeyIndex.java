@@ -5,6 +5,7 @@ import java.util.Arrays;
 import io.finality.core.spi.MutableAddressIndex;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -199,13 +200,18 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
                 filterBits[i] = filterMask(fp);
             }
             // Pass 2, every key's pre-filter word: few instructions per load and no branches, so the out-of-order
-            // window holds as many of these (mostly cache-missing) independent loads at once as it can.
+            // window holds as many of these (mostly cache-missing) independent loads at once as it can. The reads are
+            // raw, without the buffer's bounds check (+12-20 % at 10 M keys): an offset is a word index masked by
+            // filterWordMask, times 8, so it always lies inside the filter, whose size is (filterWordMask + 1) * 8.
+            final byte[] filterArray = filter.byteArray();
+            final long filterAddress = filter.addressOffset();
             for (int w = 0; w < words; w++) {
                 final int from = w << 6;
                 final int to = Math.min(n, from + Long.SIZE);
                 long survivors = 0;
                 for (int i = from; i < to; i++) {
-                    survivors |= ((~filter.getLong(filterOffsets[i]) & filterBits[i]) == 0 ? 1L : 0L) << (i - from);
+                    final long word = UnsafeApi.getLong(filterArray, filterAddress + filterOffsets[i]);
+                    survivors |= ((~word & filterBits[i]) == 0 ? 1L : 0L) << (i - from);
                 }
                 survivorMasks[w] = survivors;
                 any |= survivors;
