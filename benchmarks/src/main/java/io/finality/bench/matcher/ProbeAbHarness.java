@@ -5,13 +5,18 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
- * Question: what does {@code lookupBatch} buy over one {@code lookup} per key, measured so that a loaded, shared
- * machine cannot fake it? Interleaves the two contenders of {@link WatchKeyIndexProbeBenchmark} on one index round
- * by round and times each with the thread's CPU clock; prints median probes/s and the median per-round ratio.
- * A companion to the JMH figures, not a replacement.
+ * Question: what does one change to the probe path buy, measured so that a loaded, shared machine cannot fake it?
+ * Interleaves two contenders of {@link WatchKeyIndexProbeBenchmark} round by round, times each with the thread's CPU
+ * clock, and prints median probes/s and the median per-round ratio. A companion to the JMH figures, not a
+ * replacement. Contenders are given as specs (see {@link #state}), e.g. {@code batch,small} against
+ * {@code batch,huge}; two specs that differ only in the probe call share one index. Shorthands: no spec compares
+ * {@code lookup} against {@code lookupBatch}; {@code pages} compares 4 KiB against 2 MiB pages under
+ * {@code lookupBatch}.
  *
  * <p>Run: {@code java -Xms8g -Xmx8g -XX:MaxDirectMemorySize=8g --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED
- * -cp benchmarks.jar io.finality.bench.matcher.ProbeAbHarness keys [rounds]}. Single-threaded.
+ * --enable-native-access=ALL-UNNAMED -cp benchmarks.jar io.finality.bench.matcher.ProbeAbHarness keys [rounds
+ * [pages | specA specB]]}.
+ * Single-threaded.
  */
 public final class ProbeAbHarness {
     private static final int INVOCATIONS_PER_ROUND = 2_000;
@@ -20,43 +25,86 @@ public final class ProbeAbHarness {
     }
 
     public static void main(final String[] args) {
-        final WatchKeyIndexProbeBenchmark.IndexState state = new WatchKeyIndexProbeBenchmark.IndexState();
-        state.keys = Integer.parseInt(args[0]);
-        state.preFilter = true;
-        state.filterBitsPerSlot = 4;
-        state.setUp();
+        final int keys = Integer.parseInt(args[0]);
         final int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        final String[] specs = args.length > 3 ? new String[] {args[2], args[3]}
+            : args.length > 2 && "pages".equals(args[2]) ? new String[] {"batch,small", "batch,huge"}
+            : new String[] {"single,huge", "batch,huge"};
+        final WatchKeyIndexProbeBenchmark.IndexState a = state(keys, specs[0]);
+        final WatchKeyIndexProbeBenchmark.IndexState b = sameIndex(specs[0], specs[1]) ? a : state(keys, specs[1]);
+        final int[] calls = {call(specs[0]), call(specs[1])};
         final WatchKeyIndexProbeBenchmark.BatchScratch scratch = new WatchKeyIndexProbeBenchmark.BatchScratch();
         scratch.batchSize = 256;
         scratch.setUp();
-        final WatchKeyIndexProbeBenchmark b = new WatchKeyIndexProbeBenchmark();
+        final WatchKeyIndexProbeBenchmark bench = new WatchKeyIndexProbeBenchmark();
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long sink = 0;
         for (int i = 0; i < 20_000; i++) {
-            sink += b.watchKeyIndex(state) + b.watchKeyIndexBatched(state, scratch);
+            sink += run(bench, calls[0], a, scratch) + run(bench, calls[1], b, scratch);
         }
         final double[][] nanos = new double[2][rounds];
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < 2; k++) {
                 final int v = (r + k) & 1;
+                final WatchKeyIndexProbeBenchmark.IndexState state = v == 0 ? a : b;
                 final long start = threads.getCurrentThreadCpuTime();
                 for (int i = 0; i < INVOCATIONS_PER_ROUND; i++) {
-                    sink += v == 0 ? b.watchKeyIndex(state) : b.watchKeyIndexBatched(state, scratch);
+                    sink += run(bench, calls[v], state, scratch);
                 }
                 final double probes = (double) INVOCATIONS_PER_ROUND * WatchKeyIndexProbeBenchmark.BATCH;
                 nanos[v][r] = (threads.getCurrentThreadCpuTime() - start) / probes;
             }
         }
-        System.out.printf("%,d keys; %d rounds of %,d probes each, CPU time (sink %d)%n", state.keys, rounds,
+        System.out.printf("%,d keys; %d rounds of %,d probes each, CPU time (sink %d)%n", keys, rounds,
             INVOCATIONS_PER_ROUND * WatchKeyIndexProbeBenchmark.BATCH, sink);
-        System.out.printf("lookup       median %6.1f M probes/s%n", 1e3 / median(nanos[0]));
-        System.out.printf("lookupBatch  median %6.1f M probes/s%n", 1e3 / median(nanos[1]));
+        System.out.printf("A %-24s median %6.1f M probes/s%n", specs[0], 1e3 / median(nanos[0]));
+        System.out.printf("B %-24s median %6.1f M probes/s%n", specs[1], 1e3 / median(nanos[1]));
         final double[] ratio = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             ratio[r] = nanos[0][r] / nanos[1][r];
         }
-        System.out.printf("batched / single: median of per-round ratios %.3f%n", median(ratio));
-        state.tearDown();
+        System.out.printf("B / A: median of per-round ratios %.3f%n", median(ratio));
+        a.tearDown();
+        if (b != a) {
+            b.tearDown();
+        }
+    }
+
+    /** Whether two contender specs differ only in the probe call, so that they can share one index. */
+    private static boolean sameIndex(final String a, final String b) {
+        return a.substring(a.indexOf(',')).equals(b.substring(b.indexOf(',')));
+    }
+
+    /**
+     * An index for a contender spec: {@code single|batch|gather} (the probe call; {@code gather} is
+     * {@link WatchKeyIndexProbeBenchmark#gatherOnly}), then {@code ,huge|,small} (page size of
+     * table and filter), then optionally {@code ,bits=N} (pre-filter bits per slot, default 4).
+     */
+    private static WatchKeyIndexProbeBenchmark.IndexState state(final int keys, final String spec) {
+        final WatchKeyIndexProbeBenchmark.IndexState state = new WatchKeyIndexProbeBenchmark.IndexState();
+        state.keys = keys;
+        state.preFilter = true;
+        state.filterBitsPerSlot = 4;
+        state.hugePages = spec.contains(",huge");
+        final int bits = spec.indexOf("bits=");
+        if (bits >= 0) {
+            state.filterBitsPerSlot = Integer.parseInt(spec.substring(bits + 5).split(",")[0]);
+        }
+        state.setUp();
+        return state;
+    }
+
+    private static int call(final String spec) {
+        return spec.startsWith("batch") ? 1 : spec.startsWith("gather") ? 2 : 0;
+    }
+
+    private static long run(final WatchKeyIndexProbeBenchmark bench, final int call,
+        final WatchKeyIndexProbeBenchmark.IndexState state, final WatchKeyIndexProbeBenchmark.BatchScratch scratch) {
+        return switch (call) {
+            case 1 -> bench.watchKeyIndexBatched(state, scratch);
+            case 2 -> bench.gatherOnly(state, scratch);
+            default -> bench.watchKeyIndex(state);
+        };
     }
 
     private static double median(final double[] values) {

@@ -85,12 +85,15 @@ public class WatchKeyIndexProbeBenchmark {
         boolean preFilter;
         @Param({"4"})
         int filterBitsPerSlot;
+        /** Table and filter on 2 MiB transparent huge pages (where the kernel agrees). */
+        @Param({"true"})
+        boolean hugePages;
         WatchKeyIndex index;
 
         @Setup(Level.Trial)
         public void setUp() {
             index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(keys).preFilter(preFilter)
-                .filterBitsPerSlot(filterBitsPerSlot));
+                .filterBitsPerSlot(filterBitsPerSlot).hugePages(hugePages));
             final UnsafeBuffer key = new UnsafeBuffer(new byte[WatchKeys.STRIDE]);
             for (int i = 0; i < keys; i++) {
                 final int length = WatchKeys.key(SEED, i, key.byteArray());
@@ -201,6 +204,45 @@ public class WatchKeyIndexProbeBenchmark {
         found += flush(index, packed, scratch, 0, WatchKeys.chain(0));
         found += flush(index, packed, scratch, 1, WatchKeys.chain(WatchKeys.OTHER_CHAIN_KEY));
         state.cursor = p;
+        return found;
+    }
+
+    /**
+     * Diagnostic: {@link #watchKeyIndexBatched} without the index (the gathering per chain and the summing of the
+     * slots only), i.e. what the batched contender pays for the benchmark's own bookkeeping.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long gatherOnly(final IndexState state, final BatchScratch scratch) {
+        final int[] lengths = state.lengths;
+        final int[] chains = state.chains;
+        final int[] fill = scratch.fill;
+        final int batchSize = scratch.batchSize;
+        int p = state.cursor;
+        long found = 0;
+        for (int n = 0; n < BATCH; n++) {
+            final int lane = chains[p] == WatchKeys.chain(0) ? 0 : 1;
+            final int k = fill[lane];
+            scratch.offsets[lane][k] = p * WatchKeys.STRIDE;
+            scratch.lengths[lane][k] = lengths[p];
+            fill[lane] = k + 1;
+            if (k + 1 == batchSize) {
+                found += sumSlots(scratch, lane);
+            }
+            p = (p + 1) & (PROBES - 1);
+        }
+        found += sumSlots(scratch, 0) + sumSlots(scratch, 1);
+        state.cursor = p;
+        return found;
+    }
+
+    private static long sumSlots(final BatchScratch scratch, final int lane) {
+        final int count = scratch.fill[lane];
+        scratch.fill[lane] = 0;
+        long found = 0;
+        for (int i = 0; i < count; i++) {
+            found += scratch.slots[i];
+        }
         return found;
     }
 

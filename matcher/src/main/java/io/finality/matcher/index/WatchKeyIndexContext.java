@@ -6,9 +6,11 @@ package io.finality.matcher.index;
  * <p>Presize with {@link #expectedKeys(int)} (the store knows its open-invoice count at start) so that
  * growth (whose table allocation pauses the scan stage) stays rare.
  *
- * <p>Memory: all of it is direct memory and counts against {@code -XX:MaxDirectMemorySize} (default: the
- * {@code -Xmx} value): 16 bytes per table slot, {@link #filterBitsPerSlot} bits per slot of pre-filter and
- * about 40 bytes per key of arena; about 1.1 GiB for 10 M keys, plus the old table while a doubling drains.
+ * <p>Memory: all of it off-heap: 16 bytes per table slot, {@link #filterBitsPerSlot} bits per slot of pre-filter
+ * and about 40 bytes per key of arena; about 1.1 GiB for 10 M keys, plus the old table while a doubling drains.
+ * The key arena, and the table and filter when {@link #hugePages} is off or unavailable, are direct buffers that
+ * count against {@code -XX:MaxDirectMemorySize} (default: the {@code -Xmx} value); huge-page regions are
+ * anonymous mappings that do not.
  *
  * <p>A plain mutable holder: fill it on one thread, then hand it to the index constructor, which copies what
  * it needs.
@@ -25,6 +27,7 @@ public final class WatchKeyIndexContext {
     private float loadFactor = DEFAULT_LOAD_FACTOR;
     private boolean preFilter = true;
     private int filterBitsPerSlot = DEFAULT_FILTER_BITS_PER_SLOT;
+    private boolean hugePages = true;
 
     public int expectedKeys() {
         return expectedKeys;
@@ -72,6 +75,19 @@ public final class WatchKeyIndexContext {
             throw new IllegalArgumentException("filterBitsPerSlot must be a power of two 1..64, was " + filterBitsPerSlot);
         }
         this.filterBitsPerSlot = filterBitsPerSlot;
+        return this;
+    }
+
+    public boolean hugePages() {
+        return hugePages;
+    }
+
+    /**
+     * Put the probe table and pre-filter (regions of 2 MiB or more) on 2 MiB transparent huge pages, so random probes
+     * into them stop missing the TLB; falls back to 4 KiB pages, logged once, where the platform cannot.
+     */
+    public WatchKeyIndexContext hugePages(final boolean hugePages) {
+        this.hugePages = hugePages;
         return this;
     }
 }
