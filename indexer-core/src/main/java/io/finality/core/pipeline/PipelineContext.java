@@ -27,7 +27,13 @@ public final class PipelineContext {
         /** Spin, yield, then park briefly: little CPU, ~100 µs wake-up. */
         SLEEPING,
         /** Spin forever: needs a dedicated core per stage. */
-        BUSY_SPIN
+        BUSY_SPIN,
+        /**
+         * Spin 20 µs, yield to 100 µs, then park until the producer (for stage 1) or stage 1 (for stage 2)
+         * hands the slot over: no CPU while idle, and while a block passes only the thread working on it
+         * is runnable. See {@link HandoffWaitStrategy}.
+         */
+        HANDOFF
     }
 
     private int ringSize = DEFAULT_RING_SIZE;
