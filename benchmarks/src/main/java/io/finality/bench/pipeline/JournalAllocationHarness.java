@@ -24,8 +24,10 @@ import org.agrona.ExpandableArrayBuffer;
  * to a Chronicle journal in a loop, on one thread, and reads
  * {@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes} around each append. Prints
  * the appends that allocated: how many, how much, and where in the journal (bytes written, which
- * mapped chunk), so a per-document, per-index-block or per-chunk pattern shows. With
- * {@code -XX:-UseTLAB} it also attributes every allocated object to its stack ({@link AllocationStacks}).
+ * mapped chunk), so a per-document, per-index-block or per-chunk pattern shows. With tiny fixed TLABs
+ * ({@code -XX:TLABSize=2k -XX:MinTLABSize=2k -XX:-ResizeTLAB}) it also samples the allocating stacks: each
+ * TLAB refill is a JFR event with the stack that needed it ({@link AllocationStacks}). ({@code -XX:-UseTLAB}
+ * does not do here: compiled code then allocates in eden inline and JFR sees nothing.)
  *
  * <p>Journal set-ups (the last argument, comma-separated): {@code production} (the engine's own
  * {@link EventJournal#open}), or Chronicle builder settings {@code block=<MiB>}, {@code indexCount=<n>},
@@ -63,8 +65,7 @@ public final class JournalAllocationHarness {
         final byte[] random = new byte[documentBytes];
         new Random(20_261_121L).nextBytes(random);
         document.putBytes(0, random);
-        final boolean stacks = !ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+UseTLAB")
-            && ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:-UseTLAB");
+        final boolean stacks = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:-ResizeTLAB");
         final AllocationStacks trace = stacks ? new AllocationStacks(Thread.currentThread().getName(), 12) : null;
         try (Journal journal = open(dir, setup)) {
             // Warm-up: the first appends create the appender, the first cycle file and JIT the path.
