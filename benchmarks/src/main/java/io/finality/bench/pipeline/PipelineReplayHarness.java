@@ -153,6 +153,7 @@ public final class PipelineReplayHarness {
             scanStacks.window(replayFrom, java.time.Instant.MAX);
         }
         final long eventsBefore = engine.nextEventSequence();
+        System.gc();
         final ReplayResult r = replay(pipeline, blocks, seconds, 100_000);
         if (engineStacks != null) {
             engineStacks.window(replayFrom, java.time.Instant.now());
@@ -364,6 +365,9 @@ public final class PipelineReplayHarness {
         recorder.recording = true;
         paced(pipeline, big, warmup, 9_000_000, warmTrace);
         awaitApplied(pipeline);
+        // Start with an empty young generation: what the set-up left there (the fixture, 1 M invoice opens)
+        // would otherwise be collected at a random point of the phase. The phase itself allocates ~nothing.
+        System.gc();
         final long[] gcBefore = gc();
         final long eventsBefore = engine.nextEventSequence();
         final int count = seconds * LATENCY_BLOCKS_PER_SECOND;

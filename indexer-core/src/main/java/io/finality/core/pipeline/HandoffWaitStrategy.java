@@ -10,14 +10,19 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The {@link PipelineContext.WaitStrategyKind#HANDOFF} wait: spin for {@value #SPIN_NANOS} ns, yield until
- * {@value #YIELD_NANOS} ns, then park until signalled. Unlike the Disruptor's {@code BlockingWaitStrategy},
- * a stage waiting on the <em>previous stage</em> parks too and is woken by that stage as soon as it has
- * finished the slot ({@link Pipeline} releases the scan stage's sequence per slot and signals), so while a
- * block goes producer, scan, engine only the thread that has work is runnable: on a 2-core machine the two
- * idle stage threads neither burn a core nor sit in the run queue when a block arrives.
+ * {@value #YIELD_NANOS} ns, then park until signalled, but only while the ring holds no slot for this stage:
+ * a stage whose next slot is already claimed upstream (the producer is copying it in, or stage 1 is
+ * scanning it) yields instead, since that slot is due within a block's scan time.
+ *
+ * <p>So an idle pipeline costs no CPU, and a block arriving at an idle pipeline wakes both stages at once:
+ * {@link Pipeline} signals when a producer <em>claims</em> a slot, so the stage threads' wake-up (tens of
+ * microseconds on a VM) overlaps the producer's copy instead of following it, and the engine thread then
+ * yields through the scan instead of waiting to be woken after it. The Disruptor's
+ * {@code BlockingWaitStrategy} instead wakes on publication only and makes stage 2 spin through stage 1.
+ * As a second wake-up path, stage 1 releases each slot as soon as it is scanned and signals too.
  *
  * <p>No lost wake-up: a waiter announces itself ({@link #parked}, a full fence) before it re-reads the
- * sequence it waits for, and every signaller advances that sequence with a full fence (the producer's
+ * sequences it waits for, and every signaller advances its sequence with a full fence (the producer's
  * claim CAS, the scan stage's {@code setVolatile}) before it reads {@link #parked}, so one of the two
  * always sees the other. Parks are still bounded ({@value #MAX_PARK_NANOS} ns) so that a path which
  * advances a sequence without signalling costs at most that, never a hang.
@@ -68,16 +73,17 @@ final class HandoffWaitStrategy implements WaitStrategy {
             final long waited = now - start;
             if (waited < SPIN_NANOS) {
                 Thread.onSpinWait();
-            } else if (waited < YIELD_NANOS) {
+            } else if (waited < YIELD_NANOS || cursor.get() >= sequence) {
+                // a producer has claimed our slot: it is on its way through the stage before us
                 Thread.yield();
             } else {
-                park(sequence, dependentSequence, barrier);
+                park(sequence, cursor, dependentSequence, barrier);
             }
         }
         return available;
     }
 
-    private void park(final long sequence, final Sequence dependentSequence, final SequenceBarrier barrier)
+    private void park(final long sequence, final Sequence cursor, final Sequence dependentSequence, final SequenceBarrier barrier)
         throws AlertException {
         final Thread self = Thread.currentThread();
         int slot = -1;
@@ -93,7 +99,7 @@ final class HandoffWaitStrategy implements WaitStrategy {
         }
         parked.incrementAndGet();
         try {
-            while (dependentSequence.get() < sequence) {
+            while (dependentSequence.get() < sequence && cursor.get() < sequence) {
                 barrier.checkAlert();
                 LockSupport.parkNanos(this, maxParkNanos);
             }

@@ -55,6 +55,7 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
     private final StateEngine engine;
     private final CountDownLatch stagesRunning = new CountDownLatch(2);
     private final WaitStrategy waitStrategy;
+    private final boolean handoff;
     private volatile RingBuffer<ChainEvent> ring;
     private volatile boolean closed;
 
@@ -66,6 +67,7 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         final int maxPayload = context.maxPayloadBytes();
         final int initialMatches = context.initialMatches();
         waitStrategy = waitStrategy(context.waitStrategy());
+        handoff = waitStrategy instanceof HandoffWaitStrategy;
         disruptor = new Disruptor<>(
             () -> new ChainEvent(initialPayload, maxPayload, initialMatches),
             context.ringSize(),
@@ -144,6 +146,10 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         while (true) {
             try {
                 sequence = r.tryNext();
+                if (handoff) {
+                    // wake the parked stages now: their wake-up overlaps the fill below
+                    waitStrategy.signalAllWhenBlocking();
+                }
                 break;
             } catch (final InsufficientCapacityException ex) {
                 counters.backPressured.incrementAndGet();
@@ -229,12 +235,12 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
      */
     private final class StageHandler implements EventHandler<ChainEvent> {
         private final boolean scan;
-        private final boolean handoff;
+        private final boolean releaseEarly;
         private Sequence sequence;
 
         StageHandler(final boolean scan) {
             this.scan = scan;
-            this.handoff = scan && waitStrategy instanceof HandoffWaitStrategy;
+            this.releaseEarly = scan && handoff;
         }
 
         @Override
@@ -251,7 +257,7 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         public void onEvent(final ChainEvent event, final long sequence, final boolean endOfBatch) {
             if (scan) {
                 onScan(event, sequence, endOfBatch);
-                if (handoff) {
+                if (releaseEarly) {
                     // a full fence before the wait strategy reads whether the engine thread parked
                     this.sequence.setVolatile(sequence);
                     waitStrategy.signalAllWhenBlocking();

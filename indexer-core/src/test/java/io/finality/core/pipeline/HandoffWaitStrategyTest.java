@@ -74,6 +74,27 @@ class HandoffWaitStrategyTest {
     }
 
     @Test
+    void shouldKeepYieldingWithoutParkingWhileTheSlotIsClaimedUpstream() throws Exception {
+        final HandoffWaitStrategy strategy = new HandoffWaitStrategy(MINUTE);
+        final Sequence cursor = new Sequence(0);
+        final Sequence scanned = new Sequence();
+        final AtomicLong returned = new AtomicLong(-1);
+        final Thread engine = new Thread(() -> {
+            try {
+                returned.set(strategy.waitFor(0, cursor, scanned, new TestBarrier()));
+            } catch (final AlertException ex) {
+                throw new AssertionError(ex);
+            }
+        }, "handoff-engine");
+        engine.start();
+        // well past the spin and yield windows: a parked waiter would now need a signal, and none comes
+        Thread.sleep(50);
+        scanned.set(0);
+        engine.join(10_000);
+        assertEquals(0, returned.get(), "the stage waiting on a claimed slot parked and missed an unsignalled release");
+    }
+
+    @Test
     void shouldLeaveAParkOnAlert() throws Exception {
         final HandoffWaitStrategy strategy = new HandoffWaitStrategy(MINUTE);
         final TestBarrier barrier = new TestBarrier();
