@@ -6,13 +6,14 @@ import java.util.Arrays;
  * Per-block timestamps of the latency phase, to say what a slow block's latency is made of:
  *
  * <pre>
- *  intended ─late─▶ publish start ─copy─▶ publish end ─q1─▶ scan start ─scan─▶ scan end ─q2─▶ engine start ─engine─▶ engine end
+ *  intended ─late─▶ publish start ─fill─▶ filled ─q1─▶ scan start ─scan─▶ scan end ─q2─▶ engine start ─engine─▶ engine end
  * </pre>
  *
  * <ul>
  *   <li><b>late</b>: the producer woke after the block's intended send time (scheduler, timer slack);</li>
- *   <li><b>copy</b>: claiming the slot and the one copy of the block into it;</li>
- *   <li><b>q1</b>, <b>q2</b>: the slot waited for the scan, then the engine thread (wake-up, CPU, a previous block);</li>
+ *   <li><b>fill</b>: claiming the slot and the one copy of the block into it;</li>
+ *   <li><b>q1</b>, <b>q2</b>: hand-off to the scan, then the engine thread: publishing, waking the thread, getting
+ *   a CPU, a previous block still in the stage;</li>
  *   <li><b>scan</b>, <b>engine</b>: the two stages' own work, the engine's including the journal append.</li>
  * </ul>
  *
@@ -22,13 +23,13 @@ import java.util.Arrays;
 final class PhaseTrace {
     static final int INTENDED = 0;
     static final int PUBLISH_START = 1;
-    static final int PUBLISH_END = 2;
+    static final int FILLED = 2;
     static final int SCAN_START = 3;
     static final int SCAN_END = 4;
     static final int ENGINE_START = 5;
     static final int ENGINE_END = 6;
     private static final int COLUMNS = 7;
-    private static final String[] PARTS = {"late", "copy", "q1", "scan", "q2", "engine"};
+    private static final String[] PARTS = {"late", "fill", "q1", "scan", "q2", "engine"};
 
     private final long base;
     private final long[][] at;

@@ -14,16 +14,19 @@ import java.util.concurrent.locks.LockSupport;
  * a stage whose next slot is already claimed upstream (the producer is copying it in, or stage 1 is
  * scanning it) yields instead, since that slot is due within a block's scan time.
  *
- * <p>So an idle pipeline costs no CPU, and a block arriving at an idle pipeline wakes both stages at once:
- * {@link Pipeline} signals when a producer <em>claims</em> a slot, so the stage threads' wake-up (tens of
- * microseconds on a VM) overlaps the producer's copy instead of following it, and the engine thread then
- * yields through the scan instead of waiting to be woken after it. The Disruptor's
- * {@code BlockingWaitStrategy} instead wakes on publication only and makes stage 2 spin through stage 1.
- * As a second wake-up path, stage 1 releases each slot as soon as it is scanned and signals too.
+ * <p>So an idle pipeline costs no CPU, and while a block passes through, only the threads that have
+ * or are about to get work are runnable: the producer's publication wakes stage 1 (and stage 2, which
+ * then yields through the scan instead of parking again and waiting to be woken after it); stage 1
+ * releases each slot as soon as it is scanned and signals, which wakes stage 2 if it did park. The
+ * Disruptor's {@code BlockingWaitStrategy} instead makes stage 2 spin through stage 1, and the
+ * yielding one keeps both stage threads runnable all the time, competing on a 2-core machine with the
+ * producer and everything else. (Waking the stages already when a producer claims a slot was tried and
+ * is worse on 2 cores: three runnable threads during the copy, the producer's copy preempted.)
  *
  * <p>No lost wake-up: a waiter announces itself ({@link #parked}, a full fence) before it re-reads the
  * sequences it waits for, and every signaller advances its sequence with a full fence (the producer's
- * claim CAS, the scan stage's {@code setVolatile}) before it reads {@link #parked}, so one of the two
+ * claim CAS on the cursor, before it publishes and signals; the scan stage's {@code setVolatile}) before
+ * it reads {@link #parked}, so one of the two
  * always sees the other. Parks are still bounded ({@value #MAX_PARK_NANOS} ns) so that a path which
  * advances a sequence without signalling costs at most that, never a hang.
  *

@@ -146,10 +146,6 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         while (true) {
             try {
                 sequence = r.tryNext();
-                if (handoff) {
-                    // wake the parked stages now: their wake-up overlaps the fill below
-                    waitStrategy.signalAllWhenBlocking();
-                }
                 break;
             } catch (final InsufficientCapacityException ex) {
                 counters.backPressured.incrementAndGet();

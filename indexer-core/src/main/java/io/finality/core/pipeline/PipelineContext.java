@@ -29,9 +29,9 @@ public final class PipelineContext {
         /** Spin forever: needs a dedicated core per stage. */
         BUSY_SPIN,
         /**
-         * Spin 20 µs, yield to 100 µs, then park while the ring holds nothing for the stage; a producer
-         * claiming a slot wakes both stages, and stage 2 yields (does not park) while stage 1 has its slot.
-         * No CPU while idle, low latency for sparse blocks. See {@link HandoffWaitStrategy}.
+         * Spin 20 µs, yield to 100 µs, then park while the ring holds nothing for the stage; a publication
+         * wakes both stages, and stage 2 yields (does not park) while stage 1 has its slot. No CPU while
+         * idle, low latency for sparse blocks. See {@link HandoffWaitStrategy}.
          */
         HANDOFF
     }
