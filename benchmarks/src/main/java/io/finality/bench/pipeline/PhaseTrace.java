@@ -33,10 +33,23 @@ final class PhaseTrace {
 
     private final long base;
     private final long[][] at;
+    /** CPU time the scan and the engine thread spent on each block: wall time minus this is time off the CPU. */
+    private final long[] scanCpu;
+    private final long[] engineCpu;
 
     PhaseTrace(final long baseHeight, final int blocks) {
         base = baseHeight;
         at = new long[COLUMNS][blocks];
+        scanCpu = new long[blocks];
+        engineCpu = new long[blocks];
+    }
+
+    /** Record the CPU time the scan ({@code scan} true) or engine thread spent on the block at {@code height}. */
+    void cpu(final boolean scan, final long height, final long cpuNanos) {
+        final long i = height - base;
+        if (i >= 0 && i < scanCpu.length) {
+            (scan ? scanCpu : engineCpu)[(int)i] = cpuNanos;
+        }
     }
 
     /** Record {@code column} of the block at {@code height} (ignored outside the traced range). */
@@ -93,6 +106,7 @@ final class PhaseTrace {
             for (int p = 0; p < PARTS.length; p++) {
                 b.append(String.format(" %s %.0f", PARTS[p], part(i, p) / 1e3));
             }
+            b.append(String.format(" (on CPU: scan %.0f, engine %.0f)", scanCpu[i] / 1e3, engineCpu[i] / 1e3));
             System.out.println(b);
         }
     }

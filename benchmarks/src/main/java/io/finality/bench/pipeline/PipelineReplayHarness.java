@@ -75,7 +75,9 @@ public final class PipelineReplayHarness {
     private static final int REAL_STRIDE = 499;
     private static final int LATENCY_BLOCKS_PER_SECOND = 100;
     private static final int LATENCY_WARMUP_SECONDS = 5;
-    private static final int RING_SIZE = 64;
+    /** Ring slots ({@code -Dfinality.bench.ring}, default 64 as the sidecar's): how many blocks can be in flight. */
+    private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    private static final int RING_SIZE = Integer.getInteger("finality.bench.ring", 64);
     /**
      * Experiment: {@code -Dfinality.bench.pin=scanCpu,engineCpu,producerCpu} pins the three threads (each pins
      * itself on its first slot) with OpenHFT affinity; unset, the scheduler places them.
@@ -119,7 +121,7 @@ public final class PipelineReplayHarness {
         final Pipeline pipeline = new Pipeline(new PipelineContext().ringSize(RING_SIZE).maxPayloadBytes(4 << 20)
             .memoryBudgetBytes(512L << 20).initialPayloadBytes(2 << 20)
             .waitStrategy(wait), scan, recorder).start();
-        System.out.printf("stage wait strategy: %s%n", wait);
+        System.out.printf("stage wait strategy: %s, ring of %d slots%n", wait, RING_SIZE);
         try {
             openInvoices(pipeline, scripts);
             awaitApplied(pipeline);
@@ -224,12 +226,14 @@ public final class PipelineReplayHarness {
                 pin(PIN[0]);
             }
             final PhaseTrace t = trace;
+            final long cpu = t != null ? CPU.getCurrentThreadCpuTime() : 0;
             if (t != null) {
                 t.mark(PhaseTrace.SCAN_START, event.height(), System.nanoTime());
             }
             scan.onScan(event, sequence, endOfBatch);
             if (t != null) {
                 t.mark(PhaseTrace.SCAN_END, event.height(), System.nanoTime());
+                t.cpu(true, event.height(), CPU.getCurrentThreadCpuTime() - cpu);
             }
         }
     }
@@ -253,6 +257,7 @@ public final class PipelineReplayHarness {
                 pin(PIN[1]);
             }
             final PhaseTrace t = trace;
+            final long cpu = t != null ? CPU.getCurrentThreadCpuTime() : 0;
             if (t != null) {
                 t.mark(PhaseTrace.ENGINE_START, event.height(), System.nanoTime());
             }
@@ -262,6 +267,7 @@ public final class PipelineReplayHarness {
                 histogram.recordValue(Math.max(0, now - event.publishNanos()));
                 if (t != null) {
                     t.mark(PhaseTrace.ENGINE_END, event.height(), now);
+                    t.cpu(false, event.height(), CPU.getCurrentThreadCpuTime() - cpu);
                 }
             }
         }
@@ -395,8 +401,8 @@ public final class PipelineReplayHarness {
         final long[] gcAfter = gc();
         final Histogram h = recorder.histogram;
         System.out.printf("%nlatency, publish -> events in the journal, %d blocks of 0.9-1.3 MB at %d blocks/s"
-            + " (from the intended send time; JVM uptime %d-%d ms):%n", h.getTotalCount(), LATENCY_BLOCKS_PER_SECOND,
-            phaseStartMs, ManagementFactory.getRuntimeMXBean().getUptime());
+            + " (from the intended send time; JVM uptime %d-%d ms, ended %s):%n", h.getTotalCount(), LATENCY_BLOCKS_PER_SECOND,
+            phaseStartMs, ManagementFactory.getRuntimeMXBean().getUptime(), java.time.LocalTime.now());
         System.out.printf("        p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %.0f us; GC: %d collections, %d ms%n",
             h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
             h.getMaxValue() / 1e3, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);

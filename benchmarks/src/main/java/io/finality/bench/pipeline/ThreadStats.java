@@ -20,10 +20,29 @@ final class ThreadStats {
     private static final int FIELDS = 5;
     private static final String[] NAMES = {"cpu ms", "minflt", "majflt", "vol cs", "invol cs"};
 
+    private static final String[] CPU_FIELDS = {"user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"};
+
     private final Map<String, long[]> byName;
+    /** The machine's CPU time by kind ({@code /proc/stat}, in ticks of 10 ms): steal is the hypervisor's share. */
+    private final long[] machine;
 
     private ThreadStats(final Map<String, long[]> byName) {
         this.byName = byName;
+        this.machine = machine();
+    }
+
+    private static long[] machine() {
+        final long[] v = new long[CPU_FIELDS.length];
+        try {
+            final String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            final String[] f = line.trim().split("\\s+");
+            for (int i = 0; i < v.length && i + 1 < f.length; i++) {
+                v[i] = Long.parseLong(f[i + 1]);
+            }
+        } catch (final IOException | RuntimeException ex) {
+            // not Linux: no machine line
+        }
+        return v;
     }
 
     /** Counters of every thread now, summed by thread name (names like C2 CompilerThread0 grouped by prefix). */
@@ -68,6 +87,11 @@ final class ThreadStats {
 
     /** Print the change since {@code before}, one line per thread group that did anything. */
     void printSince(final ThreadStats before, final String title) {
+        final StringBuilder m = new StringBuilder();
+        for (int i = 0; i < CPU_FIELDS.length; i++) {
+            m.append(String.format(" %s %d ms", CPU_FIELDS[i], (machine[i] - before.machine[i]) * 10));
+        }
+        System.out.printf("  %s, whole machine (both CPUs, every process):%s%n", title, m);
         System.out.printf("  %s, per thread (%s):%n", title, String.join(", ", NAMES));
         for (Map.Entry<String, long[]> e : byName.entrySet()) {
             final long[] was = before.byName.getOrDefault(e.getKey(), new long[FIELDS]);
