@@ -22,7 +22,8 @@ import org.agrona.ExpandableArrayBuffer;
  *
  * <p>Appends documents of the pipeline harness's size (about 80 kB: one block's ~290 payment events)
  * to a Chronicle journal in a loop, on one thread, and reads
- * {@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes} around each append. Prints
+ * {@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes} around each append (and the
+ * appends slower than a millisecond, by document number: Chronicle's index and chunk boundaries). Prints
  * the appends that allocated: how many, how much, and where in the journal (bytes written, which
  * mapped chunk), so a per-document, per-index-block or per-chunk pattern shows. With tiny fixed TLABs
  * ({@code -XX:TLABSize=2k -XX:MinTLABSize=2k -XX:-ResizeTLAB}) it also samples the allocating stacks: each
@@ -30,16 +31,17 @@ import org.agrona.ExpandableArrayBuffer;
  * does not do here: compiled code then allocates in eden inline and JFR sees nothing.)
  *
  * <p>Journal set-ups (the last argument, comma-separated): {@code production} (the engine's own
- * {@link EventJournal#open}), or Chronicle builder settings {@code block=<MiB>}, {@code indexCount=<n>},
- * {@code indexSpacing=<n>}, {@code roll=<RollCycles name>}, {@code pretouch} (the appender's pretoucher
- * run before each append, as a background thread would), on top of the production ones (FAST_DAILY,
- * no sync).
+ * {@link EventJournal#open}, with its pretouch thread), {@code production-nopretouch} (without it), or
+ * Chronicle builder settings {@code block=<MiB>}, {@code indexCount=<n>}, {@code indexSpacing=<n>},
+ * {@code roll=<RollCycles name>}, {@code pretouch} (Chronicle's own appender pretoucher, run before each
+ * append; a no-op in the open-source edition), on top of the production ones (FAST_DAILY, no sync).
  *
  * <p>Run: {@code java <flags> [-XX:-UseTLAB] -cp benchmarks/target/benchmarks.jar
  * io.finality.bench.pipeline.JournalAllocationHarness [documents [documentBytes [setup]]]}
  */
 public final class JournalAllocationHarness {
     private static final int SHOW = 12;
+    private static final long SLOW_APPEND_NANOS = 1_000_000;
 
     private JournalAllocationHarness() {
     }
@@ -82,13 +84,23 @@ public final class JournalAllocationHarness {
                 trace.window(from, Instant.MAX);
             }
             final long start = System.nanoTime();
+            final List<long[]> slow = new ArrayList<>();
+            final SlowAppendWatch watch = new SlowAppendWatch(Thread.currentThread());
+            watch.start();
             for (int i = 0; i < documents; i++) {
                 final long before = mx.getCurrentThreadAllocatedBytes();
+                final long t0 = System.nanoTime();
+                watch.appendStart = t0;
                 journal.append(document, documentBytes);
+                watch.appendStart = 0;
+                final long took = System.nanoTime() - t0;
                 final long allocated = mx.getCurrentThreadAllocatedBytes() - before - overhead;
                 if (allocated > 0) {
                     allocating.add(new long[] {i, (long)(warm + i) * documentBytes, allocated});
                     total += allocated;
+                }
+                if (took > SLOW_APPEND_NANOS) {
+                    slow.add(new long[] {warm + i, took});
                 }
             }
             final double seconds = (System.nanoTime() - start) / 1e9;
@@ -96,6 +108,19 @@ public final class JournalAllocationHarness {
                 trace.window(from, Instant.now());
             }
             report(setup, journal.blockSize(), documents, documentBytes, seconds, overhead, allocating, total);
+            long over10 = 0;
+            long max = 0;
+            for (long[] a : slow) {
+                over10 += a[1] > 10_000_000 ? 1 : 0;
+                max = Math.max(max, a[1]);
+            }
+            System.out.printf("  %d appends took over %d us, %d over 10 ms, the slowest %d us (document number counted from"
+                + " the first, warm-up included):%n", slow.size(), SLOW_APPEND_NANOS / 1000, over10, max / 1000);
+            for (int i = 0; i < Math.min(SHOW * 2, slow.size()); i++) {
+                System.out.printf("    document %,9d: %,8d us%n", slow.get(i)[0], slow.get(i)[1] / 1000);
+            }
+            watch.interrupt();
+            watch.print();
             if (trace != null) {
                 trace.print("allocation stacks", documents, "append", 8);
             }
@@ -136,9 +161,53 @@ public final class JournalAllocationHarness {
         }
     }
 
+    /**
+     * Samples the appending thread's stack when an append has run for over {@value #WATCH_NANOS} ns: what a
+     * slow append is doing (counted by distinct top frames).
+     */
+    private static final class SlowAppendWatch extends Thread {
+        private static final long WATCH_NANOS = 3_000_000;
+        private final Thread appender;
+        private final java.util.Map<String, Integer> stacks = new java.util.concurrent.ConcurrentHashMap<>();
+        private volatile long appendStart;
+
+        SlowAppendWatch(final Thread appender) {
+            super("slow-append-watch");
+            this.appender = appender;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long sampled = 0;
+            while (!isInterrupted()) {
+                final long start = appendStart;
+                if (start != 0 && start != sampled && System.nanoTime() - start > WATCH_NANOS) {
+                    sampled = start;
+                    final StringBuilder b = new StringBuilder();
+                    final StackTraceElement[] frames = appender.getStackTrace();
+                    for (int i = 0; i < Math.min(14, frames.length); i++) {
+                        b.append("\n        at ").append(frames[i]);
+                    }
+                    stacks.merge(b.toString(), 1, Integer::sum);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(500_000);
+            }
+        }
+
+        void print() {
+            System.out.printf("  stacks of appends running over %d us:%n", WATCH_NANOS / 1000);
+            stacks.forEach((k, v) -> System.out.printf("    %d x%s%n", v, k));
+        }
+    }
+
     private static Journal open(final Path dir, final String setup) {
-        if (setup.equals("production")) {
-            final EventJournal j = EventJournal.open(new JournalContext().directory(dir).durability(JournalContext.Durability.NONE));
+        if (setup.startsWith("production")) {
+            final JournalContext context = new JournalContext().directory(dir).durability(JournalContext.Durability.NONE);
+            if (setup.equals("production-nopretouch")) {
+                context.pretouchBytes(0);
+            }
+            final EventJournal j = EventJournal.open(context);
             final long block = SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_DAILY).blockSize();
             return new Journal() {
                 @Override

@@ -106,28 +106,39 @@ final class PhaseTrace {
             for (int p = 0; p < PARTS.length; p++) {
                 b.append(String.format(" %s %.0f", PARTS[p], part(i, p) / 1e3));
             }
-            b.append(String.format(" (on CPU: scan %.0f, engine %.0f)", scanCpu[i] / 1e3, engineCpu[i] / 1e3));
+            b.append(String.format(" (on CPU: scan %.0f, engine %.0f; at +%d ms)", scanCpu[i] / 1e3, engineCpu[i] / 1e3,
+                (at[INTENDED][i] - at[INTENDED][0]) / 1_000_000));
             System.out.println(b);
         }
     }
 
-    /** Mean of each part over all blocks, in µs. */
+    /** Mean, p99 and max of each part over all blocks, and of each stage's CPU time, in µs. */
     void printMeans(final String title) {
         final int n = at[0].length;
-        final double[] sum = new double[PARTS.length];
+        final long[][] parts = new long[PARTS.length + 2][n];
         int count = 0;
         for (int i = 0; i < n; i++) {
             if (at[ENGINE_END][i] == 0 || at[INTENDED][i] == 0) {
                 continue;
             }
-            count++;
             for (int p = 0; p < PARTS.length; p++) {
-                sum[p] += part(i, p);
+                parts[p][count] = part(i, p);
             }
+            parts[PARTS.length][count] = scanCpu[i];
+            parts[PARTS.length + 1][count] = engineCpu[i];
+            count++;
         }
-        final StringBuilder line = new StringBuilder(String.format("  %s (mean of %d blocks, us):", title, count));
-        for (int p = 0; p < PARTS.length; p++) {
-            line.append(String.format(" %s %.1f", PARTS[p], count == 0 ? 0 : sum[p] / count / 1e3));
+        final StringBuilder line = new StringBuilder(String.format("  %s (%d blocks; mean / p99 / max, us):", title, count));
+        for (int p = 0; p < parts.length; p++) {
+            final long[] v = Arrays.copyOf(parts[p], count);
+            Arrays.sort(v);
+            double sum = 0;
+            for (long x : v) {
+                sum += x;
+            }
+            final String name = p < PARTS.length ? PARTS[p] : p == PARTS.length ? "scan on CPU" : "engine on CPU";
+            line.append(String.format(" %s %.0f / %.0f / %.0f;", name, count == 0 ? 0 : sum / count / 1e3,
+                count == 0 ? 0 : v[Math.min(count - 1, (int)Math.ceil(count * 0.99) - 1)] / 1e3, count == 0 ? 0 : v[count - 1] / 1e3));
         }
         System.out.println(line);
     }
