@@ -592,7 +592,7 @@ public final class InvoiceEngine {
         final long mark = ++markCounter;
         int count = collectInBlock(trackedByChain[chain.code()], mark, 0);
         count = collectInBlock(settlingByChain[chain.code()], mark, count);
-        Arrays.sort(scratchSlots, 0, count);
+        IntSort.sort(scratchSlots, 0, count);
         for (int i = 0; i < count; i++) {
             final Invoice inv = bySlot[scratchSlots[i]];
             final InvoiceStatus previous = inv.status();

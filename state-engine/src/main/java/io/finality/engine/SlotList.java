@@ -33,7 +33,8 @@ final class SlotList {
         size = n;
     }
 
+    /** Ascending, in place, allocation-free ({@link IntSort}, not {@code Arrays.sort}). */
     void sort() {
-        Arrays.sort(slots, 0, size);
+        IntSort.sort(slots, 0, size);
     }
 }

@@ -11,6 +11,7 @@ import io.finality.core.pipeline.EventPublisher;
 import io.finality.core.pipeline.MatchingScanStage;
 import io.finality.core.pipeline.Pipeline;
 import io.finality.core.pipeline.PipelineContext;
+import io.finality.core.pipeline.ScanStage;
 import io.finality.core.pipeline.SlotFiller;
 import io.finality.core.ring.ChainEvent;
 import io.finality.core.ring.EventKind;
@@ -62,15 +63,29 @@ import org.bitcoinj.core.TransactionOutput;
  *   <li>GC collections and pause time during each phase.</li>
  * </ul>
  *
- * <p>Run: {@code java <flags> -cp benchmarks/target/benchmarks.jar io.finality.bench.pipeline.PipelineReplayHarness [seconds [wait]]}
- * where {@code wait} is a {@link PipelineContext.WaitStrategyKind} (default yielding).
- * with the flags of docs/BENCHMARKS.md.
+ * <p>Run: {@code java <flags> -cp benchmarks/target/benchmarks.jar io.finality.bench.pipeline.PipelineReplayHarness
+ * [seconds [wait [latency]]]} with the flags of docs/BENCHMARKS.md, where {@code wait} is a
+ * {@link PipelineContext.WaitStrategyKind} (default yielding) and {@code latency} skips the bitcoinj line and
+ * the replay phase. The latency phase also prints what the slow blocks' latency is made of ({@link PhaseTrace}).
+ * With {@code -XX:-UseTLAB} the replay attributes every stage-thread allocation to its stack ({@link AllocationStacks}).
  */
 public final class PipelineReplayHarness {
     private static final ChainId CHAIN = ChainId.BITCOIN_MAINNET;
     private static final int INVOICES = 1_000_000;
     private static final int REAL_STRIDE = 499;
     private static final int LATENCY_BLOCKS_PER_SECOND = 100;
+    private static final int LATENCY_WARMUP_SECONDS = 5;
+    /** Ring slots ({@code -Dfinality.bench.ring}, default 64 as the sidecar's): how many blocks can be in flight. */
+    private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+    private static final int RING_SIZE = Integer.getInteger("finality.bench.ring", 64);
+    /**
+     * Experiment: {@code -Dfinality.bench.pin=scanCpu,engineCpu,producerCpu} pins the three threads (each pins
+     * itself on its first slot) with OpenHFT affinity; unset, the scheduler places them.
+     */
+    private static final int[] PIN = pins(System.getProperty("finality.bench.pin", ""));
+    /** Diagnostic run ({@code -XX:-UseTLAB}): attribute every stage-thread allocation of the replay to its stack. */
+    private static final boolean ALLOCATION_STACKS =
+        ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:-UseTLAB");
 
     private PipelineReplayHarness() {
     }
@@ -80,15 +95,19 @@ public final class PipelineReplayHarness {
         final PipelineContext.WaitStrategyKind wait = args.length > 1
             ? PipelineContext.WaitStrategyKind.valueOf(args[1].toUpperCase(java.util.Locale.ROOT).replace('-', '_'))
             : PipelineContext.WaitStrategyKind.YIELDING;
+        final boolean latencyOnly = args.length > 2 && args[2].equals("latency");
         final List<byte[]> blocks = BitcoinBlocks.mainnet();
         long totalBytes = 0;
         for (byte[] b : blocks) {
             totalBytes += b.length;
         }
         final List<byte[]> scripts = watchedScripts(blocks);
+        if (PIN != null) {
+            pin(PIN[2]);
+        }
         System.out.printf("fixture: %d mainnet blocks, %.1f MB, %d watched scripts%n", blocks.size(), totalBytes / 1e6, scripts.size());
 
-        final double bitcoinjMbs = bitcoinjBaseline(blocks, scripts, Math.max(5, seconds / 2));
+        final double bitcoinjMbs = latencyOnly ? Double.NaN : bitcoinjBaseline(blocks, scripts, Math.max(5, seconds / 2));
         final Path dir = Files.createTempDirectory("finality-pipeline-bench");
         final JournaledStateEngine engine = new JournaledStateEngine(PolicyBook.withDefaults(),
             new JournalContext().directory(dir.resolve("journal")).durability(JournalContext.Durability.NONE)
@@ -97,31 +116,26 @@ public final class PipelineReplayHarness {
         final WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(INVOICES));
         final WatchKeyIndex outpoints = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1 << 16));
         final LatencyRecorder recorder = new LatencyRecorder(engine);
-        final MatchingScanStage scan = new MatchingScanStage(index, new InvoiceWatchCommands())
-            .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000)));
-        final Pipeline pipeline = new Pipeline(new PipelineContext().ringSize(64).maxPayloadBytes(4 << 20)
+        final TimedScanStage scan = new TimedScanStage(new MatchingScanStage(index, new InvoiceWatchCommands())
+            .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000))));
+        final Pipeline pipeline = new Pipeline(new PipelineContext().ringSize(RING_SIZE).maxPayloadBytes(4 << 20)
             .memoryBudgetBytes(512L << 20).initialPayloadBytes(2 << 20)
             .waitStrategy(wait), scan, recorder).start();
-        System.out.printf("stage wait strategy: %s%n", wait);
+        System.out.printf("stage wait strategy: %s, ring of %d slots%n", wait, RING_SIZE);
         try {
             openInvoices(pipeline, scripts);
             awaitApplied(pipeline);
             System.out.printf("opened %d invoices through the ring%n", INVOICES);
 
             // Warm-up, then the replay phase.
-            replay(pipeline, blocks, 3, 1);
-            final ReplayResult r = replay(pipeline, blocks, seconds, 100_000);
-            final double mbs = r.bytes / 1e6 / r.seconds;
-            System.out.printf("%nreplay: %.0f MB/s, %.0f blocks/s through both stages into the journal (%d blocks, %.1f s)%n",
-                mbs, r.blocks / r.seconds, r.blocks, r.seconds);
-            System.out.printf("        bitcoinj alone, finding the payments in the same blocks: %.0f MB/s -> ratio %.2fx%n",
-                bitcoinjMbs, mbs / bitcoinjMbs);
-            System.out.printf("        allocated by the two stage threads: %.1f bytes/block (scan %.1f, engine %.1f);"
-                + " GC: %d collections, %d ms%n",
-                r.allocatedPerBlock, r.scanPerBlock, r.allocatedPerBlock - r.scanPerBlock, r.gcCount, r.gcMillis);
-            System.out.printf("        events journaled: %d%n", engine.nextEventSequence() - 1);
-
-            latency(pipeline, blocks, recorder, seconds);
+            final long primed = primeSlots(pipeline, blocks, RING_SIZE, 1);
+            // Latency only: a longer warm-up stands in for the replay phase, so that the C2 compiler has
+            // compiled the per-block path before the 100 blocks/s phase (at that rate it would take minutes).
+            replay(pipeline, blocks, latencyOnly ? 10 : 3, primed);
+            if (!latencyOnly) {
+                replayPhase(pipeline, blocks, engine, seconds, bitcoinjMbs);
+            }
+            latency(pipeline, blocks, recorder, scan, engine, seconds);
         } finally {
             pipeline.close();
             engine.journal().close();
@@ -133,11 +147,104 @@ public final class PipelineReplayHarness {
         }
     }
 
+    private static void replayPhase(final Pipeline pipeline, final List<byte[]> blocks, final JournaledStateEngine engine,
+        final int seconds, final double bitcoinjMbs) throws Exception {
+        final AllocationStacks engineStacks = ALLOCATION_STACKS ? new AllocationStacks("finality-engine", 14) : null;
+        final AllocationStacks scanStacks = ALLOCATION_STACKS ? new AllocationStacks("finality-scan", 14) : null;
+        final java.time.Instant replayFrom = java.time.Instant.now();
+        if (engineStacks != null) {
+            engineStacks.window(replayFrom, java.time.Instant.MAX);
+            scanStacks.window(replayFrom, java.time.Instant.MAX);
+        }
+        final long eventsBefore = engine.nextEventSequence();
+        System.gc();
+        final ReplayResult r = replay(pipeline, blocks, seconds, 100_000);
+        if (engineStacks != null) {
+            engineStacks.window(replayFrom, java.time.Instant.now());
+            scanStacks.window(replayFrom, java.time.Instant.now());
+            engineStacks.print("replay, engine thread", r.blocks, "block", 12);
+            scanStacks.print("replay, scan thread", r.blocks, "block", 6);
+            engineStacks.close();
+            scanStacks.close();
+        }
+        final double mbs = r.bytes / 1e6 / r.seconds;
+        System.out.printf("%nreplay: %.0f MB/s, %.0f blocks/s through both stages into the journal (%d blocks, %.1f s)%n",
+            mbs, r.blocks / r.seconds, r.blocks, r.seconds);
+        System.out.printf("        bitcoinj alone, finding the payments in the same blocks: %.0f MB/s -> ratio %.2fx%n",
+            bitcoinjMbs, mbs / bitcoinjMbs);
+        System.out.printf("        allocated by the two stage threads: %.1f bytes/block (scan %.1f, engine %.1f);"
+            + " GC: %d collections, %d ms%n",
+            r.allocatedPerBlock, r.scanPerBlock, r.allocatedPerBlock - r.scanPerBlock, r.gcCount, r.gcMillis);
+        System.out.printf("        events journaled: %d (%.1f per block); last document %d bytes%n",
+            engine.nextEventSequence() - eventsBefore, (engine.nextEventSequence() - eventsBefore) / (double)Math.max(1, r.blocks),
+            lastDocumentBytes(engine));
+    }
+
+    private static int[] pins(final String spec) {
+        if (spec.isEmpty()) {
+            return null;
+        }
+        final String[] parts = spec.split(",");
+        final int[] cpus = new int[3];
+        for (int i = 0; i < 3; i++) {
+            cpus[i] = Integer.parseInt(parts[Math.min(i, parts.length - 1)].trim());
+        }
+        return cpus;
+    }
+
+    /** Pin the calling thread to {@code cpu} (a negative cpu leaves it to the scheduler). */
+    private static void pin(final int cpu) {
+        if (cpu >= 0) {
+            net.openhft.affinity.Affinity.setAffinity(cpu);
+            System.out.printf("pinned %s to cpu %d (now on %d)%n", Thread.currentThread().getName(), cpu,
+                net.openhft.affinity.Affinity.getCpu());
+        }
+    }
+
+    /** Length of the journal's last document (one block's step: its input, events and marker). */
+    private static int lastDocumentBytes(final JournaledStateEngine engine) {
+        final long last = engine.journal().lastIndex();
+        try (var reader = engine.journal().reader().after(last - 1)) {
+            return reader.next(new org.agrona.ExpandableArrayBuffer(1 << 16));
+        }
+    }
+
+    /** Stage 1 with the scan start and end of traced blocks recorded. */
+    private static final class TimedScanStage implements ScanStage {
+        private final ScanStage scan;
+        private volatile PhaseTrace trace;
+        private boolean pinned;
+
+        TimedScanStage(final ScanStage scan) {
+            this.scan = scan;
+        }
+
+        @Override
+        public void onScan(final ChainEvent event, final long sequence, final boolean endOfBatch) {
+            if (!pinned && PIN != null) {
+                pinned = true;
+                pin(PIN[0]);
+            }
+            final PhaseTrace t = trace;
+            final long cpu = t != null ? CPU.getCurrentThreadCpuTime() : 0;
+            if (t != null) {
+                t.mark(PhaseTrace.SCAN_START, event.height(), System.nanoTime());
+            }
+            scan.onScan(event, sequence, endOfBatch);
+            if (t != null) {
+                t.mark(PhaseTrace.SCAN_END, event.height(), System.nanoTime());
+                t.cpu(true, event.height(), CPU.getCurrentThreadCpuTime() - cpu);
+            }
+        }
+    }
+
     /** Records publish-to-journal latency: the engine has appended when onStep returns. */
     private static final class LatencyRecorder implements StateEngine {
         private final StateEngine engine;
         private final Histogram histogram = new Histogram(3_600_000_000_000L, 3);
         private volatile boolean recording;
+        private volatile PhaseTrace trace;
+        private boolean pinned;
 
         LatencyRecorder(final StateEngine engine) {
             this.engine = engine;
@@ -145,9 +252,23 @@ public final class PipelineReplayHarness {
 
         @Override
         public void onStep(final ChainEvent event, final long sequence, final boolean endOfBatch) {
+            if (!pinned && PIN != null) {
+                pinned = true;
+                pin(PIN[1]);
+            }
+            final PhaseTrace t = trace;
+            final long cpu = t != null ? CPU.getCurrentThreadCpuTime() : 0;
+            if (t != null) {
+                t.mark(PhaseTrace.ENGINE_START, event.height(), System.nanoTime());
+            }
             engine.onStep(event, sequence, endOfBatch);
             if (recording && event.kind() == EventKind.BLOCK_CONNECTED && event.publishNanos() != 0) {
-                histogram.recordValue(Math.max(0, System.nanoTime() - event.publishNanos()));
+                final long now = System.nanoTime();
+                histogram.recordValue(Math.max(0, now - event.publishNanos()));
+                if (t != null) {
+                    t.mark(PhaseTrace.ENGINE_END, event.height(), now);
+                    t.cpu(false, event.height(), CPU.getCurrentThreadCpuTime() - cpu);
+                }
             }
         }
     }
@@ -189,10 +310,33 @@ public final class PipelineReplayHarness {
             gcAfter[1] - gcBefore[1]);
     }
 
+    /**
+     * Publish every block {@code ringSize} times in a row, so that every slot has held every block once: a
+     * slot's payload buffer and match list grow to what the largest block needs on first use and then stay,
+     * as in a sidecar that has run for a while. Otherwise that one-off growth (a slot meeting a block with
+     * more spends than any before) would show up in the measured phase as allocation.
+     *
+     * @return the next height.
+     */
+    private static long primeSlots(final Pipeline pipeline, final List<byte[]> blocks, final int ringSize, final long startHeight)
+        throws InterruptedException {
+        final BlockHashSetter hashes = new BlockHashSetter();
+        long height = startHeight;
+        for (byte[] raw : blocks) {
+            for (int i = 0; i < ringSize; i++) {
+                hashes.next(height++, raw);
+                check(pipeline.publish(EventKind.BLOCK_CONNECTED, CHAIN, raw.length, hashes, raw));
+            }
+        }
+        awaitApplied(pipeline);
+        return height;
+    }
+
     /** Fills a block slot: height, a distinct hash per height, the raw bytes, the publish time. */
     private static final class BlockHashSetter implements SlotFiller<byte[]> {
         private long height;
         private long intendedNanos;
+        private PhaseTrace trace;
 
         void next(final long h, final byte[] raw) {
             height = h;
@@ -208,28 +352,80 @@ public final class PipelineReplayHarness {
             slot.height(height).publishNanos(intendedNanos == 0 ? System.nanoTime() : intendedNanos);
             slot.blockHash().putLong(0, height);
             slot.blockHash().putLong(8, 0x5EED_B10CL);
-            return slot.payload(raw, 0, raw.length);
+            final boolean filled = slot.payload(raw, 0, raw.length);
+            if (trace != null) {
+                // the slot is about to be published: what follows (publish, waking a stage) is hand-off
+                trace.mark(PhaseTrace.FILLED, height, System.nanoTime());
+            }
+            return filled;
         }
     }
 
-    private static void latency(final Pipeline pipeline, final List<byte[]> blocks, final LatencyRecorder recorder, final int seconds)
-        throws InterruptedException {
+    private static void latency(final Pipeline pipeline, final List<byte[]> blocks, final LatencyRecorder recorder,
+        final TimedScanStage scan, final JournaledStateEngine engine, final int seconds)
+        throws Exception {
         final List<byte[]> big = new ArrayList<>();
         for (byte[] b : blocks) {
             if (b.length >= 900_000 && b.length <= 1_300_000) {
                 big.add(b);
             }
         }
-        awaitApplied(pipeline);
-        final long[] gcBefore = gc();
-        final BlockHashSetter hashes = new BlockHashSetter();
-        final long interval = 1_000_000_000L / LATENCY_BLOCKS_PER_SECOND;
-        final long count = (long)seconds * LATENCY_BLOCKS_PER_SECOND;
-        recorder.histogram.reset();
+        // Warm-up exactly as measured: the paced path (a park between blocks, one block in flight, the
+        // tracing) JITs apart from the replay's, and compiling it during the measurement would count.
+        final int warmup = LATENCY_WARMUP_SECONDS * LATENCY_BLOCKS_PER_SECOND;
+        final PhaseTrace warmTrace = new PhaseTrace(9_000_000, warmup);
+        scan.trace = warmTrace;
+        recorder.trace = warmTrace;
         recorder.recording = true;
+        paced(pipeline, big, warmup, 9_000_000, warmTrace);
+        awaitApplied(pipeline);
+        // Start with an empty young generation: what the set-up left there (the fixture, 1 M invoice opens)
+        // would otherwise be collected at a random point of the phase. The phase itself allocates ~nothing.
+        System.gc();
+        final long[] gcBefore = gc();
+        final long eventsBefore = engine.nextEventSequence();
+        final int count = seconds * LATENCY_BLOCKS_PER_SECOND;
+        final long baseHeight = 10_000_000;
+        final PhaseTrace trace = new PhaseTrace(baseHeight, count);
+        scan.trace = trace;
+        recorder.trace = trace;
+        recorder.histogram.reset();
+        final ThreadStats threadsBefore = ThreadStats.snapshot();
+        final long phaseStartMs = ManagementFactory.getRuntimeMXBean().getUptime();
+        paced(pipeline, big, count, baseHeight, trace);
+        awaitApplied(pipeline);
+        final ThreadStats threadsAfter = ThreadStats.snapshot();
+        recorder.recording = false;
+        scan.trace = null;
+        recorder.trace = null;
+        final long[] gcAfter = gc();
+        final Histogram h = recorder.histogram;
+        System.out.printf("%nlatency, publish -> events in the journal, %d blocks of 0.9-1.3 MB at %d blocks/s"
+            + " (from the intended send time; JVM uptime %d-%d ms, ended %s):%n", h.getTotalCount(), LATENCY_BLOCKS_PER_SECOND,
+            phaseStartMs, ManagementFactory.getRuntimeMXBean().getUptime(), java.time.LocalTime.now());
+        System.out.printf("        p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %.0f us; GC: %d collections, %d ms%n",
+            h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
+            h.getMaxValue() / 1e3, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
+        System.out.printf("        events journaled: %.1f per block; last document %d bytes%n",
+            (engine.nextEventSequence() - eventsBefore) / (double)Math.max(1, count), lastDocumentBytes(engine));
+        trace.printMeans("all blocks");
+        trace.printTail("above p99", h.getValueAtPercentile(99), 8);
+        trace.printTail("above 1 ms", 1_000_000, 0);
+        threadsAfter.printSince(threadsBefore, "latency phase");
+    }
+
+    /**
+     * Publish {@code count} blocks at {@link #LATENCY_BLOCKS_PER_SECOND}, each stamped with its intended send
+     * time (so a late producer or a full ring counts against the latency: no coordinated omission).
+     */
+    private static void paced(final Pipeline pipeline, final List<byte[]> big, final int count, final long baseHeight,
+        final PhaseTrace trace) {
+        final BlockHashSetter hashes = new BlockHashSetter();
+        hashes.trace = trace;
+        final long interval = 1_000_000_000L / LATENCY_BLOCKS_PER_SECOND;
         final long start = System.nanoTime() + 10_000_000L;
-        long height = 10_000_000;
-        for (long i = 0; i < count; i++) {
+        long height = baseHeight;
+        for (int i = 0; i < count; i++) {
             final long intended = start + i * interval;
             long now;
             while ((now = System.nanoTime()) < intended) {
@@ -239,20 +435,14 @@ public final class PipelineReplayHarness {
                     Thread.onSpinWait();
                 }
             }
-            final byte[] raw = big.get((int)(i % big.size()));
-            hashes.next(height++, raw);
+            final byte[] raw = big.get(i % big.size());
+            trace.mark(PhaseTrace.INTENDED, height, intended);
+            trace.mark(PhaseTrace.PUBLISH_START, height, now);
+            hashes.next(height, raw);
             hashes.intended(intended);
             check(pipeline.publish(EventKind.BLOCK_CONNECTED, CHAIN, raw.length, hashes, raw));
+            height++;
         }
-        awaitApplied(pipeline);
-        recorder.recording = false;
-        final long[] gcAfter = gc();
-        final Histogram h = recorder.histogram;
-        System.out.printf("%nlatency, publish -> events in the journal, %d blocks of 0.9-1.3 MB at %d blocks/s"
-            + " (from the intended send time):%n", h.getTotalCount(), LATENCY_BLOCKS_PER_SECOND);
-        System.out.printf("        p50 %.0f us, p99 %.0f us, p99.9 %.0f us, max %.0f us; GC: %d collections, %d ms%n",
-            h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3,
-            h.getMaxValue() / 1e3, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
     }
 
     /**

@@ -5,6 +5,7 @@ import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
@@ -53,6 +54,8 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
     private final ScanStage scanStage;
     private final StateEngine engine;
     private final CountDownLatch stagesRunning = new CountDownLatch(2);
+    private final WaitStrategy waitStrategy;
+    private final boolean handoff;
     private volatile RingBuffer<ChainEvent> ring;
     private volatile boolean closed;
 
@@ -63,12 +66,14 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         final int initialPayload = context.initialPayloadBytes();
         final int maxPayload = context.maxPayloadBytes();
         final int initialMatches = context.initialMatches();
+        waitStrategy = waitStrategy(context.waitStrategy());
+        handoff = waitStrategy instanceof HandoffWaitStrategy;
         disruptor = new Disruptor<>(
             () -> new ChainEvent(initialPayload, maxPayload, initialMatches),
             context.ringSize(),
             namedThreads(),
             ProducerType.MULTI,
-            waitStrategy(context.waitStrategy()));
+            waitStrategy);
 
         final EventHandler<ChainEvent> scan = new StageHandler(true);
         final EventHandler<ChainEvent> apply = new StageHandler(false);
@@ -219,12 +224,24 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         }
     }
 
-    /** Binds a stage to the Disruptor once, so dispatch never allocates, and reports its start. */
+    /**
+     * Binds a stage to the Disruptor once, so dispatch never allocates, and reports its start. With the
+     * {@link HandoffWaitStrategy} the scan stage releases each slot as soon as it is scanned and wakes the
+     * engine thread, which parks while it waits for the scan instead of spinning through it.
+     */
     private final class StageHandler implements EventHandler<ChainEvent> {
         private final boolean scan;
+        private final boolean releaseEarly;
+        private Sequence sequence;
 
         StageHandler(final boolean scan) {
             this.scan = scan;
+            this.releaseEarly = scan && handoff;
+        }
+
+        @Override
+        public void setSequenceCallback(final Sequence sequenceCallback) {
+            sequence = sequenceCallback;
         }
 
         @Override
@@ -236,6 +253,11 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         public void onEvent(final ChainEvent event, final long sequence, final boolean endOfBatch) {
             if (scan) {
                 onScan(event, sequence, endOfBatch);
+                if (releaseEarly) {
+                    // a full fence before the wait strategy reads whether the engine thread parked
+                    this.sequence.setVolatile(sequence);
+                    waitStrategy.signalAllWhenBlocking();
+                }
             } else {
                 onApply(event, sequence, endOfBatch);
             }
@@ -248,6 +270,7 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
             case YIELDING -> new YieldingWaitStrategy();
             case SLEEPING -> new SleepingWaitStrategy();
             case BUSY_SPIN -> new BusySpinWaitStrategy();
+            case HANDOFF -> new HandoffWaitStrategy();
         };
     }
 

@@ -11,7 +11,7 @@ import io.finality.core.config.ConfigSection;
  *   ring_size: 64                # slots, power of two
  *   max_payload_bytes: 16MiB     # largest block/tx payload a slot accepts
  *   memory_budget_bytes: 1GiB    # must cover ring_size * max_payload_bytes
- *   wait_strategy: blocking      # blocking | yielding | sleeping | busy-spin
+ *   wait_strategy: blocking      # blocking | yielding | sleeping | busy-spin | handoff
  *   shutdown_timeout: 30s
  * </pre>
  */

@@ -27,7 +27,13 @@ public final class PipelineContext {
         /** Spin, yield, then park briefly: little CPU, ~100 µs wake-up. */
         SLEEPING,
         /** Spin forever: needs a dedicated core per stage. */
-        BUSY_SPIN
+        BUSY_SPIN,
+        /**
+         * Spin 20 µs, yield to 100 µs, then park while the ring holds nothing for the stage; a publication
+         * wakes both stages, and stage 2 yields (does not park) while stage 1 has its slot. No CPU while
+         * idle, low latency for sparse blocks. See {@link HandoffWaitStrategy}.
+         */
+        HANDOFF
     }
 
     private int ringSize = DEFAULT_RING_SIZE;

@@ -12,9 +12,11 @@ import io.finality.core.spi.StateEngine;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +109,69 @@ class PipelineTest {
         assertEquals(perProducer - 1, lastSeenByProducer[0]);
         assertEquals(perProducer - 1, lastSeenByProducer[1]);
         assertEquals(2L * perProducer, p.counters().published());
+    }
+
+    @Test
+    void shouldHandEverySlotFromScanToEngineInOrderWithTheHandoffWaitAcrossPauses() throws Exception {
+        final long seed = System.nanoTime();
+        final int perProducer = 100_000;
+        final long[] lastSeenByProducer = {-1, -1};
+        final AtomicLong delivered = new AtomicLong();
+        final AtomicLong outOfOrder = new AtomicLong();
+        final AtomicLong notScanned = new AtomicLong();
+        final CountDownLatch done = new CountDownLatch(1);
+        // Stage 1 marks each slot only at the end of a little work: the engine, woken by the early release,
+        // must never see a slot before that.
+        final ScanStage scan = (event, seq, end) -> {
+            event.scanResult(0, 0);
+            if ((seq & 63) == 0) {
+                LockSupport.parkNanos(20_000);
+            }
+            event.scanResult(0, 7);
+        };
+        final StateEngine engine = (event, seq, end) -> {
+            if (event.scanErrorOffset() != 7) {
+                notScanned.incrementAndGet();
+            }
+            final int producer = event.payloadBuffer().getInt(0);
+            final long counter = event.payloadBuffer().getLong(4);
+            if (counter != lastSeenByProducer[producer] + 1) {
+                outOfOrder.incrementAndGet();
+            }
+            lastSeenByProducer[producer] = counter;
+            if (delivered.incrementAndGet() == 2L * perProducer) {
+                done.countDown();
+            }
+        };
+        final Pipeline p = new Pipeline(new PipelineContext().ringSize(256).maxPayloadBytes(4096).initialPayloadBytes(64)
+            .memoryBudgetBytes(64L * 1024 * 1024).waitStrategy(PipelineContext.WaitStrategyKind.HANDOFF), scan, engine).start();
+        pipelines.add(p);
+        final Thread[] producers = new Thread[2];
+        for (int id = 0; id < 2; id++) {
+            final int producerId = id;
+            final SplittableRandom random = new SplittableRandom(seed + id);
+            producers[id] = new Thread(() -> {
+                final long[] arg = {producerId, 0};
+                for (long i = 0; i < perProducer; i++) {
+                    arg[1] = i;
+                    if (random.nextInt(2_000) == 0) {
+                        // long enough for both stages to park
+                        LockSupport.parkNanos(random.nextLong(100_000, 2_000_000));
+                    }
+                    if (p.publish(EventKind.MEMPOOL_TX, ChainId.BITCOIN_REGTEST, 12, COUNTER_FILLER, arg) != EventPublisher.PUBLISHED) {
+                        throw new AssertionError("publish failed");
+                    }
+                }
+            }, "producer-" + id);
+            producers[id].start();
+        }
+        for (Thread t : producers) {
+            t.join();
+        }
+        assertTrue(done.await(60, TimeUnit.SECONDS), "seed " + seed + ": only " + delivered.get() + " events delivered");
+        assertEquals(0, outOfOrder.get(), "seed " + seed + ": events out of order per producer");
+        assertEquals(0, notScanned.get(), "seed " + seed + ": stage 2 saw a slot before stage 1 finished it");
+        assertEquals(perProducer - 1, lastSeenByProducer[1], "seed " + seed);
     }
 
     @Test

@@ -15,6 +15,10 @@ import org.agrona.ExpandableArrayBuffer;
  * A document is written whole or not at all: a process killed mid-append leaves a document that
  * readers never see and that the next append reclaims after {@link JournalContext#recoveryTimeoutMs()}.
  *
+ * <p>A writable journal also starts a {@link JournalPretoucher} thread (unless
+ * {@link JournalContext#pretouchBytes()} is 0) that reads the file ahead of the appender, so that appends do
+ * not stall on creating new page-cache pages.
+ *
  * <p>Thread rules: {@link #append} on the state-engine thread only (Chronicle appenders are
  * single-threaded); open readers with {@link #reader()} on any thread, one per thread.
  */
@@ -24,10 +28,13 @@ public final class EventJournal implements AutoCloseable {
     }
 
     private final SingleChronicleQueue queue;
+    private final JournalPretoucher pretoucher;
     private ExcerptAppender appender;
+    private java.util.function.Supplier<java.io.File> appenderFile;
 
-    private EventJournal(final SingleChronicleQueue queue) {
+    private EventJournal(final SingleChronicleQueue queue, final long pretouchBytes) {
         this.queue = queue;
+        this.pretoucher = pretouchBytes > 0 ? new JournalPretoucher(pretouchBytes) : null;
     }
 
     /** Open (creating if needed) the journal of a context. */
@@ -42,14 +49,14 @@ public final class EventJournal implements AutoCloseable {
             .rollCycle(RollCycles.FAST_DAILY)
             .timeoutMS(context.recoveryTimeoutMs())
             .syncMode(sync)
-            .build());
+            .build(), context.pretouchBytes());
     }
 
     /** Open an existing journal for reading only (e.g. {@code finality tail}). */
     public static EventJournal openReadOnly(final java.nio.file.Path directory) {
         ChronicleGuard.disableAnalytics();
         return new EventJournal(SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY)
-            .readOnly(true).build());
+            .readOnly(true).build(), 0);
     }
 
     /**
@@ -60,9 +67,14 @@ public final class EventJournal implements AutoCloseable {
     public long append(final ExpandableArrayBuffer document, final int length) {
         if (appender == null) {
             appender = queue.createAppender();
+            appenderFile = appender::currentFile;
         }
         try (DocumentContext dc = appender.writingDocument()) {
-            dc.wire().bytes().write(document.byteArray(), 0, length);
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.write(document.byteArray(), 0, length);
+            if (pretoucher != null) {
+                pretoucher.onAppend(appender.cycle(), appenderFile, bytes.writePosition());
+            }
         }
         return appender.lastIndexAppended();
     }
@@ -85,10 +97,18 @@ public final class EventJournal implements AutoCloseable {
 
     @Override
     public void close() {
+        if (pretoucher != null) {
+            pretoucher.close();
+        }
         if (appender != null) {
             appender.close();
         }
         queue.close();
+    }
+
+    /** How far ahead of the appender the journal file has been read (0 when not pretouching); for tests. */
+    long pretouchedUpTo() {
+        return pretoucher == null ? 0 : pretoucher.touchedUpTo();
     }
 
     /** Reads documents in order into a reusable buffer. Not thread-safe. */

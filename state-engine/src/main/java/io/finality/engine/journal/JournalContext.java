@@ -17,10 +17,14 @@ public final class JournalContext {
         SYNC
     }
 
+    /** Read the journal this far ahead of the appender by default (two of the kernel's 8 MiB steps). */
+    public static final long DEFAULT_PRETOUCH_BYTES = 16L << 20;
+
     private Path directory;
     private Durability durability = Durability.ASYNC;
     private long snapshotEverySteps = 10_000;
     private long recoveryTimeoutMs = 2_000;
+    private long pretouchBytes = DEFAULT_PRETOUCH_BYTES;
 
     public Path directory() {
         return directory;
@@ -57,6 +61,19 @@ public final class JournalContext {
     /** How long an append waits on a document left half-written by a killed process before reclaiming it. */
     public JournalContext recoveryTimeoutMs(final long value) {
         recoveryTimeoutMs = value;
+        return this;
+    }
+
+    public long pretouchBytes() {
+        return pretouchBytes;
+    }
+
+    /**
+     * How far ahead of the appender a background thread reads the journal file, so that appends find its
+     * page-cache pages already created (see {@code JournalPretoucher}); 0 turns the thread off.
+     */
+    public JournalContext pretouchBytes(final long value) {
+        pretouchBytes = value;
         return this;
     }
 }

@@ -1,0 +1,90 @@
+package io.finality.engine.journal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.agrona.ExpandableArrayBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The journal's pretouch thread reads ahead of the appender, never changes what the journal holds, and
+ * exists only while a writable journal with pretouching is open.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class JournalPretoucherTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReadAheadOfTheAppenderAndLeaveEveryDocumentAsWritten() throws Exception {
+        final long seed = System.nanoTime();
+        final SplittableRandom random = new SplittableRandom(seed);
+        final byte[][] written = new byte[2_000][];
+        final long ahead = 4L << 20;
+        final long threadsBefore = touchThreads();
+        try (EventJournal journal = EventJournal.open(new JournalContext().directory(dir.resolve("j"))
+            .durability(JournalContext.Durability.NONE).pretouchBytes(ahead))) {
+            assertEquals(threadsBefore + 1, touchThreads(), "a writable journal starts its touch thread");
+            final ExpandableArrayBuffer doc = new ExpandableArrayBuffer(4096);
+            long bytes = 0;
+            for (int i = 0; i < written.length; i++) {
+                written[i] = new byte[1 + random.nextInt(2_000)];
+                random.nextBytes(written[i]);
+                doc.putBytes(0, written[i]);
+                journal.append(doc, written[i].length);
+                bytes += written[i].length;
+            }
+            // the appender is at ~bytes (plus headers); the thread reads up to 4 MiB further, within the file
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (journal.pretouchedUpTo() < bytes + ahead / 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(journal.pretouchedUpTo() >= bytes + ahead / 2,
+                "seed " + seed + ": touched up to " + journal.pretouchedUpTo() + " with " + bytes + " bytes appended");
+            try (EventJournal.Reader reader = journal.reader()) {
+                final ExpandableArrayBuffer into = new ExpandableArrayBuffer(4096);
+                for (int i = 0; i < written.length; i++) {
+                    final int length = reader.next(into);
+                    assertEquals(written[i].length, length, "seed " + seed + ": document " + i);
+                    assertArrayEquals(written[i], Arrays.copyOf(into.byteArray(), length), "seed " + seed + ": document " + i);
+                }
+                assertEquals(-1, reader.next(into), "seed " + seed + ": nothing past the last document");
+            }
+        }
+        assertEquals(threadsBefore, touchThreads(), "close stops the touch thread");
+    }
+
+    @Test
+    void shouldStartNoTouchThreadWhenTurnedOffOrReadOnly() {
+        final Path j = dir.resolve("j");
+        final long threadsBefore = touchThreads();
+        try (EventJournal journal = EventJournal.open(new JournalContext().directory(j).pretouchBytes(0))) {
+            final ExpandableArrayBuffer doc = new ExpandableArrayBuffer(64);
+            journal.append(doc, 64);
+            assertEquals(threadsBefore, touchThreads());
+            assertEquals(0, journal.pretouchedUpTo());
+        }
+        assertTrue(Files.isDirectory(j));
+        try (EventJournal readOnly = EventJournal.openReadOnly(j)) {
+            assertEquals(threadsBefore, touchThreads());
+            assertTrue(readOnly.lastIndex() >= 0);
+        }
+    }
+
+    /**
+     * Live touch threads (other test classes' journals may hold some): the thread starts in the journal's
+     * constructor and {@code close()} joins it, so counts before and after tell, with no waiting.
+     */
+    private static long touchThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.isAlive() && t.getName().equals(JournalPretoucher.THREAD_NAME)).count();
+    }
+}
