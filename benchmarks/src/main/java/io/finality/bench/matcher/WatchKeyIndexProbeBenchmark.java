@@ -163,7 +163,8 @@ public class WatchKeyIndexProbeBenchmark {
      */
     @State(Scope.Thread)
     public static class BatchScratch {
-        @Param({"256"})
+        /** Keys per {@code lookupBatch} call (the index works through them 256 at a time either way). */
+        @Param({"256", "1024"})
         int batchSize;
         int[][] offsets;
         int[][] lengths;
