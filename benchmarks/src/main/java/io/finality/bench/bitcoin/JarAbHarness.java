@@ -1,7 +1,9 @@
 package io.finality.bench.bitcoin;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
+import static io.finality.bench.CpuRounds.median;
+import static io.finality.bench.CpuRounds.medianRatio;
+
+import io.finality.bench.CpuRounds;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -44,35 +46,15 @@ public final class JarAbHarness {
                 new URL[] {url(j), self}, ClassLoader.getPlatformClassLoader()));
             ops[i] = (LongSupplier)loader.loadClass(JarAbContender.class.getName()).getConstructor(String.class).newInstance(mode);
         }
-        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long sink = 0;
-        for (int w = 0; w < WARMUP_OPS; w++) {
-            for (LongSupplier op : ops) {
-                sink += op.getAsLong();
-            }
-        }
-        final double[][] nanos = new double[ops.length][rounds];
-        for (int r = 0; r < rounds; r++) {
-            for (int k = 0; k < ops.length; k++) {
-                final int v = (r + k) % ops.length;
-                final long start = threads.getCurrentThreadCpuTime();
-                for (int i = 0; i < opsPerRound; i++) {
-                    sink += ops[v].getAsLong();
-                }
-                nanos[v][r] = (threads.getCurrentThreadCpuTime() - start) / (double)opsPerRound;
-            }
-        }
+        final long[] sink = {0};
+        final double[][] nanos = CpuRounds.measure(ops.length, WARMUP_OPS, rounds, opsPerRound, v -> ops[v].getAsLong(), sink);
         final long bytes = JarAbContender.FIXTURE_BYTES;
         for (int v = 0; v < ops.length; v++) {
-            final double[] ratios = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                ratios[r] = nanos[0][r] / nanos[v][r];
-            }
             final double median = median(nanos[v]);
             System.out.printf("%-50s median %,10.1f us/op %,8.0f MB/s  speed / first (median of rounds) %.3f%n",
-                specs[v], median / 1e3, bytes / median * 1e3, median(ratios));
+                specs[v], median / 1e3, bytes / median * 1e3, medianRatio(nanos[0], nanos[v]));
         }
-        System.out.println("sink " + sink);
+        System.out.println("sink " + sink[0]);
     }
 
     private static URL url(final String path) {
@@ -81,11 +63,5 @@ public final class JarAbHarness {
         } catch (final MalformedURLException ex) {
             throw new IllegalArgumentException(path, ex);
         }
-    }
-
-    private static double median(final double[] values) {
-        final double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

@@ -1,12 +1,14 @@
 package io.finality.bench.bitcoin;
 
+import static io.finality.bench.CpuRounds.median;
+import static io.finality.bench.CpuRounds.medianRatio;
+
+import io.finality.bench.CpuRounds;
 import io.finality.bitcoin.scan.ScanError;
 import io.finality.core.spi.AddressIndex;
 import io.finality.matcher.index.WatchKeyHash;
 import io.finality.matcher.index.WatchKeyIndex;
 import io.finality.matcher.index.WatchKeyIndexContext;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
@@ -35,7 +37,7 @@ public final class ScanAbHarness {
     private ScanAbHarness() {
     }
 
-    public static void main(final String[] args) {
+    public static void main(final String[] args) throws Exception {
         final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         final BitcoinBenchState s = new BitcoinBenchState();
         s.setUp();
@@ -52,34 +54,18 @@ public final class ScanAbHarness {
             }
         }
         final BitcoinWatchScanBenchmark b = new BitcoinWatchScanBenchmark();
-        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long sink = 0;
-        for (int i = 0; i < 300; i++) {
-            for (int v = 0; v < NAMES.length; v++) {
-                sink += run(b, s, v);
-            }
-        }
-        final double[][] nanosPerOp = new double[NAMES.length][rounds];
-        for (int r = 0; r < rounds; r++) {
-            for (int k = 0; k < NAMES.length; k++) {
-                final int v = (r + k) % NAMES.length;
-                final long start = threads.getCurrentThreadCpuTime();
-                for (int op = 0; op < OPS_PER_ROUND; op++) {
-                    sink += run(b, s, v);
-                }
-                nanosPerOp[v][r] = (threads.getCurrentThreadCpuTime() - start) / (double) OPS_PER_ROUND;
-            }
-        }
-        System.out.printf("fixture %d bytes; %d rounds of %d ops each, CPU time (sink %d)%n", s.totalBytes, rounds, OPS_PER_ROUND, sink);
+        final long[] sink = {0};
+        final double[][] nanosPerOp = CpuRounds.measure(NAMES.length, 300, rounds, OPS_PER_ROUND, v -> run(b, s, v), sink);
+        System.out.printf("fixture %d bytes; %d rounds of %d ops each, CPU time (sink %d)%n", s.totalBytes, rounds, OPS_PER_ROUND, sink[0]);
         for (int v = 0; v < NAMES.length; v++) {
             System.out.printf("%-22s median %,8.0f MB/s  (min..max %,.0f..%,.0f)%n", NAMES[v], mbps(s, median(nanosPerOp[v])),
                 mbps(s, max(nanosPerOp[v])), mbps(s, min(nanosPerOp[v])));
         }
-        System.out.printf("batched / unbatched       median of per-round ratios %.3f%n", ratio(nanosPerOp[1], nanosPerOp[0]));
-        System.out.printf("batched / sequential read median of per-round ratios %.3f%n", ratio(nanosPerOp[3], nanosPerOp[0]));
-        System.out.printf("unbatched / sequential    median of per-round ratios %.3f%n", ratio(nanosPerOp[3], nanosPerOp[1]));
-        System.out.printf("parse only / sequential   median of per-round ratios %.3f%n", ratio(nanosPerOp[3], nanosPerOp[2]));
-        System.out.printf("parse+hash / sequential   median of per-round ratios %.3f%n", ratio(nanosPerOp[3], nanosPerOp[4]));
+        System.out.printf("batched / unbatched       median of per-round ratios %.3f%n", medianRatio(nanosPerOp[1], nanosPerOp[0]));
+        System.out.printf("batched / sequential read median of per-round ratios %.3f%n", medianRatio(nanosPerOp[3], nanosPerOp[0]));
+        System.out.printf("unbatched / sequential    median of per-round ratios %.3f%n", medianRatio(nanosPerOp[3], nanosPerOp[1]));
+        System.out.printf("parse only / sequential   median of per-round ratios %.3f%n", medianRatio(nanosPerOp[3], nanosPerOp[2]));
+        System.out.printf("parse+hash / sequential   median of per-round ratios %.3f%n", medianRatio(nanosPerOp[3], nanosPerOp[4]));
     }
 
     private static long run(final BitcoinWatchScanBenchmark b, final BitcoinBenchState s, final int variant) {
@@ -114,24 +100,11 @@ public final class ScanAbHarness {
         return found;
     }
 
-    /** Median over rounds of {@code num[r] / den[r]}: a throughput ratio when both are times. */
-    private static double ratio(final double[] num, final double[] den) {
-        final double[] r = new double[num.length];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = num[i] / den[i];
-        }
-        return median(r);
-    }
 
     private static double mbps(final BitcoinBenchState s, final double nanosPerOp) {
         return s.totalBytes / (nanosPerOp / 1e9) / 1e6;
     }
 
-    private static double median(final double[] values) {
-        final double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
 
     private static double min(final double[] values) {
         return Arrays.stream(values).min().orElse(0);

@@ -1,13 +1,11 @@
 package io.finality.bench.bitcoin;
 
+import io.finality.bench.CpuRounds;
 import io.finality.bitcoin.scan.BlockFlyweight;
 import io.finality.bitcoin.scan.ScanError;
 import io.finality.bitcoin.scan.TransactionFlyweight;
 import io.finality.core.chain.ChainId;
 import io.finality.matcher.index.WatchKeyHash;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
 import java.util.List;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -76,7 +74,7 @@ public final class ScriptHashOverlapHarness {
     private ScriptHashOverlapHarness() {
     }
 
-    public static void main(final String[] args) {
+    public static void main(final String[] args) throws Exception {
         final int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         final List<byte[]> blocks = BitcoinBlocks.mainnet();
         final UnsafeBuffer[] buffers = new UnsafeBuffer[blocks.size()];
@@ -91,33 +89,21 @@ public final class ScriptHashOverlapHarness {
         }
         final BlockFlyweight block = new BlockFlyweight();
         final TransactionFlyweight tx = new TransactionFlyweight();
-        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        final double[][] nanos = new double[NAMES.length][rounds];
-        for (int r = -100; r < rounds; r++) {
-            for (int k = 0; k < NAMES.length; k++) {
-                final int v = (Math.max(r, 0) + k) % NAMES.length;
-                final long start = threads.getCurrentThreadCpuTime();
-                for (int op = 0; op < OPS_PER_ROUND; op++) {
-                    for (UnsafeBuffer buffer : buffers) {
-                        block.wrap(buffer, 0, buffer.capacity());
-                        while (block.hasNextTransaction()) {
-                            if (block.nextTransaction(tx, queues[v]) != ScanError.OK) {
-                                throw new IllegalStateException("block does not parse");
-                            }
-                        }
-                        queues[v].flush(buffer);
+        final double[][] nanos = CpuRounds.measure(NAMES.length, 100 * OPS_PER_ROUND, rounds, OPS_PER_ROUND, v -> {
+            for (UnsafeBuffer buffer : buffers) {
+                block.wrap(buffer, 0, buffer.capacity());
+                while (block.hasNextTransaction()) {
+                    if (block.nextTransaction(tx, queues[v]) != ScanError.OK) {
+                        throw new IllegalStateException("block does not parse");
                     }
                 }
-                if (r >= 0) {
-                    nanos[v][r] = (threads.getCurrentThreadCpuTime() - start) / (double)OPS_PER_ROUND;
-                }
+                queues[v].flush(buffer);
             }
-        }
+            return 0;
+        }, new long[1]);
         long sink = 0;
         for (int v = 0; v < NAMES.length; v++) {
-            final double[] sorted = nanos[v].clone();
-            Arrays.sort(sorted);
-            final double median = sorted[rounds / 2];
+            final double median = CpuRounds.median(nanos[v]);
             System.out.printf("%-28s median %,8.0f us/op %,8.0f MB/s%n", NAMES[v], median / 1e3, bytes / median * 1e3);
             sink += queues[v].sink;
         }

@@ -1,11 +1,13 @@
 package io.finality.bench.bitcoin;
 
+import static io.finality.bench.CpuRounds.median;
+import static io.finality.bench.CpuRounds.medianRatio;
+
+import io.finality.bench.CpuRounds;
 import io.finality.bitcoin.scan.BlockFlyweight;
 import io.finality.bitcoin.scan.DoubleSha256;
 import io.finality.bitcoin.scan.ScanError;
 import io.finality.bitcoin.scan.TransactionFlyweight;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,7 +54,7 @@ public final class TxidAbHarness {
         new TxidAbHarness().run(rounds);
     }
 
-    private void run(final int rounds) throws DigestException {
+    private void run(final int rounds) throws Exception {
         s.setUp();
         prepare();
         final BitcoinTxidBenchmark b = new BitcoinTxidBenchmark();
@@ -62,30 +64,14 @@ public final class TxidAbHarness {
         } catch (final NoSuchAlgorithmException ex) {
             throw new IllegalStateException(ex);
         }
-        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long sink = 0;
-        for (int i = 0; i < 150; i++) {
-            for (int v = 0; v < NAMES.length; v++) {
-                sink += contender(b, floor, v);
-            }
-        }
-        final double[][] nanosPerOp = new double[NAMES.length][rounds];
-        for (int r = 0; r < rounds; r++) {
-            for (int k = 0; k < NAMES.length; k++) {
-                final int v = (r + k) % NAMES.length;
-                final long start = threads.getCurrentThreadCpuTime();
-                for (int op = 0; op < OPS_PER_ROUND; op++) {
-                    sink += contender(b, floor, v);
-                }
-                nanosPerOp[v][r] = (threads.getCurrentThreadCpuTime() - start) / (double)OPS_PER_ROUND;
-            }
-        }
+        final long[] sink = {0};
+        final double[][] nanosPerOp = CpuRounds.measure(NAMES.length, 150, rounds, OPS_PER_ROUND, v -> contender(b, floor, v), sink);
         System.out.printf("fixture %d bytes, %d txs; %d rounds of %d ops, CPU time (sink %d)%n",
-            s.totalBytes, s.totalTxs, rounds, OPS_PER_ROUND, sink);
+            s.totalBytes, s.totalTxs, rounds, OPS_PER_ROUND, sink[0]);
         for (int v = 0; v < NAMES.length; v++) {
             final double med = median(nanosPerOp[v]);
             System.out.printf("%-26s median %,9.0f us/op %,7.0f MB/s  %6.1f %% of floor (per-round ratio)  %5.1f ns/tx%n",
-                NAMES[v], med / 1e3, s.totalBytes / med * 1e3, 100 * ratio(nanosPerOp[0], nanosPerOp[v]), med / s.totalTxs);
+                NAMES[v], med / 1e3, s.totalBytes / med * 1e3, 100 * medianRatio(nanosPerOp[0], nanosPerOp[v]), med / s.totalTxs);
         }
         compressions();
     }
@@ -236,20 +222,5 @@ public final class TxidAbHarness {
 
     private static long blocks(final int length) {
         return (length + 9 + 63) / 64;
-    }
-
-    /** Median over rounds of {@code num[r] / den[r]}: a throughput ratio when both are times. */
-    private static double ratio(final double[] num, final double[] den) {
-        final double[] r = new double[num.length];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = num[i] / den[i];
-        }
-        return median(r);
-    }
-
-    private static double median(final double[] values) {
-        final double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

@@ -1,8 +1,9 @@
 package io.finality.bench.matcher;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.Arrays;
+import static io.finality.bench.CpuRounds.median;
+import static io.finality.bench.CpuRounds.medianRatio;
+
+import io.finality.bench.CpuRounds;
 
 /**
  * Question: what does one change to the probe path buy, measured so that a loaded, shared machine cannot fake it?
@@ -24,7 +25,7 @@ public final class ProbeAbHarness {
     private ProbeAbHarness() {
     }
 
-    public static void main(final String[] args) {
+    public static void main(final String[] args) throws Exception {
         final int keys = Integer.parseInt(args[0]);
         final int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 40;
         final String[] specs = args.length > 3 ? new String[] {args[2], args[3]}
@@ -37,33 +38,19 @@ public final class ProbeAbHarness {
         scratch.batchSize = 256;
         scratch.setUp();
         final WatchKeyIndexProbeBenchmark bench = new WatchKeyIndexProbeBenchmark();
-        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long sink = 0;
-        for (int i = 0; i < 20_000; i++) {
-            sink += run(bench, calls[0], a, scratch) + run(bench, calls[1], b, scratch);
-        }
-        final double[][] nanos = new double[2][rounds];
-        for (int r = 0; r < rounds; r++) {
-            for (int k = 0; k < 2; k++) {
-                final int v = (r + k) & 1;
-                final WatchKeyIndexProbeBenchmark.IndexState state = v == 0 ? a : b;
-                final long start = threads.getCurrentThreadCpuTime();
-                for (int i = 0; i < INVOCATIONS_PER_ROUND; i++) {
-                    sink += run(bench, calls[v], state, scratch);
-                }
-                final double probes = (double) INVOCATIONS_PER_ROUND * WatchKeyIndexProbeBenchmark.BATCH;
-                nanos[v][r] = (threads.getCurrentThreadCpuTime() - start) / probes;
+        final long[] sink = {0};
+        final double[][] nanos = CpuRounds.measure(2, 20_000, rounds, INVOCATIONS_PER_ROUND,
+            v -> run(bench, calls[v], v == 0 ? a : b, scratch), sink);
+        for (double[] contender : nanos) {
+            for (int r = 0; r < rounds; r++) {
+                contender[r] /= WatchKeyIndexProbeBenchmark.BATCH;
             }
         }
         System.out.printf("%,d keys; %d rounds of %,d probes each, CPU time (sink %d)%n", keys, rounds,
-            INVOCATIONS_PER_ROUND * WatchKeyIndexProbeBenchmark.BATCH, sink);
+            INVOCATIONS_PER_ROUND * WatchKeyIndexProbeBenchmark.BATCH, sink[0]);
         System.out.printf("A %-24s median %6.1f M probes/s%n", specs[0], 1e3 / median(nanos[0]));
         System.out.printf("B %-24s median %6.1f M probes/s%n", specs[1], 1e3 / median(nanos[1]));
-        final double[] ratio = new double[rounds];
-        for (int r = 0; r < rounds; r++) {
-            ratio[r] = nanos[0][r] / nanos[1][r];
-        }
-        System.out.printf("B / A: median of per-round ratios %.3f%n", median(ratio));
+        System.out.printf("B / A: median of per-round ratios %.3f%n", medianRatio(nanos[0], nanos[1]));
         a.tearDown();
         if (b != a) {
             b.tearDown();
@@ -105,11 +92,5 @@ public final class ProbeAbHarness {
             case 2 -> bench.gatherOnly(state, scratch);
             default -> bench.watchKeyIndex(state);
         };
-    }
-
-    private static double median(final double[] values) {
-        final double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }
