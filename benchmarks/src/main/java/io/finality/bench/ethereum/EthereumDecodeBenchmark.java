@@ -73,6 +73,7 @@ import tools.jackson.databind.ObjectMapper;
     "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
     "--add-opens=java.base/java.io=ALL-UNNAMED",
     "--add-opens=java.base/java.util=ALL-UNNAMED",
+    "--add-opens=java.base/sun.security.provider=ALL-UNNAMED",
     "--enable-native-access=ALL-UNNAMED",
     "--sun-misc-unsafe-memory-access=allow",
     "-Dchronicle.analytics.disable=true",

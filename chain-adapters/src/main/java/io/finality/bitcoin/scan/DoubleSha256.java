@@ -1,8 +1,6 @@
 package io.finality.bitcoin.scan;
 
 import io.finality.core.buffer.Sha256;
-import java.security.DigestException;
-import java.security.MessageDigest;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -10,8 +8,10 @@ import org.agrona.MutableDirectBuffer;
  * Feeds byte ranges of a {@link DirectBuffer} into one reused SHA-256 and finishes with a double hash:
  * the txid and block-hash function of Bitcoin.
  *
- * <p>Heap buffers are hashed straight from their backing array (no copy); off-heap buffers go through
- * a fixed scratch array in chunks, so neither path allocates after construction.
+ * <p>Hashing is {@link Sha256Compression}: the JDK's SHA-256 compression intrinsic driven directly when the JVM
+ * opens {@code java.base/sun.security.provider}, else a plain {@code MessageDigest}. Heap buffers are hashed
+ * straight from their backing array (full 64-byte blocks compressed in place, no copy); off-heap buffers go
+ * through a fixed scratch array in chunks, so neither path allocates after construction.
  *
  * <p>Not thread-safe: one instance per thread (the scan stage owns one).
  */
@@ -21,17 +21,30 @@ public final class DoubleSha256 {
 
     private static final int CHUNK = 4096;
 
-    private final Sha256 sha = new Sha256();
-    private final MessageDigest digest = sha.digest();
+    private final Sha256Compression sha;
     private final byte[] chunk = new byte[CHUNK];
-    private final byte[] first = new byte[LENGTH];
+    private final byte[] out = new byte[LENGTH];
+
+    /** A hasher on the fastest path this JVM allows. */
+    public DoubleSha256() {
+        this(new Sha256Compression());
+    }
+
+    /** For tests: a hasher on a given engine (e.g. one forced onto the MessageDigest fallback). */
+    DoubleSha256(final Sha256Compression sha) {
+        this.sha = sha;
+    }
+
+    /** True when this hasher drives the SHA-256 intrinsic directly rather than through {@code MessageDigest}. */
+    public boolean fast() {
+        return sha.fast();
+    }
 
     /** Add {@code buffer[offset, offset + length)} to the running hash. */
     public DoubleSha256 update(final DirectBuffer buffer, final int offset, final int length) {
         final byte[] array = buffer.byteArray();
         if (array != null) {
-            final int base = buffer.wrapAdjustment();
-            digest.update(array, base + offset, length);
+            sha.update(array, buffer.wrapAdjustment() + offset, length);
             return this;
         }
         int pos = offset;
@@ -39,7 +52,7 @@ public final class DoubleSha256 {
         while (remaining > 0) {
             final int n = Math.min(CHUNK, remaining);
             buffer.getBytes(pos, chunk, 0, n);
-            digest.update(chunk, 0, n);
+            sha.update(chunk, 0, n);
             pos += n;
             remaining -= n;
         }
@@ -48,22 +61,15 @@ public final class DoubleSha256 {
 
     /** Finish the running hash as SHA-256(SHA-256(data)) into {@code dst[dstOffset, dstOffset + 32)}. */
     public void finish(final MutableDirectBuffer dst, final int dstOffset) {
-        final byte[] out = dst.byteArray();
-        if (out == null || dstOffset < 0 || dstOffset > dst.capacity() - LENGTH) {
-            // off-heap, or a range the buffer does not hold (its putBytes then throws, as for any caller's bug)
-            sha.finishTwice(dst, dstOffset);
+        final byte[] array = dst.byteArray();
+        if (array != null && dstOffset >= 0 && dstOffset <= dst.capacity() - LENGTH) {
+            // the digest goes straight into the destination's array: no copy through a scratch array
+            sha.finishTwice(array, dst.wrapAdjustment() + dstOffset);
             return;
         }
-        // the second digest goes straight into the destination's array: no copy through a scratch array
-        final MessageDigest digest = this.digest;
-        final byte[] first = this.first;
-        try {
-            digest.digest(first, 0, LENGTH);
-            digest.update(first, 0, LENGTH);
-            digest.digest(out, dst.wrapAdjustment() + dstOffset, LENGTH);
-        } catch (final DigestException ex) {
-            throw new IllegalStateException(ex);
-        }
+        // off-heap, or a range the buffer does not hold (its putBytes then throws, as for any caller's bug)
+        sha.finishTwice(out, 0);
+        dst.putBytes(dstOffset, out, 0, LENGTH);
     }
 
     /** One-shot double SHA-256 of {@code src[offset, offset + length)}. */
