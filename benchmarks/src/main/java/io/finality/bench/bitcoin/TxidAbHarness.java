@@ -17,24 +17,31 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Question: where does the time of "every txid of every block" go, against the double SHA-256 floor of
  * {@link BitcoinTxidBenchmark}? Interleaves round by round (CPU-time clock, so a loaded machine does not skew one
- * contender) the floor, our {@code allTxids}, and pieces of it: the walk alone (no hashing), the txid hashing alone
- * over ranges found beforehand (the same calls as {@code TransactionFlyweight.txid}), the same hashing over each
- * transaction's stripped serialisation copied beforehand into one contiguous range (one {@code update} per
+ * contender) the floor, our {@code allTxids} (on heap: transactions hashed side by side in lanes), the same walk with
+ * each transaction hashed in turn on the SHA-256 fast path and on the plain MessageDigest path (the path before the
+ * fast one: the old-vs-new A/B), and pieces of it: the walk alone (no hashing), the txid hashing alone over ranges
+ * found beforehand (the same calls as {@code TransactionFlyweight.txid}, fast path), the MessageDigest hashing over
+ * each transaction's stripped serialisation copied beforehand into one contiguous range (one {@code update} per
  * transaction), only the first of the two hashes over those copies, and one hash over all stripped bytes of a
  * block at once (the compression cost of the stripped bytes with no per-transaction cost at all). It also prints
- * the SHA-256 compressions each needs, from which the best ratio to the floor follows. Single-threaded.
+ * the SHA-256 compressions each needs, from which the best ratio to the floor of one-by-one hashing follows (lanes
+ * can pass it: the floor is one chain of dependent compressions, lanes overlap several). Single-threaded.
  *
- * <p>Run: {@code java -Xms2g -Xmx2g -cp benchmarks.jar io.finality.bench.bitcoin.TxidAbHarness [rounds]}.
+ * <p>Run: {@code java -Xms2g -Xmx2g --add-opens=java.base/sun.security.provider=ALL-UNNAMED -cp benchmarks.jar
+ * io.finality.bench.bitcoin.TxidAbHarness [rounds]} (without the add-opens every contender runs on MessageDigest).
  */
 public final class TxidAbHarness {
-    private static final String[] NAMES = {"floor (whole block)", "allTxids", "walk only", "hash only (txid calls)",
-        "hash only (1 update/tx)", "first hash only", "stripped bytes, 1 hash"};
+    private static final String[] NAMES = {"floor (whole block)", "allTxids (lanes)", "1 by 1, fast hasher",
+        "1 by 1, MessageDigest", "walk only", "hash only (txid calls)", "hash only (1 update/tx)", "first hash only",
+        "stripped bytes, 1 hash"};
     private static final int OPS_PER_ROUND = 5;
 
     private final BitcoinBenchState s = new BitcoinBenchState();
     private final BlockFlyweight block = new BlockFlyweight();
     private final TransactionFlyweight tx = new TransactionFlyweight();
     private final DoubleSha256 hasher = new DoubleSha256();
+    /** The txid path before the SHA-256 fast path: MessageDigest update, digest, update, digest per transaction. */
+    private final DoubleSha256 messageDigestHasher = DoubleSha256.messageDigestOnly();
     private final MessageDigest digest;
     private final byte[] scratch = new byte[32];
     /** Per transaction, the hashed ranges as txid() feeds them: offset, length; segwit ones use three ranges. */
@@ -83,12 +90,16 @@ public final class TxidAbHarness {
             case 1:
                 return b.finalityAllTxids(s);
             case 2:
-                return walkOnly();
+                return oneByOne(hasher);
             case 3:
-                return hashRanges();
+                return oneByOne(messageDigestHasher);
             case 4:
-                return hashStripped(true);
+                return walkOnly();
             case 5:
+                return hashRanges();
+            case 6:
+                return hashStripped(true);
+            case 7:
                 return hashStripped(false);
             default:
                 return hashStrippedWhole();
@@ -141,6 +152,25 @@ public final class TxidAbHarness {
             strippedStarts[i][k] = at;
             stripped[i] = Arrays.copyOf(out, at);
         }
+    }
+
+    /** Walk and hash each transaction in turn, as allTxids did before the lanes (and still does off-heap). */
+    private long oneByOne(final DoubleSha256 hasher) {
+        final UnsafeBuffer out = s.txids;
+        long acc = 0;
+        for (UnsafeBuffer buffer : s.buffers) {
+            block.wrap(buffer, 0, buffer.capacity());
+            int at = 0;
+            while (block.hasNextTransaction()) {
+                if (block.nextTransaction(tx) != ScanError.OK) {
+                    throw new IllegalStateException();
+                }
+                tx.txid(hasher, out, at);
+                at += 32;
+            }
+            acc += out.getByte(0);
+        }
+        return acc;
     }
 
     private long walkOnly() {

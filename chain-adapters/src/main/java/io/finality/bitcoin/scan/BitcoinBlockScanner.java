@@ -47,6 +47,8 @@ public final class BitcoinBlockScanner implements BlockScanner {
     /** Views a pending transaction again at the flush: whole if it has a hit, its inputs only otherwise. */
     private final TransactionFlyweight recorded = new TransactionFlyweight();
     private final DoubleSha256 hasher = new DoubleSha256();
+    /** All-txids on heap buffers, several transactions hashed side by side; null without the SHA-256 fast path. */
+    private final TxidLanes lanes = Sha256Compression.fastPathAvailable() ? new TxidLanes() : null;
     private final UnsafeBuffer txid = new UnsafeBuffer(new byte[DoubleSha256.LENGTH]);
     private final OutputBatch batch;
     /**
@@ -202,6 +204,11 @@ public final class BitcoinBlockScanner implements BlockScanner {
             errorOffset = offset + BlockFlyweight.HEADER_LENGTH;
             return ScanError.OUTPUT_TOO_SMALL;
         }
+        final byte[] array = buffer.byteArray();
+        final byte[] out = dst.byteArray();
+        if (lanes != null && array != null && out != null) {
+            return allTxidsInLanes(array, buffer.wrapAdjustment(), out, dst.wrapAdjustment() + dstOffset);
+        }
         int at = dstOffset;
         while (block.hasNextTransaction()) {
             status = block.nextTransaction(tx);
@@ -212,6 +219,29 @@ public final class BitcoinBlockScanner implements BlockScanner {
             tx.txid(hasher, dst, at);
             at += DoubleSha256.LENGTH;
         }
+        errorOffset = 0;
+        return ScanError.OK;
+    }
+
+    /** {@link #allTxids} on heap arrays, the block already wrapped and the destination checked: see {@link TxidLanes}. */
+    private int allTxidsInLanes(final byte[] array, final int adjustment, final byte[] out, final int outOffset) {
+        final BlockFlyweight block = this.block;
+        final TransactionFlyweight tx = this.tx;
+        final TxidLanes lanes = this.lanes;
+        lanes.reset();
+        int at = outOffset;
+        while (block.hasNextTransaction()) {
+            final int status = block.nextTransaction(tx);
+            if (status != ScanError.OK) {
+                // the txids before the bad transaction are written, as on the one-by-one path
+                lanes.drain();
+                errorOffset = block.errorOffset();
+                return status;
+            }
+            lanes.submit(tx, array, adjustment, out, at);
+            at += DoubleSha256.LENGTH;
+        }
+        lanes.drain();
         errorOffset = 0;
         return ScanError.OK;
     }

@@ -35,6 +35,14 @@ public final class DoubleSha256 {
         this.sha = sha;
     }
 
+    /**
+     * A hasher on the plain {@code MessageDigest} path whatever the JVM allows: the path before the fast one, for A/B
+     * measurements ({@code TxidAbHarness}) and tests.
+     */
+    public static DoubleSha256 messageDigestOnly() {
+        return new DoubleSha256(new Sha256Compression(false));
+    }
+
     /** True when this hasher drives the SHA-256 intrinsic directly rather than through {@code MessageDigest}. */
     public boolean fast() {
         return sha.fast();

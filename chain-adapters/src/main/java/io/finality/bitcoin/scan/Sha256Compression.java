@@ -240,18 +240,45 @@ public final class Sha256Compression {
     }
 
     private void writeState(final byte[] out, final int outOffset) {
-        final int[] state = this.state;
-        for (int i = 0; i < 8; i++) {
-            INT_BE.set(out, outOffset + 4 * i, state[i]);
-        }
+        writeState(state, out, outOffset);
     }
 
     /** One block at {@code buf[offset, offset + 64)}; the caller has checked the range. */
     private void compress(final byte[] buf, final int offset) {
+        compress(engine, buf, offset);
+    }
+
+    /** A new engine whose {@link #state} is the running hash; only when {@link #fastPathAvailable()}. */
+    static Object newEngine() {
+        try {
+            return NEW_ENGINE.invokeExact();
+        } catch (final Throwable ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** The engine's hash state, an {@code int[8]}, read once per engine. */
+    static int[] state(final Object engine) {
+        try {
+            return (int[])STATE.invokeExact(engine);
+        } catch (final Throwable ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** One compression of {@code buf[offset, offset + 64)} into the engine's state; the caller has checked the range. */
+    static void compress(final Object engine, final byte[] buf, final int offset) {
         try {
             COMPRESS.invokeExact(engine, buf, offset);
         } catch (final Throwable ex) {
             throw new IllegalStateException(ex);
+        }
+    }
+
+    /** The state as a digest: eight big-endian ints at {@code out[outOffset, outOffset + 32)}; the caller has checked the range. */
+    static void writeState(final int[] state, final byte[] out, final int outOffset) {
+        for (int i = 0; i < 8; i++) {
+            INT_BE.set(out, outOffset + 4 * i, state[i]);
         }
     }
 
@@ -272,7 +299,8 @@ public final class Sha256Compression {
         }
     }
 
-    private static void iv(final int[] state) {
+    /** Start a new hash: the SHA-256 initial value. */
+    static void iv(final int[] state) {
         state[0] = 0x6a09e667;
         state[1] = 0xbb67ae85;
         state[2] = 0x3c6ef372;

@@ -299,6 +299,21 @@ public final class TransactionFlyweight {
         hasher.hash(buffer, offset, end - offset, dst, dstOffset);
     }
 
+    /** Offset of the input count varint: where the stripped serialisation continues after the version. */
+    int inputCountOffset() {
+        return inputCountOffset;
+    }
+
+    /** End of the last output: where the stripped serialisation's middle range ends. */
+    int outputsEnd() {
+        return outputsEnd;
+    }
+
+    /** Offset of the lock time. */
+    int lockTimeOffset() {
+        return lockTimeOffset;
+    }
+
     /** Offset of the first input's outpoint. */
     public int inputsOffset() {
         return inputsOffset;
