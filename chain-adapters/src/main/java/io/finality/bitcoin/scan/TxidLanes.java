@@ -6,96 +6,113 @@ import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
- * The txids of a run of transactions hashed side by side, {@value #LANES} at a time, block by block in turn: the
+ * The txids of a run of transactions hashed two at a time, side by side, one 64-byte block of each in turn: the
  * all-txids path of {@link BitcoinBlockScanner#allTxids} on heap buffers when {@link Sha256Compression} has its fast
  * path.
  *
  * <p>Why: one SHA-256 is a chain of dependent SHA-NI rounds, so hashing is bound by their latency (~36 ns per 64-byte
  * block on this machine), and the floor of issue 3 hashes a whole block as one such chain. Txids are independent
- * messages: compressing one block of each lane in turn puts independent chains next to each other in the instruction
- * stream, the CPU overlaps them (~26 ns per block with two chains in a spike), and the walk to the next transaction
- * runs while they are in flight. Each lane stages only what is not whole 64-byte blocks of the buffer: for a segwit
- * transaction the first block (version + the first 60 bytes after the witness marker and flag) and, for every
- * transaction, the tail with its padding; the blocks between are compressed in place.
+ * messages: compressing a block of one transaction, then one of another, puts two independent chains next to each
+ * other in the instruction stream and the CPU overlaps them (~26 ns per block in a spike), and the walk to the next
+ * transaction runs while they are in flight. Three or four lanes measured no better than two on this machine.
+ *
+ * <p>Each lane stages only what is not whole 64-byte blocks of the buffer: for a segwit transaction the first block
+ * (version + the first 60 bytes after the witness marker and flag) and, for every transaction, the tail with its
+ * padding; the blocks between are compressed in place. A lane's work is a list of runs of blocks (staged first block,
+ * in place, staged tail, the second hash's block); both lanes compress the shorter of their current runs in one tight
+ * loop, so the per-block cost is the two compressions and little else.
  *
  * <p>{@link #submit} returns before the txid is written; {@link #drain} writes every pending one. Allocates nothing
  * after construction. Not thread-safe: one instance per scanner.
  */
 final class TxidLanes {
-    /** Lanes in flight: two chains already fill the gaps of one (the spike measured no gain worth the staging beyond). */
-    static final int LANES = 2;
-
-    private final Lane[] lanes = new Lane[LANES];
-
-    /** Only when {@link Sha256Compression#fastPathAvailable()}. */
-    TxidLanes() {
-        for (int i = 0; i < LANES; i++) {
-            lanes[i] = new Lane();
-        }
-    }
+    private final Lane a = new Lane();
+    private final Lane b = new Lane();
 
     /**
      * Start the txid of {@code tx} (wrapped on a heap buffer whose array is {@code array}, at {@code adjustment}), to be
-     * written at {@code out[outOffset, outOffset + 32)} by the time {@link #drain} returns. Steps the lanes in flight
-     * until one is free.
+     * written at {@code out[outOffset, outOffset + 32)} by the time {@link #drain} returns. Hashes the transactions in
+     * flight until a lane is free.
      */
     void submit(final TransactionFlyweight tx, final byte[] array, final int adjustment, final byte[] out, final int outOffset) {
-        final Lane[] lanes = this.lanes;
-        while (true) {
-            for (Lane lane : lanes) {
-                if (!lane.busy) {
-                    lane.load(tx, array, adjustment, out, outOffset);
-                    return;
-                }
-            }
-            for (Lane lane : lanes) {
-                lane.step();
-            }
+        if (a.busy && b.busy) {
+            runUntilOneIsFree();
         }
+        (a.busy ? b : a).load(tx, array, adjustment, out, outOffset);
     }
 
     /** Finish every submitted txid. */
     void drain() {
-        boolean busy = true;
-        while (busy) {
-            busy = false;
-            for (Lane lane : lanes) {
-                if (lane.busy) {
-                    lane.step();
-                    busy |= lane.busy;
-                }
-            }
+        if (a.busy && b.busy) {
+            runUntilOneIsFree();
         }
+        a.finishAlone();
+        b.finishAlone();
     }
 
     /** Drop whatever is in flight (after a throw left a lane busy): the next submit starts clean. */
     void reset() {
-        for (Lane lane : lanes) {
-            lane.busy = false;
+        a.busy = false;
+        b.busy = false;
+    }
+
+    /** Both lanes busy: compress a block of each in turn until one has written its txid. */
+    private void runUntilOneIsFree() {
+        final Lane a = this.a;
+        final Lane b = this.b;
+        final Object engineA = a.engine;
+        final Object engineB = b.engine;
+        while (true) {
+            final int n = Math.min(a.left, b.left);
+            final byte[] bytesA = a.cur;
+            final byte[] bytesB = b.cur;
+            int posA = a.pos;
+            int posB = b.pos;
+            for (int i = 0; i < n; i++) {
+                Sha256Compression.compress(engineA, bytesA, posA);
+                Sha256Compression.compress(engineB, bytesB, posB);
+                posA += 64;
+                posB += 64;
+            }
+            a.pos = posA;
+            b.pos = posB;
+            a.left -= n;
+            b.left -= n;
+            final boolean doneA = a.left == 0 && !a.advance();
+            final boolean doneB = b.left == 0 && !b.advance();
+            if (doneA || doneB) {
+                return;
+            }
         }
     }
 
-    /** One txid in flight: its blocks as steps, compressed one per {@link #step}. */
+    /** One txid in flight: runs of blocks, compressed by {@link TxidLanes}, or alone by {@link #finishAlone}. */
     private static final class Lane {
         private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
         private static final int HEAD = 0;
         private static final int TAIL = 64;
         private static final int SECOND = 192;
+        private static final int RUN_HEAD = 0;
+        private static final int RUN_IN_PLACE = 1;
+        private static final int RUN_TAIL = 2;
+        private static final int RUN_SECOND = 3;
 
         private final Object engine = Sha256Compression.newEngine();
         private final int[] state = Sha256Compression.state(engine);
         /** [0, 64) staged first block, [64, 192) staged tail and padding, [192, 256) the second hash's block. */
         private final byte[] scratch = new byte[256];
         private byte[] src;
-        /** Step {@code s} in place compresses {@code src[base + 64 s, + 64)}. */
-        private int base;
-        private int headEnd;
-        private int inPlaceEnd;
-        private int tailEnd;
-        private int step;
+        private int inPlaceStart;
+        private int inPlaceBlocks;
+        private int tailBlocks;
         private byte[] out;
         private int outOffset;
         private boolean busy;
+        /** The current run: which, its bytes, the next block's offset, blocks left. */
+        private int run;
+        private byte[] cur;
+        private int pos;
+        private int left;
 
         Lane() {
             // padding of a 32-byte message, fixed: 0x80, zeros, bit length 256 big-endian
@@ -111,29 +128,28 @@ final class TxidLanes {
             final byte[] scratch = this.scratch;
             int staged;
             final int total;
+            int headBlocks = 0;
             if (!tx.segwit()) {
                 total = tx.end() - tx.offset();
-                headEnd = 0;
-                inPlaceEnd = total >>> 6;
-                base = start;
+                inPlaceStart = start;
+                inPlaceBlocks = total >>> 6;
                 staged = total & 63;
-                System.arraycopy(array, start + (inPlaceEnd << 6), scratch, TAIL, staged);
+                System.arraycopy(array, start + (inPlaceBlocks << 6), scratch, TAIL, staged);
             } else {
                 final int mid = adjustment + tx.inputCountOffset();
                 final int midLength = tx.outputsEnd() - tx.inputCountOffset();
                 total = midLength + 8;
-                System.arraycopy(array, start, scratch, HEAD, 4);
                 if (midLength >= 60) {
+                    System.arraycopy(array, start, scratch, HEAD, 4);
                     System.arraycopy(array, mid, scratch, HEAD + 4, 60);
-                    headEnd = 1;
-                    inPlaceEnd = 1 + ((midLength - 60) >>> 6);
-                    base = mid + 60 - 64;
+                    headBlocks = 1;
+                    inPlaceStart = mid + 60;
+                    inPlaceBlocks = (midLength - 60) >>> 6;
                     staged = (midLength - 60) & 63;
                     System.arraycopy(array, mid + midLength - staged, scratch, TAIL, staged);
                 } else {
                     // shorter than one block: version, middle and lock time all staged as the tail
-                    headEnd = 0;
-                    inPlaceEnd = 0;
+                    inPlaceBlocks = 0;
                     System.arraycopy(array, start, scratch, TAIL, 4);
                     System.arraycopy(array, mid, scratch, TAIL + 4, midLength);
                     staged = 4 + midLength;
@@ -142,37 +158,70 @@ final class TxidLanes {
                 staged += 4;
             }
             scratch[TAIL + staged] = (byte)0x80;
-            final int tailBlocks = staged < 56 ? 1 : 2;
+            tailBlocks = staged < 56 ? 1 : 2;
             final int lengthAt = TAIL + (tailBlocks << 6) - 8;
             for (int i = TAIL + staged + 1; i < lengthAt; i++) {
                 scratch[i] = 0;
             }
             LONG_BE.set(scratch, lengthAt, (long)total << 3);
-            tailEnd = inPlaceEnd + tailBlocks;
             this.src = array;
             this.out = out;
             this.outOffset = outOffset;
-            step = 0;
             Sha256Compression.iv(state);
             busy = true;
+            run = RUN_HEAD;
+            cur = scratch;
+            pos = HEAD;
+            left = headBlocks;
+            if (left == 0) {
+                advance();
+            }
         }
 
-        void step() {
-            final int s = step++;
-            if (s < inPlaceEnd) {
-                if (s >= headEnd) {
-                    Sha256Compression.compress(engine, src, base + (s << 6));
-                } else {
-                    Sha256Compression.compress(engine, scratch, HEAD);
+        /** The current run is done: move to the next non-empty one; false (and the txid written) after the last. */
+        boolean advance() {
+            while (true) {
+                switch (++run) {
+                    case RUN_IN_PLACE:
+                        cur = src;
+                        pos = inPlaceStart;
+                        left = inPlaceBlocks;
+                        break;
+                    case RUN_TAIL:
+                        cur = scratch;
+                        pos = TAIL;
+                        left = tailBlocks;
+                        break;
+                    case RUN_SECOND:
+                        // the first digest becomes the second hash's only block
+                        Sha256Compression.writeState(state, scratch, SECOND);
+                        Sha256Compression.iv(state);
+                        pos = SECOND;
+                        left = 1;
+                        break;
+                    default:
+                        Sha256Compression.writeState(state, out, outOffset);
+                        busy = false;
+                        return false;
                 }
-            } else if (s < tailEnd) {
-                Sha256Compression.compress(engine, scratch, TAIL + ((s - inPlaceEnd) << 6));
-            } else {
-                Sha256Compression.writeState(state, scratch, SECOND);
-                Sha256Compression.iv(state);
-                Sha256Compression.compress(engine, scratch, SECOND);
-                Sha256Compression.writeState(state, out, outOffset);
-                busy = false;
+                if (left > 0) {
+                    return true;
+                }
+            }
+        }
+
+        /** Compress whatever this lane has left on its own and write its txid. */
+        void finishAlone() {
+            while (busy) {
+                final byte[] bytes = cur;
+                int p = pos;
+                for (int i = left; i > 0; i--) {
+                    Sha256Compression.compress(engine, bytes, p);
+                    p += 64;
+                }
+                pos = p;
+                left = 0;
+                advance();
             }
         }
     }
