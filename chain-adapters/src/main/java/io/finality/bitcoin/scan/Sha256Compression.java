@@ -112,12 +112,8 @@ public final class Sha256Compression {
     /** For tests: {@code allowFastPath = false} forces the MessageDigest fallback. */
     Sha256Compression(final boolean allowFastPath) {
         fast = allowFastPath && UNAVAILABLE == null;
-        try {
-            engine = fast ? NEW_ENGINE.invokeExact() : null;
-            state = fast ? (int[])STATE.invokeExact(engine) : null;
-        } catch (final Throwable ex) {
-            throw new IllegalStateException("the SHA-256 engine passed its self-test at class init", ex);
-        }
+        engine = fast ? newEngine() : null;
+        state = fast ? state(engine) : null;
         digest = fast ? null : newMessageDigest();
         second[DIGEST_LENGTH] = (byte)0x80;
         // bit length of a 32-byte message, big-endian in the last eight bytes: 256 = 0x100
@@ -250,11 +246,16 @@ public final class Sha256Compression {
 
     /** A new engine whose {@link #state} is the running hash; only when {@link #fastPathAvailable()}. */
     static Object newEngine() {
+        final Object engine;
         try {
-            return NEW_ENGINE.invokeExact();
+            engine = NEW_ENGINE.invokeExact();
         } catch (final Throwable ex) {
             throw new IllegalStateException(ex);
         }
+        // until C2 compiles the call site, the JDK's Java body of the intrinsic runs and allocates its 64-int work array
+        // on first use: make that first use now, so no hash allocates (the state is reset before every hash)
+        compress(engine, new byte[BLOCK], 0);
+        return engine;
     }
 
     /** The engine's hash state, an {@code int[8]}, read once per engine. */
