@@ -143,6 +143,53 @@ final class PhaseTrace {
         System.out.println(line);
     }
 
+    /**
+     * Latency (p50 / p99 / max) and the scan's CPU time (mean / p99) per fixture block, block {@code i} of the phase
+     * being {@code sizes[i % sizes.length]} bytes long, then for the blocks of at most 1,000,000 bytes (the consensus
+     * limit before segwit: what "a 1 MB block" meant) and the larger ones together: the tail grows with the block.
+     */
+    void printPerBlock(final int[] sizes) {
+        System.out.println("  per block (latency p50 / p99 / max, scan on CPU mean / p99, us):");
+        for (int b = 0; b < sizes.length; b++) {
+            final int block = b;
+            printGroup(String.format("%,d bytes", sizes[b]), i -> i % sizes.length == block);
+        }
+        printGroup("all blocks <= 1,000,000 bytes", i -> sizes[i % sizes.length] <= 1_000_000);
+        printGroup("all blocks > 1,000,000 bytes", i -> sizes[i % sizes.length] > 1_000_000);
+    }
+
+    private void printGroup(final String title, final java.util.function.IntPredicate member) {
+        final int n = at[0].length;
+        final long[] totals = new long[n];
+        final long[] scans = new long[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (at[ENGINE_END][i] != 0 && at[INTENDED][i] != 0 && member.test(i)) {
+                totals[count] = total(i);
+                scans[count] = scanCpu[i];
+                count++;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        final long[] t = Arrays.copyOf(totals, count);
+        final long[] c = Arrays.copyOf(scans, count);
+        Arrays.sort(t);
+        Arrays.sort(c);
+        double scanSum = 0;
+        for (long x : c) {
+            scanSum += x;
+        }
+        System.out.printf("    %-30s %5d blocks: latency %5.0f / %5.0f / %6.0f; scan %4.0f / %5.0f%n", title, count,
+            t[percentileIndex(count, 0.50)] / 1e3, t[percentileIndex(count, 0.99)] / 1e3, t[count - 1] / 1e3,
+            scanSum / count / 1e3, c[percentileIndex(count, 0.99)] / 1e3);
+    }
+
+    private static int percentileIndex(final int count, final double q) {
+        return Math.max(0, Math.min(count - 1, (int)Math.ceil(count * q) - 1));
+    }
+
     private long total(final int i) {
         return at[ENGINE_END][i] - at[INTENDED][i];
     }

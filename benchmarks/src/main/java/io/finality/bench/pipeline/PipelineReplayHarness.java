@@ -409,6 +409,7 @@ public final class PipelineReplayHarness {
         System.out.printf("        events journaled: %.1f per block; last document %d bytes%n",
             (engine.nextEventSequence() - eventsBefore) / (double)Math.max(1, count), lastDocumentBytes(engine));
         trace.printMeans("all blocks");
+        trace.printPerBlock(big.stream().mapToInt(b -> b.length).toArray());
         trace.printTail("above p99", h.getValueAtPercentile(99), 8);
         trace.printTail("above 1 ms", 1_000_000, 0);
         threadsAfter.printSince(threadsBefore, "latency phase");

@@ -11,7 +11,7 @@ import io.finality.core.config.ConfigSection;
  *   ring_size: 64                # slots, power of two
  *   max_payload_bytes: 16MiB     # largest block/tx payload a slot accepts
  *   memory_budget_bytes: 1GiB    # must cover ring_size * max_payload_bytes
- *   wait_strategy: blocking      # blocking | yielding | sleeping | busy-spin | handoff
+ *   wait_strategy: handoff       # handoff | blocking | yielding | sleeping | busy-spin
  *   shutdown_timeout: 30s
  * </pre>
  */
@@ -29,7 +29,7 @@ public final class PipelineConfig {
             .initialPayloadBytes((int)section.bytes("initial_payload_bytes", PipelineContext.DEFAULT_INITIAL_PAYLOAD_BYTES,
                 0, Integer.MAX_VALUE - 1024))
             .waitStrategy(section.enumValue("wait_strategy", PipelineContext.WaitStrategyKind.class,
-                PipelineContext.WaitStrategyKind.BLOCKING))
+                PipelineContext.WaitStrategyKind.HANDOFF))
             .shutdownTimeoutMs(section.durationMs("shutdown_timeout", 30_000, 0, 3_600_000));
         section.rejectUnknownKeys();
         try {

@@ -20,7 +20,10 @@ public final class PipelineContext {
 
     /** How idle stage threads wait for the next slot. */
     public enum WaitStrategyKind {
-        /** Lock and condition: no CPU while idle, wake-up in microseconds. The sidecar default. */
+        /**
+         * Lock and condition: no CPU while idle, but a slow wake-up (publish to scan start 0.6 ms mean, p99 4.3 ms on a
+         * 2-core machine, docs/BENCHMARKS.md), and stage 2 spins through stage 1's scan. The default until session 4.
+         */
         BLOCKING,
         /** Spin, then yield: lowest latency, burns a core per stage. For benchmarks. */
         YIELDING,
@@ -31,7 +34,8 @@ public final class PipelineContext {
         /**
          * Spin 20 µs, yield to 100 µs, then park while the ring holds nothing for the stage; a publication
          * wakes both stages, and stage 2 yields (does not park) while stage 1 has its slot. No CPU while
-         * idle, low latency for sparse blocks. See {@link HandoffWaitStrategy}.
+         * idle, low latency for sparse blocks. The sidecar default: of the strategies that cost no CPU while idle, the one
+         * with the shortest tail (docs/BENCHMARKS.md, "Whole pipeline"). See {@link HandoffWaitStrategy}.
          */
         HANDOFF
     }
@@ -41,7 +45,7 @@ public final class PipelineContext {
     private int initialPayloadBytes = DEFAULT_INITIAL_PAYLOAD_BYTES;
     private long memoryBudgetBytes = DEFAULT_MEMORY_BUDGET_BYTES;
     private int initialMatches = DEFAULT_INITIAL_MATCHES;
-    private WaitStrategyKind waitStrategy = WaitStrategyKind.BLOCKING;
+    private WaitStrategyKind waitStrategy = WaitStrategyKind.HANDOFF;
     private long shutdownTimeoutMs = 30_000;
 
     public int ringSize() {

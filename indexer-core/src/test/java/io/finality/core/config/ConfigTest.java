@@ -25,7 +25,7 @@ class ConfigTest {
         final PipelineContext ctx = pipeline("");
         assertEquals(PipelineContext.DEFAULT_RING_SIZE, ctx.ringSize());
         assertEquals(PipelineContext.DEFAULT_MAX_PAYLOAD_BYTES, ctx.maxPayloadBytes());
-        assertEquals(PipelineContext.WaitStrategyKind.BLOCKING, ctx.waitStrategy());
+        assertEquals(PipelineContext.WaitStrategyKind.HANDOFF, ctx.waitStrategy());
     }
 
     @Test
