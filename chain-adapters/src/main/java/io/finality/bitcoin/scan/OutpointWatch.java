@@ -2,6 +2,8 @@ package io.finality.bitcoin.scan;
 
 import io.finality.core.spi.AddressIndex;
 import io.finality.core.spi.MutableAddressIndex;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -15,12 +17,26 @@ import org.agrona.ExpandableArrayBuffer;
  * they were added: a log of (height, outpoint) in insertion order is trimmed from the front as
  * the chain advances, so memory stays proportional to recent payments.
  *
+ * <p>Every input of every block that pays no watched script is asked about ({@link #contains}), and almost none is
+ * watched, so a negative answer must be cheap: a bit set, one bit per watched outpoint, rejects most inputs with one
+ * read of a few kilobytes that stay in cache, before the index hashes the 36-byte key and reads its own filter
+ * (which cost ~40 % of a cold 1 MB block's scan in the pipeline: docs/BENCHMARKS.md). The bit's position comes
+ * from the first eight bytes of the txid, already a uniform SHA-256 output, mixed with the output index: no hashing.
+ * (Someone grinding txids onto watched positions only buys the index lookup every input paid before.) The set keeps
+ * at least {@value #BITS_PER_OUTPOINT} bits per watched outpoint, so a few per cent of inputs pass; expired
+ * outpoints leave their bits set until stale bits outnumber live outpoints, then the set is rebuilt from the log.
+ *
  * <p>Thread rules: the scan thread only (it owns the underlying index).
  */
 public final class OutpointWatch {
     /** Bytes of a serialized outpoint: previous txid and output index. */
     public static final int OUTPOINT_LENGTH = 36;
     private static final int RECORD = 8 + OUTPOINT_LENGTH;
+    /** Bit-set size per watched outpoint (a power of two): at most 1 in 16 bits set, so ~6 % of other inputs pass. */
+    static final int BITS_PER_OUTPOINT = 16;
+    /** Smallest bit set: 2^15 bits, 4 KiB. */
+    private static final int MIN_BITS_LOG2 = 15;
+    private static final long MIX = 0x9E3779B97F4A7C15L;
 
     private final MutableAddressIndex outpoints;
     private final int retentionBlocks;
@@ -28,6 +44,11 @@ public final class OutpointWatch {
     private int head;
     private int tail;
     private long tipHeight = -1;
+    private long[] bits = new long[1 << (MIN_BITS_LOG2 - 6)];
+    private int bitsLog2 = MIN_BITS_LOG2;
+    /** Outpoints expired since the bit set was last rebuilt: their bits may still be set. */
+    private int stale;
+    private long rebuilds;
 
     /**
      * @param outpoints       an empty index dedicated to outpoints (not the script index).
@@ -54,6 +75,10 @@ public final class OutpointWatch {
 
     /** True if {@code buffer[offset, offset + 36)} is a watched outpoint. */
     public boolean contains(final int chainCode, final DirectBuffer buffer, final int offset) {
+        final int position = position(buffer, offset, bitsLog2);
+        if ((bits[position >>> 6] & (1L << position)) == 0) {
+            return false;
+        }
         return outpoints.lookup(chainCode, buffer, offset, OUTPOINT_LENGTH) != AddressIndex.MISSING;
     }
 
@@ -64,6 +89,11 @@ public final class OutpointWatch {
             log.putLong(tail, ((long)chainCode << 48) | Math.max(tipHeight, 0));
             log.putBytes(tail + 8, buffer, offset, OUTPOINT_LENGTH);
             tail += RECORD;
+            if ((long)outpoints.size() * BITS_PER_OUTPOINT > (1L << bitsLog2)) {
+                rebuildBits(bitsLog2 + 1);
+            } else {
+                setBit(buffer, offset);
+            }
         }
     }
 
@@ -77,6 +107,7 @@ public final class OutpointWatch {
             }
             outpoints.remove((int)(word >>> 48), log, head + 8, OUTPOINT_LENGTH);
             head += RECORD;
+            stale++;
         }
         if (head == tail) {
             head = 0;
@@ -86,5 +117,48 @@ public final class OutpointWatch {
             tail -= head;
             head = 0;
         }
+        if (stale > Math.max(64, outpoints.size())) {
+            rebuildBits(bitsLog2);
+        }
+    }
+
+    /** Times the bit set was rebuilt (grown, or cleared of expired outpoints); for tests and diagnostics. */
+    long bitSetRebuilds() {
+        return rebuilds;
+    }
+
+    /** Bits in the set now. */
+    int bitSetSize() {
+        return 1 << bitsLog2;
+    }
+
+    /** The bit of an outpoint: the top bits of its txid's first eight bytes mixed with its output index. */
+    private static int position(final DirectBuffer buffer, final int offset, final int log2) {
+        final long h = buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN) ^ buffer.getInt(offset + 32, ByteOrder.LITTLE_ENDIAN) * MIX;
+        return (int)(h >>> (Long.SIZE - log2));
+    }
+
+    private void setBit(final DirectBuffer buffer, final int offset) {
+        final int position = position(buffer, offset, bitsLog2);
+        bits[position >>> 6] |= 1L << position;
+    }
+
+    /** A bit set of 2^{@code log2} bits (or more, if the live outpoints need it) holding exactly the live outpoints. */
+    private void rebuildBits(final int log2) {
+        int size = Math.max(MIN_BITS_LOG2, log2);
+        while ((long)outpoints.size() * BITS_PER_OUTPOINT > (1L << size)) {
+            size++;
+        }
+        if (size != bitsLog2) {
+            bits = new long[1 << (size - 6)];
+            bitsLog2 = size;
+        } else {
+            Arrays.fill(bits, 0L);
+        }
+        for (int at = head; at < tail; at += RECORD) {
+            setBit(log, at + 8);
+        }
+        stale = 0;
+        rebuilds++;
     }
 }

@@ -1,0 +1,123 @@
+package io.finality.bitcoin.scan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.finality.core.buffer.Hex;
+import io.finality.core.spi.MutableAddressIndex;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link OutpointWatch} against a plain model of its contract (an outpoint is watched from the block it was added at
+ * until {@code retention} blocks later; adding a watched one again changes nothing), through random adds and block
+ * advances that grow the bit-set pre-filter several times and rebuild it as outpoints expire: the pre-filter must never
+ * hide a watched outpoint, and must keep most other inputs away from the index.
+ */
+class OutpointWatchTest {
+    private static final int CHAINS = 2;
+
+    @ParameterizedTest
+    @ValueSource(longs = {1L, 2L, 20261121L})
+    void shouldAnswerExactlyAsTheModelWhileTheBitSetGrowsAndIsRebuilt(final long seed) {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final CountingIndex index = new CountingIndex();
+        final int retention = 40;
+        final OutpointWatch watch = new OutpointWatch(index, retention);
+        final List<UnsafeBuffer> pool = outpoints(random, 6_000);
+        final Map<String, Long> model = new HashMap<>();
+        long height = 0;
+        long probes = 0;
+        long unwatchedProbes = 0;
+        long lookupsForUnwatched = 0;
+        for (int step = 0; step < 400; step++) {
+            height += random.nextInt(3);
+            watch.onBlock(height);
+            final long tip = height;
+            model.values().removeIf(added -> tip - added >= retention);
+            // bursts early on (growth), quiet stretches later (expiry, rebuilds)
+            final int adds = step < 150 ? random.nextInt(200) : random.nextInt(8);
+            for (int a = 0; a < adds; a++) {
+                final UnsafeBuffer outpoint = pool.get(random.nextInt(pool.size()));
+                final int chain = 1 + random.nextInt(CHAINS);
+                watch.add(chain, outpoint, 0);
+                model.putIfAbsent(key(chain, outpoint), height);
+            }
+            for (int probe = 0; probe < 300; probe++) {
+                final UnsafeBuffer outpoint = pool.get(random.nextInt(pool.size()));
+                final int chain = 1 + random.nextInt(CHAINS);
+                final boolean watched = model.containsKey(key(chain, outpoint));
+                final long lookupsBefore = index.lookups;
+                assertEquals(watched, watch.contains(chain, outpoint, 0),
+                    () -> "seed " + seed + ", height " + tip + ", outpoint " + key(chain, outpoint));
+                probes++;
+                if (!watched) {
+                    unwatchedProbes++;
+                    lookupsForUnwatched += index.lookups - lookupsBefore;
+                }
+            }
+            assertEquals(model.size(), watch.size(), "seed " + seed + ": watched outpoints");
+        }
+        assertTrue(watch.bitSetSize() > 1 << 15, "seed " + seed + ": the bit set must have grown, is " + watch.bitSetSize());
+        assertTrue(watch.bitSetRebuilds() > 3, "seed " + seed + ": rebuilds " + watch.bitSetRebuilds());
+        assertTrue(probes > 100_000 && unwatchedProbes > probes / 2, "seed " + seed + ": the probes must be mostly unwatched");
+        // at most 1 bit in 16 set plus the stale bits of expired outpoints: well under a fifth pass
+        assertTrue(lookupsForUnwatched < unwatchedProbes / 5,
+            "seed " + seed + ": " + lookupsForUnwatched + " index lookups for " + unwatchedProbes + " unwatched outpoints");
+    }
+
+    /** Random outpoints; every tenth shares its txid with the one before, with another output index. */
+    private static List<UnsafeBuffer> outpoints(final SplittableRandom random, final int count) {
+        final List<UnsafeBuffer> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            final byte[] bytes = new byte[OutpointWatch.OUTPOINT_LENGTH];
+            if (i % 10 == 9) {
+                out.get(i - 1).getBytes(0, bytes, 0, 32);
+            } else {
+                random.nextBytes(bytes);
+            }
+            final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+            buffer.putInt(32, random.nextInt(4), java.nio.ByteOrder.LITTLE_ENDIAN);
+            out.add(buffer);
+        }
+        return out;
+    }
+
+    private static String key(final int chain, final DirectBuffer outpoint) {
+        return chain + ":" + Hex.toHex(outpoint, 0, OutpointWatch.OUTPOINT_LENGTH);
+    }
+
+    /** The test map index, counting the lookups that get past the watch's bit set. */
+    private static final class CountingIndex implements MutableAddressIndex {
+        private final MapIndex map = new MapIndex();
+        long lookups;
+
+        @Override
+        public int lookup(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+            lookups++;
+            return map.lookup(chainCode, key, offset, length);
+        }
+
+        @Override
+        public int put(final int chainCode, final DirectBuffer key, final int offset, final int length, final int slot) {
+            return map.put(chainCode, key, offset, length, slot);
+        }
+
+        @Override
+        public int remove(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+            return map.remove(chainCode, key, offset, length);
+        }
+
+        @Override
+        public int size() {
+            return map.size();
+        }
+    }
+}
