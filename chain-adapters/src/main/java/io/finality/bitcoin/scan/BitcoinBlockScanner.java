@@ -62,6 +62,8 @@ public final class BitcoinBlockScanner implements BlockScanner {
     private final int[] pendingEnd;
     private final int[] pendingInputsOffset;
     private final int[] pendingInputCount;
+    /** Whether the walk found an input whose outpoint's bit is set in the {@link OutpointWatch} (may be watched). */
+    private final boolean[] pendingMayConflict;
     private final OutpointWatch outpoints;
     private int pendingCount;
     private int errorOffset;
@@ -94,6 +96,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
         this.pendingEnd = new int[batchSize];
         this.pendingInputsOffset = new int[batchSize];
         this.pendingInputCount = new int[batchSize];
+        this.pendingMayConflict = new boolean[batchSize];
     }
 
     @Override
@@ -137,6 +140,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
         final TransactionFlyweight tx = this.tx;
         batch.start(buffer, index, chainCode);
         pendingCount = 0;
+        markSpentOutpoints();
         while (block.hasNextTransaction()) {
             status = block.nextTransaction(tx, batch);
             if (status != ScanError.OK) {
@@ -171,6 +175,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
         final OutputBatch batch = this.batch;
         batch.start(buffer, index, chainCode);
         pendingCount = 0;
+        markSpentOutpoints();
         final int status = tx.wrap(buffer, offset, limit, batch);
         if (status != ScanError.OK) {
             errorOffset = tx.errorOffset();
@@ -195,6 +200,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
     public int allTxids(final DirectBuffer buffer, final int offset, final int length, final MutableDirectBuffer dst, final int dstOffset) {
         final BlockFlyweight block = this.block;
         final TransactionFlyweight tx = this.tx;
+        tx.spentOutpointBits(null, 0);
         int status = block.wrap(buffer, offset, length);
         if (status != ScanError.OK) {
             errorOffset = block.errorOffset();
@@ -266,7 +272,11 @@ public final class BitcoinBlockScanner implements BlockScanner {
         final int[] hitOffsets = batch.hitOffsets;
         final int hits = batch.hitCount;
         final TransactionFlyweight recorded = this.recorded;
+        final OutpointWatch outpoints = this.outpoints;
         final int count = pendingCount;
+        // the walk tested each input against the watch as it stood before this flush; outpoints a payment adds below
+        // were not there yet, so after the first such addition every later transaction is asked in full
+        final int watchedBefore = outpoints == null ? 0 : outpoints.size();
         int h = 0;
         for (int k = 0; k < count; k++) {
             final int end = pendingEnd[k];
@@ -275,14 +285,25 @@ public final class BitcoinBlockScanner implements BlockScanner {
                 final int status = recorded.wrap(buffer, pendingOffset[k], end);
                 assert status == ScanError.OK && recorded.end() == end : ScanError.name(status);
                 h = recordMatches(pendingTxIndex[k], recorded, h, matches);
-            } else if (outpoints != null && !outpoints.isEmpty()) {
-                // asked per transaction: a payment recorded earlier in this flush may have just added outpoints
+            } else if (outpoints != null && (pendingMayConflict[k] || outpoints.size() != watchedBefore) && !outpoints.isEmpty()) {
                 recorded.wrapValidatedInputs(buffer, pendingOffset[k], end, pendingInputsOffset[k], pendingInputCount[k]);
                 reportConflicts(recorded, batch.chainCode, matches);
             }
         }
         batch.hitCount = 0;
         pendingCount = 0;
+        // payments may have added outpoints, and with them replaced the bit set
+        markSpentOutpoints();
+    }
+
+    /** Hand the walk the outpoint watch's bit set as it stands now (none when nothing is watched). */
+    private void markSpentOutpoints() {
+        final OutpointWatch outpoints = this.outpoints;
+        if (outpoints == null || outpoints.isEmpty()) {
+            tx.spentOutpointBits(null, 0);
+        } else {
+            tx.spentOutpointBits(outpoints.bits(), outpoints.bitsLog2());
+        }
     }
 
     /**
@@ -297,6 +318,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
         pendingEnd[n] = tx.end();
         pendingInputsOffset[n] = tx.inputsOffset();
         pendingInputCount[n] = tx.inputCount();
+        pendingMayConflict[n] = tx.spendsMarkedOutpoint();
         pendingCount = n + 1;
         return n + 1 == pendingTxIndex.length;
     }

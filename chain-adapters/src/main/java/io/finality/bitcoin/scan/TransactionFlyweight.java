@@ -61,6 +61,11 @@ public final class TransactionFlyweight {
     private int scriptSigOffset;
     private int scriptSigLength;
 
+    /** {@link OutpointWatch}'s bit set of watched spent outpoints, tested for every input by the walk; null = off. */
+    private long[] spentBits;
+    private int spentBitsLog2;
+    private boolean spendsMarkedOutpoint;
+
     private int outputCursor;
     private int outputIndex;
     private int valueOffset;
@@ -91,6 +96,7 @@ public final class TransactionFlyweight {
         this.end = offset;
         this.inputCount = 0;
         this.outputCount = 0;
+        this.spendsMarkedOutpoint = false;
 
         int pos = offset;
         if (limit - pos < 4) {
@@ -118,15 +124,26 @@ public final class TransactionFlyweight {
             return error(ScanError.COUNT_TOO_LARGE, inputCountOffset);
         }
         inputsOffset = pos;
+        // Each outpoint's bit is tested as the walk passes it: loads beside the walk's chain of dependent length reads,
+        // not on it, so nearly free, and the scanner then re-reads the inputs only of the rare transaction that hits.
+        final long[] bits = spentBits;
+        final int bitsLog2 = spentBitsLog2;
+        long marked = 0;
         for (int i = 0; i < nIn; i++) {
             // fast path, the common case: a one-byte script length, and script and sequence inside the limit
             int len;
             if (limit - pos > 36 && (len = byteAt(pos + 36)) < 0xFD && len <= limit - pos - MIN_INPUT_LENGTH) {
+                if (bits != null) {
+                    marked |= bit(bits, OutpointWatch.position(buffer, pos, bitsLog2));
+                }
                 pos += MIN_INPUT_LENGTH + len;
                 continue;
             }
             if (limit - pos < 36) {
                 return error(ScanError.TRUNCATED, pos);
+            }
+            if (bits != null) {
+                marked |= bit(bits, OutpointWatch.position(buffer, pos, bitsLog2));
             }
             pos = skipBytes(pos + 36);
             if (pos < 0) {
@@ -199,10 +216,34 @@ public final class TransactionFlyweight {
         }
         lockTimeOffset = pos;
         end = pos + 4;
+        spendsMarkedOutpoint = marked != 0;
         inputCount = nIn;
         outputCount = nOut;
         resetCursors();
         return ScanError.OK;
+    }
+
+    /**
+     * Test every input's outpoint against {@code bits} (an {@link OutpointWatch} bit set of 2^{@code log2} bits, as
+     * {@link OutpointWatch#bits()} hands it out) in each later {@link #wrap}; {@code null} stops testing. The array is
+     * read, never written, and must be handed again whenever the watch replaces it.
+     */
+    public void spentOutpointBits(final long[] bits, final int log2) {
+        spentBits = bits;
+        spentBitsLog2 = log2;
+    }
+
+    /**
+     * After a successful {@link #wrap} with {@link #spentOutpointBits} set: whether some input's outpoint has its bit
+     * set, i.e. may be watched (false positives possible, no false negatives for outpoints watched when the bits were
+     * handed over). False when testing is off.
+     */
+    public boolean spendsMarkedOutpoint() {
+        return spendsMarkedOutpoint;
+    }
+
+    private static long bit(final long[] bits, final int position) {
+        return (bits[position >>> 6] >>> position) & 1L;
     }
 
     /**
