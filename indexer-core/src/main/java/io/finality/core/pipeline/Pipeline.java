@@ -146,6 +146,10 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         while (true) {
             try {
                 sequence = r.tryNext();
+                if (handoff) {
+                    // the scan thread's wake-up overlaps the fill below instead of following the publication
+                    ((HandoffWaitStrategy)waitStrategy).wakeFirstStage();
+                }
                 break;
             } catch (final InsufficientCapacityException ex) {
                 counters.backPressured.incrementAndGet();

@@ -95,6 +95,58 @@ class HandoffWaitStrategyTest {
     }
 
     @Test
+    void shouldWakeOnlyTheFirstStageWhenAProducerClaimsASlot() throws Exception {
+        final HandoffWaitStrategy strategy = new HandoffWaitStrategy(MINUTE);
+        final Sequence cursor = new Sequence();
+        final Sequence scanned = new Sequence();
+        final AtomicLong scanReturned = new AtomicLong(-1);
+        final AtomicLong engineReturned = new AtomicLong(-1);
+        // as the Disruptor wires them: the first stage depends on the cursor itself, the second on the first
+        final Thread scan = waiter("handoff-scan", () -> scanReturned.set(strategy.waitFor(0, cursor, cursor, new TestBarrier())));
+        final Thread engine = waiter("handoff-engine", () -> engineReturned.set(strategy.waitFor(0, cursor, scanned, new TestBarrier())));
+        awaitParked(scan);
+        awaitParked(engine);
+        assertEquals(0, strategy.earlyWakes());
+        // a producer claims slot 0 (a multi-producer ring moves its cursor at the claim) and is still filling it
+        cursor.set(0);
+        strategy.wakeFirstStage();
+        scan.join(10_000);
+        assertEquals(0, scanReturned.get(), "the first stage must leave its (one-minute) park at the claim");
+        assertEquals(1, strategy.earlyWakes());
+        Thread.sleep(20);
+        assertEquals(Thread.State.TIMED_WAITING, engine.getState(), "the second stage must stay parked until the scan releases");
+        assertEquals(-1, engineReturned.get());
+        strategy.wakeFirstStage();
+        assertEquals(1, strategy.earlyWakes(), "nobody to wake: the first stage is no longer parked");
+        scanned.setVolatile(0);
+        strategy.signalAllWhenBlocking();
+        engine.join(10_000);
+        assertEquals(0, engineReturned.get());
+    }
+
+    private interface Wait {
+        void run() throws AlertException;
+    }
+
+    private static Thread waiter(final String name, final Wait wait) {
+        final Thread t = new Thread(() -> {
+            try {
+                wait.run();
+            } catch (final AlertException ex) {
+                throw new AssertionError(ex);
+            }
+        }, name);
+        t.start();
+        return t;
+    }
+
+    private static void awaitParked(final Thread t) {
+        while (t.getState() != Thread.State.TIMED_WAITING && t.isAlive()) {
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
     void shouldLeaveAParkOnAlert() throws Exception {
         final HandoffWaitStrategy strategy = new HandoffWaitStrategy(MINUTE);
         final TestBarrier barrier = new TestBarrier();
