@@ -24,11 +24,49 @@ import org.junit.jupiter.api.Timeout;
  * bytes, spliced ranges) and scans each mutant with every entry point. Each mutant sits in an array of
  * exactly its length behind a bounds-checked {@link UnsafeBuffer}, so any read past the payload throws;
  * the test fails on any exception, on an error offset outside the payload, or (via the timeout) on an
- * endless loop. CI runs {@value #CI_MUTATIONS} mutants, {@code -Pfull} {@value #FULL_MUTATIONS}.
+ * endless loop. CI runs {@value #CI_MUTATIONS} mutants, {@code -Pfull} {@value #FULL_MUTATIONS}. The scanner watches
+ * the outpoints its payments spend (kept for a few mutants), so the walk's outpoint bit test and the conflict path run
+ * on mutants too.
  */
 class ScannerFuzzTest {
     static final int CI_MUTATIONS = 100_000;
     static final int FULL_MUTATIONS = 2_000_000;
+
+    /**
+     * A lossy outpoint index for the fuzz: it remembers a 64-bit hash of each key (exact answers do not matter here,
+     * only that the scanner's reads stay in bounds), read byte by byte so that bad offsets hit the bounds check.
+     */
+    static final class HashedKeys implements io.finality.core.spi.MutableAddressIndex {
+        private final java.util.Set<Long> keys = new java.util.HashSet<>();
+
+        private static long hash(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+            long h = chainCode * 31L + length;
+            for (int i = 0; i < length; i++) {
+                h = h * 1_000_003L + key.getByte(offset + i);
+            }
+            return h;
+        }
+
+        @Override
+        public int lookup(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+            return keys.contains(hash(chainCode, key, offset, length)) ? 0 : MISSING;
+        }
+
+        @Override
+        public int put(final int chainCode, final DirectBuffer key, final int offset, final int length, final int slot) {
+            return keys.add(hash(chainCode, key, offset, length)) ? MISSING : 0;
+        }
+
+        @Override
+        public int remove(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+            return keys.remove(hash(chainCode, key, offset, length)) ? 0 : MISSING;
+        }
+
+        @Override
+        public int size() {
+            return keys.size();
+        }
+    }
 
     /** Reads every key byte (so bad offsets hit the bounds check) and watches about one script in eight. */
     static final class TouchingIndex implements AddressIndex {
@@ -55,7 +93,8 @@ class ScannerFuzzTest {
         }
         final List<byte[]> txs = sampleTransactions(blocks, random);
 
-        final BitcoinBlockScanner scanner = new BitcoinBlockScanner();
+        final OutpointWatch watch = new OutpointWatch(new HashedKeys(), 3);
+        final BitcoinBlockScanner scanner = new BitcoinBlockScanner(watch);
         final TransactionFlyweight tx = new TransactionFlyweight();
         final BlockFlyweight block = new BlockFlyweight();
         final AddressIndex index = new TouchingIndex();
@@ -72,6 +111,7 @@ class ScannerFuzzTest {
             what = (txMode ? "tx " : "block ") + original.length + "B " + how;
             try {
                 final UnsafeBuffer buffer = new UnsafeBuffer(mutant);
+                watch.onBlock(i);
                 matches.clear();
                 final int status;
                 if (txMode) {
@@ -97,6 +137,7 @@ class ScannerFuzzTest {
             + Arrays.toString(statusCounts));
         assertEquals(mutations, Arrays.stream(statusCounts).sum());
         assertTrue(statusCounts[ScanError.OK] > 0 && statusCounts[ScanError.TRUNCATED] > 0, "seed " + seed);
+        assertTrue(watch.bitSetRebuilds() > 0, "seed " + seed + ": the outpoint watch must have been exercised");
     }
 
     private static void walkCursors(final TransactionFlyweight t) {
