@@ -3,7 +3,6 @@ package io.finality.bitcoin.scan;
 import io.finality.core.spi.AddressIndex;
 import io.finality.core.spi.MutableAddressIndex;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -24,7 +23,10 @@ import org.agrona.ExpandableArrayBuffer;
  * from the first eight bytes of the txid, already a uniform SHA-256 output, mixed with the output index: no hashing.
  * (Someone grinding txids onto watched positions only buys the index lookup every input paid before.) The set keeps
  * at least {@value #BITS_PER_OUTPOINT} bits per watched outpoint, so a few per cent of inputs pass; expired
- * outpoints leave their bits set until stale bits outnumber live outpoints, then the set is rebuilt from the log.
+ * A byte per bit counts the outpoints on it, so an expiry clears its bit exactly when the last one goes (a count that
+ * reaches 255 sticks: its bit stays set, false positives only); the set is rebuilt from the log only when it doubles.
+ * (Rebuilding it instead whenever expired bits outnumbered live outpoints paused the scan thread for ~30 ms every
+ * retention's worth of blocks at 1 M watched outpoints.)
  *
  * <p>Thread rules: the scan thread only (it owns the underlying index).
  */
@@ -45,9 +47,9 @@ public final class OutpointWatch {
     private int tail;
     private long tipHeight = -1;
     private long[] bits = new long[1 << (MIN_BITS_LOG2 - 6)];
+    /** Outpoints per bit, unsigned, saturating at 255. */
+    private byte[] counts = new byte[1 << MIN_BITS_LOG2];
     private int bitsLog2 = MIN_BITS_LOG2;
-    /** Outpoints expired since the bit set was last rebuilt: their bits may still be set. */
-    private int stale;
     private long rebuilds;
 
     /**
@@ -111,8 +113,8 @@ public final class OutpointWatch {
                 break;
             }
             outpoints.remove((int)(word >>> 48), log, head + 8, OUTPOINT_LENGTH);
+            clearBit(log, head + 8);
             head += RECORD;
-            stale++;
         }
         if (head == tail) {
             head = 0;
@@ -122,12 +124,9 @@ public final class OutpointWatch {
             tail -= head;
             head = 0;
         }
-        if (stale > Math.max(64, outpoints.size())) {
-            rebuildBits(bitsLog2);
-        }
     }
 
-    /** Times the bit set was rebuilt (grown, or cleared of expired outpoints); for tests and diagnostics. */
+    /** Times the bit set was rebuilt (grown); for tests and diagnostics. */
     long bitSetRebuilds() {
         return rebuilds;
     }
@@ -159,7 +158,23 @@ public final class OutpointWatch {
 
     private void setBit(final DirectBuffer buffer, final int offset) {
         final int position = position(buffer, offset, bitsLog2);
+        final int count = counts[position] & 0xFF;
+        if (count < 0xFF) {
+            counts[position] = (byte)(count + 1);
+        }
         bits[position >>> 6] |= 1L << position;
+    }
+
+    private void clearBit(final DirectBuffer buffer, final int offset) {
+        final int position = position(buffer, offset, bitsLog2);
+        final int count = counts[position] & 0xFF;
+        if (count == 0xFF) {
+            return;
+        }
+        counts[position] = (byte)(count - 1);
+        if (count == 1) {
+            bits[position >>> 6] &= ~(1L << position);
+        }
     }
 
     /** A bit set of 2^{@code log2} bits (or more, if the live outpoints need it) holding exactly the live outpoints. */
@@ -168,16 +183,12 @@ public final class OutpointWatch {
         while ((long)outpoints.size() * BITS_PER_OUTPOINT > (1L << size)) {
             size++;
         }
-        if (size != bitsLog2) {
-            bits = new long[1 << (size - 6)];
-            bitsLog2 = size;
-        } else {
-            Arrays.fill(bits, 0L);
-        }
+        bits = new long[1 << (size - 6)];
+        counts = new byte[1 << size];
+        bitsLog2 = size;
         for (int at = head; at < tail; at += RECORD) {
             setBit(log, at + 8);
         }
-        stale = 0;
         rebuilds++;
     }
 }

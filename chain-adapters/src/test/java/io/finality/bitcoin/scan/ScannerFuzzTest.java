@@ -102,6 +102,7 @@ class ScannerFuzzTest {
         final UnsafeBuffer txids = new UnsafeBuffer(new byte[32 * 8192]);
         final int chain = ChainId.BITCOIN_MAINNET.code();
         final int[] statusCounts = new int[16];
+        int mostWatched = 0;
         String what = "";
         for (int i = 0; i < mutations; i++) {
             final boolean txMode = random.nextInt(5) == 0;
@@ -112,6 +113,7 @@ class ScannerFuzzTest {
             try {
                 final UnsafeBuffer buffer = new UnsafeBuffer(mutant);
                 watch.onBlock(i);
+                mostWatched = Math.max(mostWatched, watch.size());
                 matches.clear();
                 final int status;
                 if (txMode) {
@@ -137,7 +139,7 @@ class ScannerFuzzTest {
             + Arrays.toString(statusCounts));
         assertEquals(mutations, Arrays.stream(statusCounts).sum());
         assertTrue(statusCounts[ScanError.OK] > 0 && statusCounts[ScanError.TRUNCATED] > 0, "seed " + seed);
-        assertTrue(watch.bitSetRebuilds() > 0, "seed " + seed + ": the outpoint watch must have been exercised");
+        assertTrue(mostWatched > 0, "seed " + seed + ": the outpoint watch must have been exercised");
     }
 
     private static void walkCursors(final TransactionFlyweight t) {
