@@ -138,7 +138,7 @@ final class PhaseTrace {
             }
             final String name = p < PARTS.length ? PARTS[p] : p == PARTS.length ? "scan on CPU" : "engine on CPU";
             line.append(String.format(" %s %.0f / %.0f / %.0f;", name, count == 0 ? 0 : sum / count / 1e3,
-                count == 0 ? 0 : v[Math.min(count - 1, (int)Math.ceil(count * 0.99) - 1)] / 1e3, count == 0 ? 0 : v[count - 1] / 1e3));
+                count == 0 ? 0 : v[percentileIndex(count, 0.99)] / 1e3, count == 0 ? 0 : v[count - 1] / 1e3));
         }
         System.out.println(line);
     }

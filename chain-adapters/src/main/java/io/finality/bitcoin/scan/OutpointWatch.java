@@ -22,7 +22,7 @@ import org.agrona.ExpandableArrayBuffer;
  * (which cost ~40 % of a cold 1 MB block's scan in the pipeline: docs/BENCHMARKS.md). The bit's position comes
  * from the first eight bytes of the txid, already a uniform SHA-256 output, mixed with the output index: no hashing.
  * (Someone grinding txids onto watched positions only buys the index lookup every input paid before.) The set keeps
- * at least {@value #BITS_PER_OUTPOINT} bits per watched outpoint, so a few per cent of inputs pass; expired
+ * at least {@value #BITS_PER_OUTPOINT} bits per watched outpoint, so a few per cent of inputs pass.
  * A byte per bit counts the outpoints on it, so an expiry clears its bit exactly when the last one goes (a count that
  * reaches 255 sticks: its bit stays set, false positives only); the set is rebuilt from the log only when it doubles.
  * (Rebuilding it instead whenever expired bits outnumbered live outpoints paused the scan thread for ~30 ms every
@@ -75,18 +75,10 @@ public final class OutpointWatch {
         return outpoints.size() == 0;
     }
 
-    /**
-     * True if {@code buffer[offset, offset + 36)} may be watched: its bit is set (a few per cent of other outpoints
-     * pass too). The cheap first half of {@link #contains}.
-     */
-    boolean mayContain(final DirectBuffer buffer, final int offset) {
-        final int position = position(buffer, offset, bitsLog2);
-        return (bits[position >>> 6] & (1L << position)) != 0;
-    }
-
-    /** True if {@code buffer[offset, offset + 36)} is a watched outpoint. */
+    /** True if {@code buffer[offset, offset + 36)} is a watched outpoint: its bit first, the index only if that is set. */
     public boolean contains(final int chainCode, final DirectBuffer buffer, final int offset) {
-        return mayContain(buffer, offset) && outpoints.lookup(chainCode, buffer, offset, OUTPOINT_LENGTH) != AddressIndex.MISSING;
+        return marked(bits, bitsLog2, buffer, offset) != 0
+            && outpoints.lookup(chainCode, buffer, offset, OUTPOINT_LENGTH) != AddressIndex.MISSING;
     }
 
     /** Watch an outpoint spent by a paying transaction. */
@@ -97,7 +89,7 @@ public final class OutpointWatch {
             log.putBytes(tail + 8, buffer, offset, OUTPOINT_LENGTH);
             tail += RECORD;
             if ((long)outpoints.size() * BITS_PER_OUTPOINT > (1L << bitsLog2)) {
-                rebuildBits(bitsLog2 + 1);
+                growBits();
             } else {
                 setBit(buffer, offset);
             }
@@ -150,8 +142,17 @@ public final class OutpointWatch {
         return bitsLog2;
     }
 
+    /**
+     * 1 if the outpoint at {@code buffer[offset, offset + 36)} has its bit set in {@code bits} (2^{@code log2} bits), else
+     * 0: maybe watched, or certainly not. As a 0/1 long so that the walk can OR it over a transaction's inputs.
+     */
+    static long marked(final long[] bits, final int log2, final DirectBuffer buffer, final int offset) {
+        final int position = position(buffer, offset, log2);
+        return (bits[position >>> 6] >>> position) & 1L;
+    }
+
     /** The bit of an outpoint: the top bits of its txid's first eight bytes mixed with its output index. */
-    static int position(final DirectBuffer buffer, final int offset, final int log2) {
+    private static int position(final DirectBuffer buffer, final int offset, final int log2) {
         final long h = buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN) ^ buffer.getInt(offset + 32, ByteOrder.LITTLE_ENDIAN) * MIX;
         return (int)(h >>> (Long.SIZE - log2));
     }
@@ -177,9 +178,9 @@ public final class OutpointWatch {
         }
     }
 
-    /** A bit set of 2^{@code log2} bits (or more, if the live outpoints need it) holding exactly the live outpoints. */
-    private void rebuildBits(final int log2) {
-        int size = Math.max(MIN_BITS_LOG2, log2);
+    /** A bit set at least twice as large (as large as the live outpoints need), holding exactly the live outpoints. */
+    private void growBits() {
+        int size = bitsLog2 + 1;
         while ((long)outpoints.size() * BITS_PER_OUTPOINT > (1L << size)) {
             size++;
         }

@@ -1,5 +1,6 @@
 package io.finality.bitcoin.scan;
 
+import io.finality.core.buffer.Sha256;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -7,7 +8,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.security.DigestException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -100,7 +100,7 @@ public final class Sha256Compression {
     /** The partial block of the running hash, and room for two blocks of padding at the end. */
     private final byte[] pending = new byte[2 * BLOCK];
     /** The second hash's only block: the first digest, then fixed padding for a 32-byte message. */
-    private final byte[] second = new byte[BLOCK];
+    private final byte[] second = digestBlock();
     private int pendingLength;
     private long length;
 
@@ -114,10 +114,7 @@ public final class Sha256Compression {
         fast = allowFastPath && UNAVAILABLE == null;
         engine = fast ? newEngine() : null;
         state = fast ? state(engine) : null;
-        digest = fast ? null : newMessageDigest();
-        second[DIGEST_LENGTH] = (byte)0x80;
-        // bit length of a 32-byte message, big-endian in the last eight bytes: 256 = 0x100
-        second[BLOCK - 2] = 1;
+        digest = fast ? null : new Sha256().digest();
         reset();
     }
 
@@ -214,25 +211,44 @@ public final class Sha256Compression {
         iv(state);
     }
 
-    /** One-shot SHA-256(SHA-256(src[offset, offset + length))) into {@code out[outOffset, outOffset + 32)}. */
-    public void hashTwice(final byte[] src, final int offset, final int length, final byte[] out, final int outOffset) {
-        update(src, offset, length);
-        finishTwice(out, outOffset);
-    }
-
-    /** Append the padding (0x80, zeros, 64-bit big-endian bit length) to the pending bytes and compress it. */
+    /** Append the padding to the pending bytes and compress it. */
     private void pad() {
-        final byte[] pending = this.pending;
-        final int buffered = pendingLength;
-        pending[buffered] = (byte)0x80;
-        final int end = buffered < BLOCK - 8 ? BLOCK : 2 * BLOCK;
-        Arrays.fill(pending, buffered + 1, end - 8, (byte)0);
-        LONG_BE.set(pending, end - 8, length << 3);
-        if (end == BLOCK) {
+        if (padFinalBlocks(pending, 0, pendingLength, length) == 1) {
             compress(pending, 0);
         } else {
             compressBlocks(pending, 0, BLOCK);
         }
+    }
+
+    /**
+     * Pad the last {@code staged} bytes of a {@code messageBytes}-byte message, staged at {@code buf[at, at + staged)}:
+     * 0x80, zeros, and the message's bit length as a big-endian long at the end of the first block from {@code at}, or
+     * of the second when fewer than nine bytes are left in the first. The caller has checked the room (two blocks).
+     *
+     * @return the blocks to compress from {@code at}: 1 or 2.
+     */
+    static int padFinalBlocks(final byte[] buf, final int at, final int staged, final long messageBytes) {
+        buf[at + staged] = (byte)0x80;
+        final int blocks = staged < BLOCK - 8 ? 1 : 2;
+        final int lengthAt = at + blocks * BLOCK - 8;
+        Arrays.fill(buf, at + staged + 1, lengthAt, (byte)0);
+        LONG_BE.set(buf, lengthAt, messageBytes << 3);
+        return blocks;
+    }
+
+    /**
+     * Write the fixed padding of a 32-byte message (0x80 after it, bit length 256 at the end) into the zeroed block at
+     * {@code buf[at, at + 64)}: the block of every second hash, whose first 32 bytes are the first digest.
+     */
+    static void padDigestBlock(final byte[] buf, final int at) {
+        buf[at + DIGEST_LENGTH] = (byte)0x80;
+        buf[at + BLOCK - 2] = 1;
+    }
+
+    private static byte[] digestBlock() {
+        final byte[] block = new byte[BLOCK];
+        padDigestBlock(block, 0);
+        return block;
     }
 
     private void writeState(final byte[] out, final int outOffset) {
@@ -312,21 +328,13 @@ public final class Sha256Compression {
         state[7] = 0x5be0cd19;
     }
 
-    private static MessageDigest newMessageDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (final NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("the JDK must provide SHA-256", ex);
-        }
-    }
-
     /**
      * Null when the handles hash like {@link MessageDigest} on lengths around every padding edge, split in two
      * updates at several points (so a JDK whose methods kept their names but changed meaning falls back).
      */
     private static String selfTest() {
         try {
-            final MessageDigest reference = newMessageDigest();
+            final MessageDigest reference = new Sha256().digest();
             final Object engine = NEW_ENGINE.invokeExact();
             final int[] state = (int[])STATE.invokeExact(engine);
             if (state == null || state.length != 8) {
@@ -361,8 +369,6 @@ public final class Sha256Compression {
         this.engine = engine;
         this.state = state;
         this.digest = null;
-        second[DIGEST_LENGTH] = (byte)0x80;
-        second[BLOCK - 2] = 1;
         reset();
     }
 }

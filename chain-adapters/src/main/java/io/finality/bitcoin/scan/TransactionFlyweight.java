@@ -134,7 +134,7 @@ public final class TransactionFlyweight {
             int len;
             if (limit - pos > 36 && (len = byteAt(pos + 36)) < 0xFD && len <= limit - pos - MIN_INPUT_LENGTH) {
                 if (bits != null) {
-                    marked |= bit(bits, OutpointWatch.position(buffer, pos, bitsLog2));
+                    marked |= OutpointWatch.marked(bits, bitsLog2, buffer, pos);
                 }
                 pos += MIN_INPUT_LENGTH + len;
                 continue;
@@ -143,7 +143,7 @@ public final class TransactionFlyweight {
                 return error(ScanError.TRUNCATED, pos);
             }
             if (bits != null) {
-                marked |= bit(bits, OutpointWatch.position(buffer, pos, bitsLog2));
+                marked |= OutpointWatch.marked(bits, bitsLog2, buffer, pos);
             }
             pos = skipBytes(pos + 36);
             if (pos < 0) {
@@ -240,10 +240,6 @@ public final class TransactionFlyweight {
      */
     public boolean spendsMarkedOutpoint() {
         return spendsMarkedOutpoint;
-    }
-
-    private static long bit(final long[] bits, final int position) {
-        return (bits[position >>> 6] >>> position) & 1L;
     }
 
     /**

@@ -1,8 +1,5 @@
 package io.finality.bitcoin.scan;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -88,7 +85,6 @@ final class TxidLanes {
 
     /** One txid in flight: runs of blocks, compressed by {@link TxidLanes}, or alone by {@link #finishAlone}. */
     private static final class Lane {
-        private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
         private static final int HEAD = 0;
         private static final int TAIL = 64;
         private static final int SECOND = 192;
@@ -115,9 +111,7 @@ final class TxidLanes {
         private int left;
 
         Lane() {
-            // padding of a 32-byte message, fixed: 0x80, zeros, bit length 256 big-endian
-            scratch[SECOND + 32] = (byte)0x80;
-            scratch[SECOND + 62] = 1;
+            Sha256Compression.padDigestBlock(scratch, SECOND);
         }
 
         void load(final TransactionFlyweight tx, final byte[] array, final int adjustment, final byte[] out, final int outOffset) {
@@ -157,13 +151,7 @@ final class TxidLanes {
                 System.arraycopy(array, adjustment + tx.lockTimeOffset(), scratch, TAIL + staged, 4);
                 staged += 4;
             }
-            scratch[TAIL + staged] = (byte)0x80;
-            tailBlocks = staged < 56 ? 1 : 2;
-            final int lengthAt = TAIL + (tailBlocks << 6) - 8;
-            for (int i = TAIL + staged + 1; i < lengthAt; i++) {
-                scratch[i] = 0;
-            }
-            LONG_BE.set(scratch, lengthAt, (long)total << 3);
+            tailBlocks = Sha256Compression.padFinalBlocks(scratch, TAIL, staged, total);
             this.src = array;
             this.out = out;
             this.outOffset = outOffset;

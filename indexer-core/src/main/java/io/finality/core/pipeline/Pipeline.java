@@ -55,7 +55,8 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
     private final StateEngine engine;
     private final CountDownLatch stagesRunning = new CountDownLatch(2);
     private final WaitStrategy waitStrategy;
-    private final boolean handoff;
+    /** The wait strategy when it is the hand-off one (the producer wakes the scan stage at its claim), else null. */
+    private final HandoffWaitStrategy handoff;
     private volatile RingBuffer<ChainEvent> ring;
     private volatile boolean closed;
 
@@ -67,7 +68,7 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         final int maxPayload = context.maxPayloadBytes();
         final int initialMatches = context.initialMatches();
         waitStrategy = waitStrategy(context.waitStrategy());
-        handoff = waitStrategy instanceof HandoffWaitStrategy;
+        handoff = waitStrategy instanceof HandoffWaitStrategy h ? h : null;
         disruptor = new Disruptor<>(
             () -> new ChainEvent(initialPayload, maxPayload, initialMatches),
             context.ringSize(),
@@ -146,9 +147,9 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         while (true) {
             try {
                 sequence = r.tryNext();
-                if (handoff) {
+                if (handoff != null) {
                     // the scan thread's wake-up overlaps the fill below instead of following the publication
-                    ((HandoffWaitStrategy)waitStrategy).wakeFirstStage();
+                    handoff.wakeFirstStage();
                 }
                 break;
             } catch (final InsufficientCapacityException ex) {
@@ -240,7 +241,7 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
 
         StageHandler(final boolean scan) {
             this.scan = scan;
-            this.releaseEarly = scan && handoff;
+            this.releaseEarly = scan && handoff != null;
         }
 
         @Override
