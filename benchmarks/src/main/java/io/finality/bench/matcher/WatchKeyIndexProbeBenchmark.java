@@ -273,7 +273,7 @@ public class WatchKeyIndexProbeBenchmark {
         }
     }
 
-    /** Diagnostic: the fingerprint hash alone over the probe stream (five reads for 8..40-byte keys). */
+    /** Diagnostic: the fingerprint hash alone over the probe stream (the last 16 bytes of 16..40-byte keys). */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long hashFiveReads(final HashState state) {
@@ -290,7 +290,7 @@ public class WatchKeyIndexProbeBenchmark {
         return acc;
     }
 
-    /** Diagnostic: the same with the word-loop hash for every length (the hash before the five-read path). */
+    /** Diagnostic: the same with the word-loop hash (every byte) for every length: the baseline. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long hashWordLoop(final HashState state) {

@@ -112,6 +112,30 @@ final class PhaseTrace {
         }
     }
 
+    /**
+     * Latency percentiles from the moment the filled slot is published to the ring (the Disruptor publish, after the
+     * producer's copy) to the events being in the journal: the pipeline's own share, without the producer's lateness
+     * and copy that the main figure (from the intended send time) includes.
+     */
+    void printFromRingPublish() {
+        final int n = at[0].length;
+        final long[] v = new long[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (at[ENGINE_END][i] != 0 && at[FILLED][i] != 0) {
+                v[count++] = at[ENGINE_END][i] - at[FILLED][i];
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        final long[] sorted = Arrays.copyOf(v, count);
+        Arrays.sort(sorted);
+        System.out.printf("  from the ring publish (after the copy) to the journal, %d blocks: p50 %.0f us, p99 %.0f us, p99.9 %.0f us,"
+            + " max %.0f us%n", count, sorted[percentileIndex(count, 0.50)] / 1e3, sorted[percentileIndex(count, 0.99)] / 1e3,
+            sorted[percentileIndex(count, 0.999)] / 1e3, sorted[count - 1] / 1e3);
+    }
+
     /** Mean, p99 and max of each part over all blocks, and of each stage's CPU time, in µs. */
     void printMeans(final String title) {
         final int n = at[0].length;

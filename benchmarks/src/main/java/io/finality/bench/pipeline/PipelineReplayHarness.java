@@ -408,6 +408,7 @@ public final class PipelineReplayHarness {
             h.getMaxValue() / 1e3, gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1]);
         System.out.printf("        events journaled: %.1f per block; last document %d bytes%n",
             (engine.nextEventSequence() - eventsBefore) / (double)Math.max(1, count), lastDocumentBytes(engine));
+        trace.printFromRingPublish();
         trace.printMeans("all blocks");
         trace.printPerBlock(big.stream().mapToInt(b -> b.length).toArray());
         trace.printTail("above p99", h.getValueAtPercentile(99), 8);

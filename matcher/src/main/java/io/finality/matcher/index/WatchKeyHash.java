@@ -3,13 +3,20 @@ package io.finality.matcher.index;
 import org.agrona.DirectBuffer;
 
 /**
- * A fast 64-bit hash of (chain code, key bytes), reading the key eight bytes at a time with
- * {@code getLong} (keys of 8 to 40 bytes with a fixed, branch-free sequence of five reads) and finishing
- * with the MurmurHash3 {@code fmix64} avalanche so that both the high bits (table position) and the low
- * bits (pre-filter position) are well mixed.
+ * The 64-bit fingerprint of (chain code, key bytes) that places a watch key in {@link WatchKeyIndex}: table position
+ * from its high bits, pre-filter word and bits from the rest.
  *
- * <p>Not a cryptographic hash: watch keys are chosen by the operator's own wallet, not by an attacker
- * who could aim collisions at the table. Stateless; safe from any thread; allocates nothing.
+ * <p>Keys of {@value #TAIL_MIN} to {@value #TAIL_MAX} bytes (every standard output script but bare multisig, Ethereum
+ * addresses, outpoints) are fingerprinted from their last 16 bytes, their length and the chain only: two reads and
+ * three multiplications. Every such key ends in the bytes of a hash or a public key (P2PKH, P2SH, P2WPKH, P2WSH,
+ * P2TR, an Ethereum address, a txid and output index), so those 16 bytes are already uniform and a full mix of every
+ * byte would buy nothing. It was the largest single cost of the scan: 12 ns per output script against 4 (docs/BENCHMARKS.md,
+ * "Bitcoin scanner"). Other lengths take {@link #words}, which reads every byte.
+ *
+ * <p>Equal fingerprints never make a match: the index compares the whole key before it answers. Keys that differ only
+ * before their last 16 bytes share a fingerprint and so a table cluster, which costs a key comparison each, not a
+ * wrong answer; an output script crafted to copy a watched key's tail costs the index one comparison, as a pre-filter
+ * false positive would. Not a cryptographic hash. Stateless; safe from any thread; allocates nothing.
  */
 public final class WatchKeyHash {
     private static final long SEED = 0x9E3779B97F4A7C15L;
@@ -18,10 +25,10 @@ public final class WatchKeyHash {
     private static final long M0 = 0x9FB21C651E98DF25L;
     private static final long M1 = 0xD6E8FEB86659FD93L;
     private static final long M2 = 0xA0761D6478BD642FL;
-    private static final long M3 = 0xE7037ED1A0B428DBL;
-    private static final long M4 = 0x8EBC6AF09C88C6E3L;
-    /** Longest key taken by the branch-free five-read path. */
-    static final int SHORT_MAX = 40;
+    /** Shortest key fingerprinted from its last 16 bytes. */
+    static final int TAIL_MIN = 16;
+    /** Longest key fingerprinted from its last 16 bytes. */
+    static final int TAIL_MAX = 40;
 
     private WatchKeyHash() {
     }
@@ -31,34 +38,29 @@ public final class WatchKeyHash {
      *     bytes outside that range.
      */
     public static long hash(final int chainCode, final DirectBuffer key, final int offset, final int length) {
-        if (length >= Long.BYTES && length <= SHORT_MAX) {
-            return shortKey(chainCode, key, offset, length);
+        if (length >= TAIL_MIN && length <= TAIL_MAX) {
+            return tail(chainCode, key, offset, length);
         }
         return words(chainCode, key, offset, length);
     }
 
     /**
-     * Keys of 8 to {@value #SHORT_MAX} bytes (every standard output script but bare multisig, and Ethereum addresses):
-     * five 8-byte reads at fixed positions, the later ones clamped to end at the key's last byte (so they overlap
-     * instead of running past it, and every byte is read at least once), each multiplied by its own odd constant and
-     * rotated to its own lane. No loop and no length-dependent branch: scripts of mixed lengths (22, 23, 25, 34 bytes
-     * in a block) cost no branch mispredictions, and the five products are independent, so the CPU computes them in
-     * parallel. The products differ per position, so repeated (overlapping) words do not cancel.
+     * Keys of {@value #TAIL_MIN} to {@value #TAIL_MAX} bytes: the two words that end the key, each through its own
+     * multiplication (so neither can cancel the other), then one xor-shift-multiply round so that the low bits (the
+     * pre-filter's word) depend on every input bit as the high bits (the table position) already do.
      */
-    static long shortKey(final int chainCode, final DirectBuffer key, final int offset, final int length) {
-        final int last = length - Long.BYTES;
-        long h = SEED ^ (((long) chainCode << 32) | length) * P1;
-        h ^= key.getLong(offset) * M0;
-        h ^= Long.rotateLeft(key.getLong(offset + Math.min(8, last)) * M1, 13);
-        h ^= Long.rotateLeft(key.getLong(offset + Math.min(16, last)) * M2, 26);
-        h ^= Long.rotateLeft(key.getLong(offset + Math.min(24, last)) * M3, 39);
-        h ^= Long.rotateLeft(key.getLong(offset + last) * M4, 52);
-        return fmix64(h);
+    static long tail(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+        final int end = offset + length;
+        long h = (key.getLong(end - 2 * Long.BYTES) ^ SEED ^ (((long) chainCode << 32) | length) * P1) * M0;
+        h ^= Long.rotateLeft(key.getLong(end - Long.BYTES) * M1, 32);
+        h ^= h >>> 29;
+        h *= M2;
+        return h ^ (h >>> 32);
     }
 
     /**
-     * Any length: eight bytes per round, then the tail; the path for keys outside 8..{@value #SHORT_MAX} bytes (and,
-     * for every length, the hash before the five-read path existed: the benchmark's baseline).
+     * Any length, every byte: eight bytes per round, then the rest; the path for keys outside
+     * {@value #TAIL_MIN}..{@value #TAIL_MAX} bytes (and, for every length, the benchmark's baseline).
      */
     public static long words(final int chainCode, final DirectBuffer key, final int offset, final int length) {
         long h = SEED ^ (((long) chainCode << 32) | (length & 0xFFFF_FFFFL)) * P1;

@@ -13,15 +13,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fingerprint hash, on both of its paths (the five-read path of 8..40-byte keys and the word loop): a function of
- * the chain and of exactly the key's bytes, changed by any single-byte change, and free of collisions over a large
- * set of keys shaped like real scripts.
+ * The fingerprint hash, on both of its paths (the last 16 bytes of 16..40-byte keys, and the word loop over every byte
+ * of the others): a function of the chain, the length and exactly the bytes its path reads, changed by any single-byte
+ * change of those, and free of collisions over a large set of keys shaped like real scripts.
  */
 class WatchKeyHashTest {
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
 
     @Test
-    void shouldDependOnEveryKeyByteAndNoByteOutsideTheKey() {
+    void shouldDependOnEveryByteItReadsAndNoByteOutsideTheKey() {
         final long seed = TestScale.seed(0x4A54_0001L);
         final SplittableRandom random = new SplittableRandom(seed);
         for (int round = 0; round < 200; round++) {
@@ -39,7 +39,10 @@ class WatchKeyHashTest {
                 final String where = "length " + length + ", seed " + seed;
                 assertEquals(h, WatchKeyHash.hash(1, buffer, offset, length), where);
                 assertNotEquals(h, WatchKeyHash.hash(10, buffer, offset, length), "chain; " + where);
-                for (int i = 0; i < length; i++) {
+                if (length > 0) {
+                    assertNotEquals(h, WatchKeyHash.hash(1, buffer, offset + 1, length - 1), "length; " + where);
+                }
+                for (int i = firstByteRead(length); i < length; i++) {
                     final byte b = buffer.getByte(offset + i);
                     buffer.putByte(offset + i, (byte) (b ^ (1 << random.nextInt(8))));
                     assertNotEquals(h, WatchKeyHash.hash(1, buffer, offset, length), "flip of byte " + i + "; " + where);
@@ -64,18 +67,39 @@ class WatchKeyHashTest {
             // template prefixes, as in real scripts: the differences are only in the key hash bytes
             buffer.putByte(0, (byte) 0x00);
             buffer.putByte(1, (byte) 0x14);
-            // only 3 random bytes in the middle: near-identical keys, the hard case for a weak mix
+            // only 3 random bytes, in the middle of the bytes the hash reads: near-identical keys, the hard case for a
+            // weak mix
+            final int middle = (firstByteRead(length) + length) / 2;
             for (int i = 2; i < length; i++) {
-                buffer.putByte(i, i < length / 2 - 1 || i > length / 2 + 1 ? (byte) 0x5A : (byte) random.nextInt());
+                buffer.putByte(i, i < middle - 1 || i > middle + 1 ? (byte) 0x5A : (byte) random.nextInt());
             }
             final long h = WatchKeyHash.hash(1, buffer, 0, length);
-            final long key = ((long) length << 24) | (buffer.getByte(length / 2 - 1) & 0xFF) << 16
-                | (buffer.getByte(length / 2) & 0xFF) << 8 | (buffer.getByte(length / 2 + 1) & 0xFF);
+            final long key = ((long) length << 24) | (buffer.getByte(middle - 1) & 0xFF) << 16
+                | (buffer.getByte(middle) & 0xFF) << 8 | (buffer.getByte(middle + 1) & 0xFF);
             if (!seenKeys.add(key)) {
                 continue;
             }
             assertTrue(seen.add(h), "collision at key " + k + ", length " + length + ", seed " + seed);
         }
+    }
+
+    @Test
+    void shouldReadOnlyTheLastSixteenBytesOfStandardLengthKeys() {
+        final SplittableRandom random = new SplittableRandom(TestScale.seed(0x4A54_0003L));
+        for (int length = WatchKeyHash.TAIL_MIN; length <= WatchKeyHash.TAIL_MAX; length++) {
+            randomise(random);
+            final long h = WatchKeyHash.hash(1, buffer, 0, length);
+            for (int i = 0; i < length - 16; i++) {
+                buffer.putByte(i, (byte) (buffer.getByte(i) + 1));
+            }
+            // the documented trade: such keys share a fingerprint, and the index tells them apart by their bytes
+            assertEquals(h, WatchKeyHash.hash(1, buffer, 0, length), "length " + length);
+        }
+    }
+
+    /** The first key byte the hash of a key of {@code length} bytes reads. */
+    private static int firstByteRead(final int length) {
+        return length >= WatchKeyHash.TAIL_MIN && length <= WatchKeyHash.TAIL_MAX ? length - 16 : 0;
     }
 
     private void randomise(final SplittableRandom random) {

@@ -66,6 +66,50 @@ class WatchKeyIndexTest {
         }
     }
 
+    /**
+     * Keys of standard length that differ only before their last 16 bytes share a fingerprint (WatchKeyHash reads
+     * only those): the index must still tell every one apart by its bytes, through put, lookup, batch and remove.
+     */
+    @Test
+    void shouldTellApartKeysThatShareTheirFingerprint() {
+        final int keys = 600;
+        final int length = 25;
+        final int stride = 32;
+        final UnsafeBuffer packed = new UnsafeBuffer(new byte[keys * stride]);
+        for (int k = 0; k < keys; k++) {
+            packed.putByte(k * stride, (byte) 0x76);
+            packed.putInt(k * stride + 3, k * 0x9E3779B1);
+            packed.setMemory(k * stride + length - 16, 16, (byte) 0x3C);
+        }
+        try (WatchKeyIndex index = new WatchKeyIndex()) {
+            for (int k = 0; k < keys; k++) {
+                assertEquals(AddressIndex.MISSING, index.put(1, packed, k * stride, length, k));
+            }
+            final int[] offsets = new int[keys];
+            final int[] lengths = new int[keys];
+            final int[] slots = new int[keys];
+            for (int k = 0; k < keys; k++) {
+                offsets[k] = k * stride;
+                lengths[k] = length;
+            }
+            index.lookupBatch(1, packed, offsets, lengths, keys, slots);
+            for (int k = 0; k < keys; k++) {
+                assertEquals(k, index.lookup(1, packed, k * stride, length), "key " + k);
+                assertEquals(k, slots[k], "batch, key " + k);
+            }
+            buffer.putBytes(0, packed, 0, length);
+            buffer.putInt(3, -1);
+            assertEquals(AddressIndex.MISSING, index.lookup(1, buffer, 0, length), "same tail, unknown head");
+            for (int k = 0; k < keys; k += 2) {
+                assertEquals(k, index.remove(1, packed, k * stride, length));
+            }
+            for (int k = 0; k < keys; k++) {
+                assertEquals(k % 2 == 0 ? AddressIndex.MISSING : k, index.lookup(1, packed, k * stride, length), "after removal, key " + k);
+            }
+            assertEquals(keys / 2, index.size());
+        }
+    }
+
     @Test
     void shouldNotDegradeProbesUnderChurnBecauseDeletionLeavesNoTombstones() {
         final WatchKeyIndexContext context = new WatchKeyIndexContext().expectedKeys(1000).preFilter(false);
