@@ -1,0 +1,77 @@
+package io.finality.bitcoin.scan;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A second thread for one {@link BitcoinBlockScanner}: while the scan thread walks a large block, this thread probes
+ * the block's output scripts already walked, so the scan takes about the larger of walk and probes instead of their
+ * sum (issue 9: the scan of a 1 MB block is the largest part of the pipeline's tail latency, and the second CPU is
+ * idle meanwhile). One daemon thread named {@value #THREAD_NAME}; parked when idle (no CPU at all between blocks),
+ * unparked by the scanner at the start of a large block, spinning for work ({@link Thread#onSpinWait}) while the
+ * block is open, parked again once the scanner closes it. The scanner never waits for this thread to start a chunk
+ * (it steals every unclaimed chunk after its walk), so a helper that gets no CPU only costs the scan its help.
+ *
+ * <p>Thread rules: constructed and closed by the owner of the scanner (start-up and shutdown); {@link #open} and
+ * {@link #idle} only by the one scanner's thread. One helper serves one scanner.
+ */
+public final class ProbeHelper implements AutoCloseable {
+    /** The helper thread's name. */
+    public static final String THREAD_NAME = "finality-scan-probe";
+
+    private final Thread thread;
+    private volatile SharedProbeJob job;
+    private volatile boolean running = true;
+
+    /** A helper with its thread started. */
+    public ProbeHelper() {
+        this(true);
+    }
+
+    /**
+     * Test hook: {@code start} false leaves the thread unstarted, so the scanner does every probe itself (stealing).
+     */
+    ProbeHelper(final boolean start) {
+        thread = new Thread(this::run, THREAD_NAME);
+        thread.setDaemon(true);
+        if (start) {
+            thread.start();
+        }
+    }
+
+    /** Scan thread: a block's probes are open; wake the helper. */
+    void open(final SharedProbeJob job) {
+        this.job = job;
+        LockSupport.unpark(thread);
+    }
+
+    /** Scan thread: the block's probes are all done; the helper parks once it sees this. */
+    void idle() {
+        this.job = null;
+    }
+
+    private void run() {
+        while (running) {
+            final SharedProbeJob j = job;
+            if (j == null) {
+                // a spurious or stale wake-up just loops; an open() between the read and the park leaves a permit
+                LockSupport.park(this);
+            } else if (!j.helpOnce()) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** Stops and joins the thread (a block in progress is finished by the scan thread alone). */
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        if (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
