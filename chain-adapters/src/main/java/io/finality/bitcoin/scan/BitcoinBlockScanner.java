@@ -79,6 +79,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
     /** The helper thread of large blocks, or null; with it, the block's shared probes. */
     private final ProbeHelper helper;
     private final SharedProbeJob shared;
+    private final int sharedMinBytes;
     private int pendingCount;
     private int errorOffset;
 
@@ -100,7 +101,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
      * up to {@code batchSize} transactions per batch; 1 probes each output as the walk reaches it (no batching).
      */
     public BitcoinBlockScanner(final OutpointWatch outpoints, final int batchSize) {
-        this(outpoints, batchSize, null);
+        this(outpoints, batchSize, null, Integer.MAX_VALUE);
     }
 
     /**
@@ -111,10 +112,15 @@ public final class BitcoinBlockScanner implements BlockScanner {
      * The caller owns (and closes) the helper; one helper per scanner.
      */
     public BitcoinBlockScanner(final OutpointWatch outpoints, final ProbeHelper helper) {
-        this(outpoints, DEFAULT_BATCH, helper);
+        this(outpoints, DEFAULT_BATCH, helper, SHARED_PROBE_MIN_BYTES);
     }
 
-    private BitcoinBlockScanner(final OutpointWatch outpoints, final int batchSize, final ProbeHelper helper) {
+    /** Test hook: as {@link #BitcoinBlockScanner(OutpointWatch, ProbeHelper)}, sharing blocks of {@code sharedMinBytes} or more. */
+    BitcoinBlockScanner(final OutpointWatch outpoints, final ProbeHelper helper, final int sharedMinBytes) {
+        this(outpoints, DEFAULT_BATCH, helper, sharedMinBytes);
+    }
+
+    private BitcoinBlockScanner(final OutpointWatch outpoints, final int batchSize, final ProbeHelper helper, final int sharedMinBytes) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
         }
@@ -122,6 +128,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
         this.helper = helper;
         this.shared = helper == null ? null : new SharedProbeJob();
         this.pendingLimit = batchSize;
+        this.sharedMinBytes = sharedMinBytes;
         this.batch = new OutputBatch(batchSize);
         this.pendingTxIndex = new int[batchSize];
         this.pendingOffset = new int[batchSize];
@@ -173,7 +180,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
         batch.start(buffer, index, chainCode);
         pendingCount = 0;
         markSpentOutpoints();
-        if (helper != null && length >= SHARED_PROBE_MIN_BYTES) {
+        if (helper != null && length >= sharedMinBytes) {
             final AddressIndex reader = index.concurrentReader();
             if (reader != null) {
                 return scanBlockShared(buffer, length, chainCode, index, reader, matches);
@@ -345,6 +352,11 @@ public final class BitcoinBlockScanner implements BlockScanner {
         lanes.drain();
         errorOffset = 0;
         return ScanError.OK;
+    }
+
+    /** Test hook: blocks whose probes on the helper thread threw, so this thread probed them again (expected: none). */
+    long helperFailures() {
+        return shared == null ? 0 : shared.helperFailures();
     }
 
     /** Offset of the failure reported by the last scan call. */

@@ -57,6 +57,14 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
     private int[][] scriptLengths = new int[0][];
     private int[][] slots = new int[0][];
 
+    /**
+     * Set by a claimer whose probe threw (an index must not throw, but a helper that died holding a chunk would leave
+     * the scan thread waiting forever): written before the chunk counts complete; the scan thread then probes the
+     * whole block again itself, so a throwing index throws on the scan thread, as without a helper.
+     */
+    private boolean failed;
+    /** Scan thread: blocks whose helper probe threw (then probed again on the scan thread): tests expect none. */
+    private long helperFailures;
     /** Scan thread only: outputs queued by the walk, and the block's generation. */
     private int queued;
     private int generation;
@@ -138,6 +146,14 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
         while ((int) COMPLETED.getAcquire(this) != chunks) {
             Thread.onSpinWait();
         }
+        if (failed) {
+            failed = false;
+            helperFailures++;
+            for (int k = 0; k < chunks; k++) {
+                final int n = Math.min(CHUNK, queued - (k << CHUNK_SHIFT));
+                index.lookupBatch(chainCode, buffer, scriptOffsets[k], scriptLengths[k], n, slots[k]);
+            }
+        }
     }
 
     /**
@@ -155,7 +171,12 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
             return false;
         }
         if (CLAIM.compareAndSet(this, c, c + 1)) {
-            probe(k, p, reader);
+            try {
+                probe(k, p, reader);
+            } catch (final RuntimeException | Error e) {
+                failed = true;
+                COMPLETED.getAndAdd(this, 1);
+            }
         }
         return true;
     }
@@ -165,6 +186,11 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
         final int n = Math.min(CHUNK, outputs - (k << CHUNK_SHIFT));
         index.lookupBatch(chainCode, buffer, scriptOffsets[k], scriptLengths[k], n, slots[k]);
         COMPLETED.getAndAdd(this, 1);
+    }
+
+    /** Scan thread: blocks whose helper probe threw. */
+    long helperFailures() {
+        return helperFailures;
     }
 
     /** Scan thread, after {@link #finish}: outputs the walk queued. */
