@@ -38,6 +38,11 @@ public final class ProbeHelper implements AutoCloseable {
         }
     }
 
+    /** Test hook: the helper thread's id (for its allocation counter). */
+    long threadId() {
+        return thread.threadId();
+    }
+
     /** Scan thread: a block's probes are open; wake the helper. */
     void open(final SharedProbeJob job) {
         this.job = job;
