@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
  * the block's output scripts already walked, so the scan takes about the larger of walk and probes instead of their
  * sum (issue 9: the scan of a 1 MB block is the largest part of the pipeline's tail latency, and the second CPU is
  * idle meanwhile). One daemon thread named {@value #THREAD_NAME}; parked when idle (no CPU at all between blocks),
- * unparked by the scanner at the start of a large block, spinning for work ({@link Thread#onSpinWait}) while the
- * block is open, parked again once the scanner closes it. The scanner never waits for this thread to start a chunk
+ * unparked by the scanner at the start of a large block, polling for work while the block is open (yielding its
+ * CPU between polls: see {@code run}), parked again once the scanner closes it. The scanner never waits for this thread to start a chunk
  * (it steals every unclaimed chunk after its walk), so a helper that gets no CPU only costs the scan its help.
  *
  * <p>Thread rules: constructed and closed by the owner of the scanner (start-up and shutdown); {@link #open} and
@@ -19,18 +19,34 @@ public final class ProbeHelper implements AutoCloseable {
     public static final String THREAD_NAME = "finality-scan-probe";
 
     private final Thread thread;
+    private final long lingerNanos;
     private volatile SharedProbeJob job;
     private volatile boolean running = true;
 
     /** A helper with its thread started. */
     public ProbeHelper() {
-        this(true);
+        this(true, 0);
+    }
+
+    /**
+     * A helper with its thread started that keeps polling (yielding) for {@code lingerNanos} after a block before it
+     * parks: while blocks come closer together than that, it is already running on its own CPU when the next one
+     * starts instead of being woken (a woken helper may be placed on the scan thread's CPU), at the cost of that
+     * CPU's time while it polls. The benchmarks' experiment knob; the node uses none.
+     */
+    public ProbeHelper(final long lingerNanos) {
+        this(true, lingerNanos);
     }
 
     /**
      * Test hook: {@code start} false leaves the thread unstarted, so the scanner does every probe itself (stealing).
      */
     ProbeHelper(final boolean start) {
+        this(start, 0);
+    }
+
+    private ProbeHelper(final boolean start, final long lingerNanos) {
+        this.lingerNanos = lingerNanos;
         thread = new Thread(this::run, THREAD_NAME);
         thread.setDaemon(true);
         if (start) {
@@ -55,13 +71,28 @@ public final class ProbeHelper implements AutoCloseable {
     }
 
     private void run() {
+        long idleSince = 0;
         while (running) {
             final SharedProbeJob j = job;
             if (j == null) {
-                // a spurious or stale wake-up just loops; an open() between the read and the park leaves a permit
-                LockSupport.park(this);
-            } else if (!j.helpOnce()) {
-                Thread.onSpinWait();
+                final long now = System.nanoTime();
+                if (idleSince == 0) {
+                    idleSince = now;
+                }
+                if (now - idleSince < lingerNanos) {
+                    Thread.yield();
+                } else {
+                    // a spurious or stale wake-up just loops; an open() between the read and the park leaves a permit
+                    LockSupport.park(this);
+                }
+                continue;
+            }
+            idleSince = 0;
+            if (!j.helpOnce()) {
+                // Yield, not spin: measured (docs/BENCHMARKS.md, "Probe helper"), a helper woken onto the scan
+                // thread's CPU (the other one runs the engine's wait loop) and spinning there held the scan thread
+                // off for a whole time slice (scan 3.1 ms instead of 0.4); a yield hands that CPU straight back.
+                Thread.yield();
             }
         }
     }

@@ -31,6 +31,8 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
     private static final int CHUNK_SHIFT = 8;
     /** Smallest output: an 8-byte value and a one-byte script length. */
     private static final int MIN_OUTPUT_BYTES = 9;
+    /** Spins (about 10-40 ns each) before the scan thread waiting for the helper's last chunks yields its CPU. */
+    private static final int SPINS_BEFORE_YIELD = 1_000;
 
     private static final VarHandle CLAIM;
     private static final VarHandle COMPLETED;
@@ -143,8 +145,14 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
                 probe(k, queued, index);
             }
         }
+        int waits = 0;
         while ((int) COMPLETED.getAcquire(this) != chunks) {
-            Thread.onSpinWait();
+            // a chunk takes the helper some microseconds; longer, and it may be queued on this very CPU: let it run
+            if (++waits < SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
         if (failed) {
             failed = false;

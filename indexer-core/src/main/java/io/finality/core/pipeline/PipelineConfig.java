@@ -13,7 +13,7 @@ import io.finality.core.config.ConfigSection;
  *   memory_budget_bytes: 1GiB    # must cover ring_size * max_payload_bytes
  *   wait_strategy: handoff       # handoff | blocking | yielding | sleeping | busy-spin
  *   shutdown_timeout: 30s
- *   scan_helper: true            # a helper thread probes large blocks during the scan (default: >= 2 processors)
+ *   scan_helper: false           # true: a helper thread probes large blocks during the scan (needs >= 2 processors)
  * </pre>
  */
 public final class PipelineConfig {
