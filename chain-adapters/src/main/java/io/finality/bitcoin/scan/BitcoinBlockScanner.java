@@ -220,7 +220,8 @@ public final class BitcoinBlockScanner implements BlockScanner {
         final BlockFlyweight block = this.block;
         final TransactionFlyweight tx = this.tx;
         final SharedProbeJob shared = this.shared;
-        // a transaction takes at least 10 bytes; sized before the walk so nothing grows mid-block
+        // a transaction takes at least 10 bytes (version, two counts, lock time), and the walk stops at the block's
+        // count; sized before the walk so nothing grows mid-block
         ensurePending(Math.min(block.txCount(), length / 10 + 1));
         shared.begin(buffer, length, chainCode, reader);
         helper.open(shared);
@@ -425,10 +426,8 @@ public final class BitcoinBlockScanner implements BlockScanner {
      */
     private boolean addPending(final int txIndex, final TransactionFlyweight tx) {
         final int n = pendingCount;
-        if (n == pendingTxIndex.length) {
-            // only a shared block can get here (a batch is flushed at its limit), and only if its bound was too low
-            ensurePending(n * 2);
-        }
+        // a batch is flushed at its limit, and a shared block's arrays are sized for its bound before its walk
+        assert n < pendingTxIndex.length : n;
         pendingTxIndex[n] = txIndex;
         pendingOffset[n] = tx.offset();
         pendingEnd[n] = tx.end();

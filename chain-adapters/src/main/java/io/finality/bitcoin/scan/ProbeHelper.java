@@ -89,9 +89,9 @@ public final class ProbeHelper implements AutoCloseable {
             }
             idleSince = 0;
             if (!j.helpOnce()) {
-                // Yield, not spin: measured (docs/BENCHMARKS.md, "Probe helper"), a helper woken onto the scan
-                // thread's CPU (the other one runs the engine's wait loop) and spinning there held the scan thread
-                // off for a whole time slice (scan 3.1 ms instead of 0.4); a yield hands that CPU straight back.
+                // Yield, not spin: measured (docs/BENCHMARKS.md, "Probe helper"), the woken helper was often placed
+                // on the scan thread's CPU (the scheduler puts a wakee near its waker) and, spinning there, held the
+                // scan thread off for a whole time slice (scan 3.1 ms instead of 0.4); a yield hands that CPU back.
                 Thread.yield();
             }
         }

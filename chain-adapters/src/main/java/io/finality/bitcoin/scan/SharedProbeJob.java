@@ -131,7 +131,7 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
 
     /**
      * Scan thread, after {@link #endWalk}: probe every chunk nobody has claimed through {@code index}, then wait
-     * (spinning) until the helper's chunks are complete too. Afterwards every slot of the block is final.
+     * (spinning, then yielding) until the helper's chunks are complete too. Afterwards every slot of the block is final.
      */
     void finish(final AddressIndex index) {
         final int chunks = (queued + CHUNK - 1) >>> CHUNK_SHIFT;
