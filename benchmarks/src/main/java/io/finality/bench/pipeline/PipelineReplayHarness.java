@@ -2,6 +2,7 @@ package io.finality.bench.pipeline;
 
 import io.finality.bench.bitcoin.BitcoinBlocks;
 import io.finality.bitcoin.scan.BitcoinBlockScanner;
+import io.finality.bitcoin.scan.ProbeHelper;
 import io.finality.bitcoin.scan.BlockFlyweight;
 import io.finality.bitcoin.scan.OutpointWatch;
 import io.finality.bitcoin.scan.TransactionFlyweight;
@@ -83,6 +84,11 @@ public final class PipelineReplayHarness {
      * itself on its first slot) with OpenHFT affinity; unset, the scheduler places them.
      */
     private static final int[] PIN = pins(System.getProperty("finality.bench.pin", ""));
+    /**
+     * {@code -Dfinality.bench.probeHelper=false} scans without the Bitcoin scanner's {@link ProbeHelper} (default: with
+     * it, as the node runs with {@code pipeline.scan_helper} on a machine of 2 or more processors): for A/B runs.
+     */
+    private static final boolean PROBE_HELPER = Boolean.parseBoolean(System.getProperty("finality.bench.probeHelper", "true"));
     /** Diagnostic run ({@code -XX:-UseTLAB}): attribute every stage-thread allocation of the replay to its stack. */
     private static final boolean ALLOCATION_STACKS =
         ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:-UseTLAB");
@@ -116,12 +122,13 @@ public final class PipelineReplayHarness {
         final WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(INVOICES));
         final WatchKeyIndex outpoints = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1 << 16));
         final LatencyRecorder recorder = new LatencyRecorder(engine);
+        final ProbeHelper helper = PROBE_HELPER ? new ProbeHelper(Long.getLong("finality.bench.probeLingerUs", 0) * 1000) : null;
         final TimedScanStage scan = new TimedScanStage(new MatchingScanStage(index, new InvoiceWatchCommands())
-            .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000))));
+            .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000), helper)));
         final Pipeline pipeline = new Pipeline(new PipelineContext().ringSize(RING_SIZE).maxPayloadBytes(4 << 20)
             .memoryBudgetBytes(512L << 20).initialPayloadBytes(2 << 20)
             .waitStrategy(wait), scan, recorder).start();
-        System.out.printf("stage wait strategy: %s, ring of %d slots%n", wait, RING_SIZE);
+        System.out.printf("stage wait strategy: %s, ring of %d slots, probe helper %s%n", wait, RING_SIZE, PROBE_HELPER ? "on" : "off");
         try {
             openInvoices(pipeline, scripts);
             awaitApplied(pipeline);
@@ -138,6 +145,9 @@ public final class PipelineReplayHarness {
             latency(pipeline, blocks, recorder, scan, engine, seconds);
         } finally {
             pipeline.close();
+            if (helper != null) {
+                helper.close();
+            }
             engine.journal().close();
             index.close();
             outpoints.close();

@@ -29,6 +29,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * state engine decides what a partial scan is worth. Nothing allocates after construction, except
  * the match list and the batch's hit list growing while the ring warms up.
  *
+ * <p>With a {@link ProbeHelper} (issue 9, p99 latency), a block of at least {@value #SHARED_PROBE_MIN_BYTES} bytes is
+ * scanned as one batch: the walk queues all its outputs, a second thread probes them while the walk goes on, this
+ * thread takes over what is left after its walk, and then the whole block is recorded as above, with the same result.
+ *
  * <p>Thread rules: one instance per scan-stage thread (it holds reused flyweights, the batch and a digest).
  */
 public final class BitcoinBlockScanner implements BlockScanner {
@@ -40,6 +44,11 @@ public final class BitcoinBlockScanner implements BlockScanner {
      * flyweights take about 40 KB.
      */
     public static final int DEFAULT_BATCH = 256;
+    /**
+     * Smallest block whose probes are shared with a {@link ProbeHelper}: below it the hand-off (waking the helper,
+     * one chunk of {@value SharedProbeJob#CHUNK} outputs at a time) would be most of the gain.
+     */
+    public static final int SHARED_PROBE_MIN_BYTES = 64 * 1024;
 
     private final BlockFlyweight block = new BlockFlyweight();
     /** Walks (validates) each transaction as the block cursor reaches it. */
@@ -57,14 +66,20 @@ public final class BitcoinBlockScanner implements BlockScanner {
      * a flyweight per pending transaction instead (256 of ~120 bytes, all rewritten per batch) took a cache's worth
      * of stores and made the walk ~4 % slower (docs/BENCHMARKS.md, "Bitcoin scanner").
      */
-    private final int[] pendingTxIndex;
-    private final int[] pendingOffset;
-    private final int[] pendingEnd;
-    private final int[] pendingInputsOffset;
-    private final int[] pendingInputCount;
+    private int[] pendingTxIndex;
+    private int[] pendingOffset;
+    private int[] pendingEnd;
+    private int[] pendingInputsOffset;
+    private int[] pendingInputCount;
     /** Whether the walk found an input whose outpoint's bit is set in the {@link OutpointWatch} (may be watched). */
-    private final boolean[] pendingMayConflict;
+    private boolean[] pendingMayConflict;
+    /** Transactions per batch: a flush is due when this many are pending (a shared block holds them all instead). */
+    private final int pendingLimit;
     private final OutpointWatch outpoints;
+    /** The helper thread of large blocks, or null; with it, the block's shared probes. */
+    private final ProbeHelper helper;
+    private final SharedProbeJob shared;
+    private final int sharedMinBytes;
     private int pendingCount;
     private int errorOffset;
 
@@ -86,10 +101,34 @@ public final class BitcoinBlockScanner implements BlockScanner {
      * up to {@code batchSize} transactions per batch; 1 probes each output as the walk reaches it (no batching).
      */
     public BitcoinBlockScanner(final OutpointWatch outpoints, final int batchSize) {
+        this(outpoints, batchSize, null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #BitcoinBlockScanner(OutpointWatch)}, sharing the probes of each block of at least
+     * {@value #SHARED_PROBE_MIN_BYTES} bytes with {@code helper} when the index offers a
+     * {@link AddressIndex#concurrentReader reader}: the walk queues all the block's outputs, the helper and then this
+     * thread probe them, and the whole block is recorded at once, with the same match list as without a helper.
+     * The caller owns (and closes) the helper; one helper per scanner.
+     */
+    public BitcoinBlockScanner(final OutpointWatch outpoints, final ProbeHelper helper) {
+        this(outpoints, DEFAULT_BATCH, helper, SHARED_PROBE_MIN_BYTES);
+    }
+
+    /** Test hook: as {@link #BitcoinBlockScanner(OutpointWatch, ProbeHelper)}, sharing blocks of {@code sharedMinBytes} or more. */
+    BitcoinBlockScanner(final OutpointWatch outpoints, final ProbeHelper helper, final int sharedMinBytes) {
+        this(outpoints, DEFAULT_BATCH, helper, sharedMinBytes);
+    }
+
+    private BitcoinBlockScanner(final OutpointWatch outpoints, final int batchSize, final ProbeHelper helper, final int sharedMinBytes) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
         }
         this.outpoints = outpoints;
+        this.helper = helper;
+        this.shared = helper == null ? null : new SharedProbeJob();
+        this.pendingLimit = batchSize;
+        this.sharedMinBytes = sharedMinBytes;
         this.batch = new OutputBatch(batchSize);
         this.pendingTxIndex = new int[batchSize];
         this.pendingOffset = new int[batchSize];
@@ -141,6 +180,12 @@ public final class BitcoinBlockScanner implements BlockScanner {
         batch.start(buffer, index, chainCode);
         pendingCount = 0;
         markSpentOutpoints();
+        if (helper != null && length >= sharedMinBytes) {
+            final AddressIndex reader = index.concurrentReader();
+            if (reader != null) {
+                return scanBlockShared(buffer, length, chainCode, index, reader, matches);
+            }
+        }
         while (block.hasNextTransaction()) {
             status = block.nextTransaction(tx, batch);
             if (status != ScanError.OK) {
@@ -156,6 +201,64 @@ public final class BitcoinBlockScanner implements BlockScanner {
         flush(buffer, matches);
         errorOffset = 0;
         return ScanError.OK;
+    }
+
+    /**
+     * {@link #scanBlock} with the probes shared with the helper (the block wrapped, the batch started): walk the
+     * whole block queueing every output into {@link #shared}, which the helper probes meanwhile; probe what is left;
+     * then record the whole block at once, exactly as a flush of its transactions (so the match list, its order and
+     * the outpoint watch's rules are those of the batched path: bits tested against the watch as it stood at the
+     * start, every transaction after a payment's addition checked in full).
+     */
+    private int scanBlockShared(
+        final DirectBuffer buffer,
+        final int length,
+        final int chainCode,
+        final AddressIndex index,
+        final AddressIndex reader,
+        final MatchList matches) {
+        final BlockFlyweight block = this.block;
+        final TransactionFlyweight tx = this.tx;
+        final SharedProbeJob shared = this.shared;
+        // a transaction takes at least 10 bytes (version, two counts, lock time), and the walk stops at the block's
+        // count; sized before the walk so nothing grows mid-block
+        ensurePending(Math.min(block.txCount(), length / 10 + 1));
+        shared.begin(buffer, length, chainCode, reader);
+        helper.open(shared);
+        int status = ScanError.OK;
+        while (block.hasNextTransaction()) {
+            status = block.nextTransaction(tx, shared);
+            if (status != ScanError.OK) {
+                // the transactions before the failed one are recorded as without the error; its own hits are ignored
+                break;
+            }
+            addPending(block.txIndex(), tx);
+        }
+        shared.endWalk();
+        shared.finish(index);
+        helper.idle();
+        final OutputBatch batch = this.batch;
+        for (int i = 0, n = shared.queued(); i < n; i++) {
+            final int slot = shared.slot(i);
+            if (slot != AddressIndex.MISSING) {
+                batch.addHit(shared.scriptOffset(i), slot);
+            }
+        }
+        record(buffer, matches);
+        errorOffset = status == ScanError.OK ? 0 : block.errorOffset();
+        return status;
+    }
+
+    /** Room for {@code count} pending transactions (grows only while warming up to the largest block). */
+    private void ensurePending(final int count) {
+        if (count > pendingTxIndex.length) {
+            pendingTxIndex = Arrays.copyOf(pendingTxIndex, count);
+            pendingOffset = Arrays.copyOf(pendingOffset, count);
+            pendingEnd = Arrays.copyOf(pendingEnd, count);
+            pendingInputsOffset = Arrays.copyOf(pendingInputsOffset, count);
+            pendingInputCount = Arrays.copyOf(pendingInputCount, count);
+            pendingMayConflict = Arrays.copyOf(pendingMayConflict, count);
+        }
     }
 
     /**
@@ -252,6 +355,11 @@ public final class BitcoinBlockScanner implements BlockScanner {
         return ScanError.OK;
     }
 
+    /** Test hook: blocks whose probes on the helper thread threw, so this thread probed them again (expected: none). */
+    long helperFailures() {
+        return shared == null ? 0 : shared.helperFailures();
+    }
+
     /** Offset of the failure reported by the last scan call. */
     public int errorOffset() {
         return errorOffset;
@@ -267,8 +375,13 @@ public final class BitcoinBlockScanner implements BlockScanner {
      * {@code count} transactions (a transaction that then failed to parse) are ignored.
      */
     private void flush(final DirectBuffer buffer, final MatchList matches) {
-        final OutputBatch batch = this.batch;
         batch.probe();
+        record(buffer, matches);
+    }
+
+    /** The recording half of {@link #flush}: the batch's hits are all in, in walk order. */
+    private void record(final DirectBuffer buffer, final MatchList matches) {
+        final OutputBatch batch = this.batch;
         final int[] hitOffsets = batch.hitOffsets;
         final int hits = batch.hitCount;
         final TransactionFlyweight recorded = this.recorded;
@@ -313,6 +426,8 @@ public final class BitcoinBlockScanner implements BlockScanner {
      */
     private boolean addPending(final int txIndex, final TransactionFlyweight tx) {
         final int n = pendingCount;
+        // a batch is flushed at its limit, and a shared block's arrays are sized for its bound before its walk
+        assert n < pendingTxIndex.length : n;
         pendingTxIndex[n] = txIndex;
         pendingOffset[n] = tx.offset();
         pendingEnd[n] = tx.end();
@@ -320,7 +435,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
         pendingInputCount[n] = tx.inputCount();
         pendingMayConflict[n] = tx.spendsMarkedOutpoint();
         pendingCount = n + 1;
-        return n + 1 == pendingTxIndex.length;
+        return n + 1 == pendingLimit;
     }
 
     /**
@@ -441,7 +556,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
             }
         }
 
-        private void addHit(final int scriptOffset, final int slot) {
+        void addHit(final int scriptOffset, final int slot) {
             if (hitCount == hitOffsets.length) {
                 hitOffsets = Arrays.copyOf(hitOffsets, hitCount * 2);
                 hitSlots = Arrays.copyOf(hitSlots, hitCount * 2);

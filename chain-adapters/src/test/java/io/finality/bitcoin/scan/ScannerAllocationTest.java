@@ -48,9 +48,43 @@ class ScannerAllocationTest {
         assertEquals(0, allocated, "bytes allocated while scanning " + events.length + " blocks x 10");
     }
 
+    @Test
+    void shouldNotAllocateWhileScanningRealBlocksWithTheProbeHelper() {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final List<RealBlocks.Block> blocks = RealBlocks.large();
+        final ChainEvent[] events = new ChainEvent[blocks.size()];
+        final UnsafeBuffer[] buffers = new UnsafeBuffer[blocks.size()];
+        for (int i = 0; i < events.length; i++) {
+            final byte[] bytes = blocks.get(i).bytes();
+            events[i] = new ChainEvent(bytes.length, 4_000_000, 4);
+            events[i].reset(EventKind.BLOCK_CONNECTED, ChainId.BITCOIN_MAINNET).payload(bytes, 0, bytes.length);
+            buffers[i] = new UnsafeBuffer(bytes);
+        }
+        try (ProbeHelper helper = new ProbeHelper()) {
+            final BitcoinBlockScanner scanner = new BitcoinBlockScanner(null, helper);
+            final SharedProbeScanTest.SharedIndex index = new SharedProbeScanTest.SharedIndex(new ScannerFuzzTest.TouchingIndex(), 0);
+            final UnsafeBuffer txids = new UnsafeBuffer(new byte[32 * 8192]);
+            long matched = 0;
+            for (int round = 0; round < 30; round++) {
+                matched += scanAll(scanner, index, events, buffers, txids);
+            }
+            final long helperBefore = threads.getThreadAllocatedBytes(helper.threadId());
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int round = 0; round < 10; round++) {
+                matched += scanAll(scanner, index, events, buffers, txids);
+            }
+            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            final long helperAllocated = threads.getThreadAllocatedBytes(helper.threadId()) - helperBefore;
+            assertTrue(matched > 0);
+            assertEquals(0, allocated, "scan thread: bytes allocated while scanning " + events.length + " blocks x 10");
+            assertEquals(0, helperAllocated, "helper thread: bytes allocated while scanning " + events.length + " blocks x 10");
+            assertEquals(0, scanner.helperFailures());
+        }
+    }
+
     private static long scanAll(
         final BitcoinBlockScanner scanner,
-        final ScannerFuzzTest.TouchingIndex index,
+        final io.finality.core.spi.AddressIndex index,
         final ChainEvent[] events,
         final UnsafeBuffer[] buffers,
         final UnsafeBuffer txids) {

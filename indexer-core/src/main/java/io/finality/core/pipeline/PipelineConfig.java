@@ -13,6 +13,7 @@ import io.finality.core.config.ConfigSection;
  *   memory_budget_bytes: 1GiB    # must cover ring_size * max_payload_bytes
  *   wait_strategy: handoff       # handoff | blocking | yielding | sleeping | busy-spin
  *   shutdown_timeout: 30s
+ *   scan_helper: false           # true: a helper thread probes large blocks during the scan (needs >= 2 processors)
  * </pre>
  */
 public final class PipelineConfig {
@@ -31,6 +32,7 @@ public final class PipelineConfig {
             .waitStrategy(section.enumValue("wait_strategy", PipelineContext.WaitStrategyKind.class,
                 PipelineContext.WaitStrategyKind.HANDOFF))
             .shutdownTimeoutMs(section.durationMs("shutdown_timeout", 30_000, 0, 3_600_000));
+        ctx.scanHelper(section.bool("scan_helper", ctx.scanHelper()));
         section.rejectUnknownKeys();
         try {
             return ctx.conclude();

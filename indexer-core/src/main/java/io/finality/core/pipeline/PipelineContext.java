@@ -47,6 +47,7 @@ public final class PipelineContext {
     private int initialMatches = DEFAULT_INITIAL_MATCHES;
     private WaitStrategyKind waitStrategy = WaitStrategyKind.HANDOFF;
     private long shutdownTimeoutMs = 30_000;
+    private boolean scanHelper;
 
     public int ringSize() {
         return ringSize;
@@ -112,6 +113,22 @@ public final class PipelineContext {
     /** How long {@code close()} waits for the ring to drain. */
     public PipelineContext shutdownTimeoutMs(final long value) {
         shutdownTimeoutMs = value;
+        return this;
+    }
+
+    public boolean scanHelper() {
+        return scanHelper;
+    }
+
+    /**
+     * Whether the scan stage may use one helper thread to probe a large block's outputs while it walks the block
+     * (the Bitcoin scanner's probe helper: lower scan latency, at the cost of a second core's time during the scan of
+     * a large block; parked otherwise). Default: off. On the 2-vCPU VM it was measured on (docs/BENCHMARKS.md, "Probe
+     * helper") a helper woken per block was scheduled onto the scan thread's own CPU and made the scan ~15 % slower;
+     * turn it on where a quiet second core shows the gain (only machines of at least 2 processors get a helper).
+     */
+    public PipelineContext scanHelper(final boolean value) {
+        scanHelper = value;
         return this;
     }
 

@@ -37,4 +37,19 @@ public interface AddressIndex {
             slotsOut[i] = lookup(chainCode, key, offsets[i], lengths[i]);
         }
     }
+
+    /**
+     * A reader of this index for one other thread, so that a scanner can split one block's probes between its own
+     * thread and a helper; {@code null} (this default) when the index offers none, and the scanner then works alone.
+     *
+     * <p>Contract: the reader answers every {@link #lookup} and {@link #lookupBatch} exactly like this index. It may
+     * run lookups on ONE other thread while the owning thread makes no mutation and no lookup through the same
+     * reader. It has its own scratch, so the owner (through the index) and the other thread (through the reader) may
+     * both call {@link #lookupBatch} at the same time: both then only read the index's memory. Happens-before between
+     * the owner's mutations and the reader's lookups is the caller's job (e.g. a volatile or ordered hand-off).
+     * Every call returns the same reader; it needs no closing (it lives as long as the index).
+     */
+    default AddressIndex concurrentReader() {
+        return null;
+    }
 }

@@ -1,6 +1,7 @@
 package io.finality.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,7 @@ class ConfigTest {
         assertEquals(PipelineContext.DEFAULT_RING_SIZE, ctx.ringSize());
         assertEquals(PipelineContext.DEFAULT_MAX_PAYLOAD_BYTES, ctx.maxPayloadBytes());
         assertEquals(PipelineContext.WaitStrategyKind.HANDOFF, ctx.waitStrategy());
+        assertFalse(ctx.scanHelper());
     }
 
     @Test
@@ -37,12 +39,14 @@ class ConfigTest {
               memory_budget_bytes: 1GiB
               wait_strategy: busy-spin
               shutdown_timeout: 2s
+              scan_helper: true
             """);
         assertEquals(128, ctx.ringSize());
         assertEquals(4 * 1024 * 1024, ctx.maxPayloadBytes());
         assertEquals(1L << 30, ctx.memoryBudgetBytes());
         assertEquals(PipelineContext.WaitStrategyKind.BUSY_SPIN, ctx.waitStrategy());
         assertEquals(2_000, ctx.shutdownTimeoutMs());
+        assertTrue(ctx.scanHelper());
     }
 
     @Test

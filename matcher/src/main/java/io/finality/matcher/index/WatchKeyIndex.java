@@ -2,6 +2,7 @@ package io.finality.matcher.index;
 
 import java.util.Arrays;
 
+import io.finality.core.spi.AddressIndex;
 import io.finality.core.spi.MutableAddressIndex;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
@@ -49,7 +50,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Limits: keys of {@value #MAX_KEY_LENGTH} bytes at most, {@value #MAX_KEYS} keys at most.
  *
- * <p>Thread rules: single-threaded. Only the scan stage (stage 1) calls it once the pipeline runs: invoice
+ * <p>Thread rules: single-threaded, except for the one {@link #concurrentReader} (lookups only, on one other thread
+ * while the owner does not mutate). Only the scan stage (stage 1) calls it once the pipeline runs: invoice
  * open and cancel arrive through the ring, so lookups never race with updates. Start-up loading happens on
  * the thread that then starts the pipeline (a happens-before edge through the Disruptor start).
  * {@link #lookup} and {@link #lookupBatch} never allocate and never throw for any key; mutations allocate only when growing or compacting.
@@ -79,11 +81,10 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     public static final int BATCH_CHUNK = 256;
 
     private final KeyHasher hasher;
-    private final long[] batchFingerprints = new long[BATCH_CHUNK];
-    private final long[] batchHomes = new long[BATCH_CHUNK];
-    private final int[] batchFilterOffsets = new int[BATCH_CHUNK];
-    private final long[] batchFilterBits = new long[BATCH_CHUNK];
-    private final long[] batchSurvivors = new long[BATCH_CHUNK / Long.SIZE];
+    /** The owner's per-call scratch of {@link #lookupBatch}. */
+    private final BatchScratch scratch = new BatchScratch();
+    /** The one reader for a second thread, with scratch of its own: see {@link #concurrentReader}. */
+    private final Reader reader = new Reader(this);
     private final float loadFactor;
     private final boolean preFilter;
     private final int filterBitsPerSlot;
@@ -166,16 +167,35 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     @Override
     public void lookupBatch(
         final int chainCode, final DirectBuffer key, final int[] offsets, final int[] lengths, final int count, final int[] slotsOut) {
+        lookupBatch(scratch, chainCode, key, offsets, lengths, count, slotsOut);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: the same reader on every call, answering through this index's own lookup code with scratch of its
+     * own. Lookups only read the table, the old table while it drains, the pre-filter and the key arena (they write
+     * no field of the index), so the owner's and the reader's lookups may run at the same time.
+     */
+    @Override
+    public AddressIndex concurrentReader() {
+        return reader;
+    }
+
+    /** {@link #lookupBatch} with the given thread's scratch: the owner's or the {@link Reader}'s. */
+    private void lookupBatch(
+        final BatchScratch scratch, final int chainCode, final DirectBuffer key, final int[] offsets, final int[] lengths,
+        final int count, final int[] slotsOut) {
         for (int base = 0; base < count; base += BATCH_CHUNK) {
-            lookupChunk(chainCode, key, offsets, lengths, base, Math.min(BATCH_CHUNK, count - base), slotsOut);
+            lookupChunk(scratch, chainCode, key, offsets, lengths, base, Math.min(BATCH_CHUNK, count - base), slotsOut);
         }
     }
 
     private void lookupChunk(
-        final int chainCode, final DirectBuffer key, final int[] offsets, final int[] lengths, final int base, final int n,
-        final int[] slotsOut) {
-        final long[] fps = batchFingerprints;
-        final long[] survivorMasks = batchSurvivors;
+        final BatchScratch scratch, final int chainCode, final DirectBuffer key, final int[] offsets, final int[] lengths,
+        final int base, final int n, final int[] slotsOut) {
+        final long[] fps = scratch.fingerprints;
+        final long[] survivorMasks = scratch.survivors;
         final int words = (n + Long.SIZE - 1) >>> 6;
         // Lean passes, each measured in one JVM against the previous form (ProbeAbHarness, docs/BENCHMARKS.md "Matcher"):
         // one bulk fill instead of a MISSING store per key, a hash-only loop, then the filter words' offsets and bit
@@ -192,8 +212,8 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         if (preFilter) {
             final UnsafeBuffer filter = this.filter;
             final int wordMask = filterWordMask;
-            final int[] filterOffsets = batchFilterOffsets;
-            final long[] filterBits = batchFilterBits;
+            final int[] filterOffsets = scratch.filterOffsets;
+            final long[] filterBits = scratch.filterBits;
             for (int i = 0; i < n; i++) {
                 final long fp = fps[i];
                 filterOffsets[i] = ((int) fp & wordMask) << 3;
@@ -236,7 +256,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         // then (unless an undrained old table may still hold it).
         final UnsafeBuffer table = this.table;
         final int sh = shift;
-        final long[] homes = batchHomes;
+        final long[] homes = scratch.homes;
         for (int w = 0; w < words; w++) {
             for (long c = survivorMasks[w]; c != 0; c &= c - 1) {
                 final int i = (w << 6) + Long.numberOfTrailingZeros(c);
@@ -657,6 +677,46 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         }
         arena.close();
         arena = fresh;
+    }
+
+    /** Per-call working arrays of {@link #lookupBatch}: one set per thread that may call it (owner, reader). */
+    private static final class BatchScratch {
+        final long[] fingerprints = new long[BATCH_CHUNK];
+        final long[] homes = new long[BATCH_CHUNK];
+        final int[] filterOffsets = new int[BATCH_CHUNK];
+        final long[] filterBits = new long[BATCH_CHUNK];
+        final long[] survivors = new long[BATCH_CHUNK / Long.SIZE];
+    }
+
+    /**
+     * The {@link #concurrentReader}: the index's lookups with scratch of its own, for one thread other than the owner,
+     * while the owner makes no mutation. Thread rules: one calling thread at a time; happens-before with the owner's
+     * mutations comes from the caller's hand-off.
+     */
+    private static final class Reader implements AddressIndex {
+        private final WatchKeyIndex index;
+        private final BatchScratch scratch = new BatchScratch();
+
+        Reader(final WatchKeyIndex index) {
+            this.index = index;
+        }
+
+        @Override
+        public int lookup(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+            return index.lookup(chainCode, key, offset, length);
+        }
+
+        @Override
+        public void lookupBatch(
+            final int chainCode, final DirectBuffer key, final int[] offsets, final int[] lengths, final int count,
+            final int[] slotsOut) {
+            index.lookupBatch(scratch, chainCode, key, offsets, lengths, count, slotsOut);
+        }
+
+        @Override
+        public AddressIndex concurrentReader() {
+            return null;
+        }
     }
 
     private void recordPause(final long startNanos) {

@@ -2,6 +2,7 @@ package io.finality.tools.node;
 
 import io.finality.bitcoin.p2p.BitcoinPeerContext;
 import io.finality.bitcoin.scan.BitcoinBlockScanner;
+import io.finality.bitcoin.scan.ProbeHelper;
 import io.finality.bitcoin.scan.OutpointWatch;
 import io.finality.core.buffer.Hex;
 import io.finality.core.chain.ChainFamily;
@@ -47,6 +48,7 @@ import java.util.List;
  *   │ 1. scan + match  (thread finality-scan)                                        │
  *   │      MatchingScanStage → BitcoinBlockScanner (+ OutpointWatch for conflicts)   │
  *   │      probes WatchKeyIndex (off-heap); sole writer of both indexes              │
+ *   │      + thread finality-scan-probe: large blocks' probes (pipeline.scan_helper) │
  *   │ 2. state engine  (thread finality-engine)                                      │
  *   │      MeteredStateEngine → JournaledStateEngine → InvoiceEngine;                │
  *   │      one Chronicle document per step, then StepMetrics (counts, latency)       │
@@ -76,6 +78,8 @@ public final class FinalityNode implements AutoCloseable {
     private final InvoiceStore store;
     private final WatchKeyIndex scripts;
     private final WatchKeyIndex outpointIndex;
+    /** The Bitcoin scanner's probe thread ({@code pipeline.scan_helper}), or null; closed after the pipeline. */
+    private final ProbeHelper probeHelper;
     private final JournaledStateEngine engine;
     private final Pipeline pipeline;
     private final StepMetrics metrics = new StepMetrics();
@@ -104,10 +108,11 @@ public final class FinalityNode implements AutoCloseable {
         // Decided before the scan thread starts writing the index.
         unseen.removeIf(r -> r.status() == InvoiceStatus.CANCELLED && scripts.lookup(r.chain().code(),
             new org.agrona.concurrent.UnsafeBuffer(r.watchKey()), 0, r.watchKeyLength()) != r.slot());
+        probeHelper = context.pipeline().scanHelper() && Runtime.getRuntime().availableProcessors() >= 2 ? new ProbeHelper() : null;
         final MatchingScanStage scan = new MatchingScanStage(scripts, new InvoiceWatchCommands())
             .scanner(ChainFamily.ETHEREUM, new EthereumBlockScanner())
             .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpointIndex,
-                context.outpointRetentionBlocks())));
+                context.outpointRetentionBlocks()), probeHelper));
         pipeline = new Pipeline(context.pipeline(), scan, new MeteredStateEngine(engine, metrics)).start();
         for (InvoiceRecord r : unseen) {
             publishOrFail(EventKind.INVOICE_OPEN, r.chain(), openPayload(r));
@@ -309,6 +314,10 @@ public final class FinalityNode implements AutoCloseable {
             pipeline.close();
         } finally {
             try {
+                // the scan thread has stopped: nothing opens a block for the helper any more
+                if (probeHelper != null) {
+                    probeHelper.close();
+                }
                 engine.close();
             } finally {
                 scripts.close();

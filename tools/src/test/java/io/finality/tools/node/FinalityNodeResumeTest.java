@@ -11,6 +11,7 @@ import io.finality.bitcoin.p2p.LoopbackPeer;
 import io.finality.bitcoin.regtest.RegtestChain;
 import io.finality.core.buffer.Hex;
 import io.finality.core.chain.ChainId;
+import io.finality.core.pipeline.PipelineContext;
 import io.finality.engine.journal.ChainPosition;
 import io.finality.engine.journal.JournalContext;
 import io.finality.engine.policy.PolicyBook;
@@ -64,8 +65,9 @@ class FinalityNodeResumeTest {
 
     @Test
     void shouldResumeFromTheJournaledPositionAndWalkBackOverAReorgMadeWhileDown(@TempDir final Path dir) throws Exception {
+        // with the scan's probe helper: started with the node, and closed with it across the restarts
         final NodeContext context = new NodeContext().dataDirectory(dir).policies(PolicyBook.withDefaults())
-            .durability(JournalContext.Durability.NONE);
+            .durability(JournalContext.Durability.NONE).pipeline(new PipelineContext().scanHelper(true));
         final RegtestChain chain = new RegtestChain();
         for (int i = 0; i < 40; i++) {
             chain.mine(List.of());

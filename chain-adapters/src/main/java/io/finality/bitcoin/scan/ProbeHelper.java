@@ -1,0 +1,113 @@
+package io.finality.bitcoin.scan;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A second thread for one {@link BitcoinBlockScanner}: while the scan thread walks a large block, this thread probes
+ * the block's output scripts already walked, so the scan takes about the larger of walk and probes instead of their
+ * sum (issue 9: the scan of a 1 MB block is the largest part of the pipeline's tail latency, and the second CPU is
+ * idle meanwhile). One daemon thread named {@value #THREAD_NAME}; parked when idle (no CPU at all between blocks),
+ * unparked by the scanner at the start of a large block, polling for work while the block is open (yielding its
+ * CPU between polls: see {@code run}), parked again once the scanner closes it. The scanner never waits for this thread to start a chunk
+ * (it steals every unclaimed chunk after its walk), so a helper that gets no CPU only costs the scan its help.
+ *
+ * <p>Thread rules: constructed and closed by the owner of the scanner (start-up and shutdown); {@link #open} and
+ * {@link #idle} only by the one scanner's thread. One helper serves one scanner.
+ */
+public final class ProbeHelper implements AutoCloseable {
+    /** The helper thread's name. */
+    public static final String THREAD_NAME = "finality-scan-probe";
+
+    private final Thread thread;
+    private final long lingerNanos;
+    private volatile SharedProbeJob job;
+    private volatile boolean running = true;
+
+    /** A helper with its thread started. */
+    public ProbeHelper() {
+        this(true, 0);
+    }
+
+    /**
+     * A helper with its thread started that keeps polling (yielding) for {@code lingerNanos} after a block before it
+     * parks: while blocks come closer together than that, it is already running on its own CPU when the next one
+     * starts instead of being woken (a woken helper may be placed on the scan thread's CPU), at the cost of that
+     * CPU's time while it polls. The benchmarks' experiment knob; the node uses none.
+     */
+    public ProbeHelper(final long lingerNanos) {
+        this(true, lingerNanos);
+    }
+
+    /**
+     * Test hook: {@code start} false leaves the thread unstarted, so the scanner does every probe itself (stealing).
+     */
+    ProbeHelper(final boolean start) {
+        this(start, 0);
+    }
+
+    private ProbeHelper(final boolean start, final long lingerNanos) {
+        this.lingerNanos = lingerNanos;
+        thread = new Thread(this::run, THREAD_NAME);
+        thread.setDaemon(true);
+        if (start) {
+            thread.start();
+        }
+    }
+
+    /** Test hook: the helper thread's id (for its allocation counter). */
+    long threadId() {
+        return thread.threadId();
+    }
+
+    /** Scan thread: a block's probes are open; wake the helper. */
+    void open(final SharedProbeJob job) {
+        this.job = job;
+        LockSupport.unpark(thread);
+    }
+
+    /** Scan thread: the block's probes are all done; the helper parks once it sees this. */
+    void idle() {
+        this.job = null;
+    }
+
+    private void run() {
+        long idleSince = 0;
+        while (running) {
+            final SharedProbeJob j = job;
+            if (j == null) {
+                final long now = System.nanoTime();
+                if (idleSince == 0) {
+                    idleSince = now;
+                }
+                if (now - idleSince < lingerNanos) {
+                    Thread.yield();
+                } else {
+                    // a spurious or stale wake-up just loops; an open() between the read and the park leaves a permit
+                    LockSupport.park(this);
+                }
+                continue;
+            }
+            idleSince = 0;
+            if (!j.helpOnce()) {
+                // Yield, not spin: measured (docs/BENCHMARKS.md, "Probe helper"), the woken helper was often placed
+                // on the scan thread's CPU (the scheduler puts a wakee near its waker) and, spinning there, held the
+                // scan thread off for a whole time slice (scan 3.1 ms instead of 0.4); a yield hands that CPU back.
+                Thread.yield();
+            }
+        }
+    }
+
+    /** Stops and joins the thread (a block in progress is finished by the scan thread alone). */
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        if (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
