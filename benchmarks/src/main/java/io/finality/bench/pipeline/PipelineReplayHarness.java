@@ -85,10 +85,12 @@ public final class PipelineReplayHarness {
      */
     private static final int[] PIN = pins(System.getProperty("finality.bench.pin", ""));
     /**
-     * {@code -Dfinality.bench.probeHelper=false} scans without the Bitcoin scanner's {@link ProbeHelper} (default: with
-     * it, as the node runs with {@code pipeline.scan_helper} on a machine of 2 or more processors): for A/B runs.
+     * {@code -Dfinality.bench.probeHelper=true} scans with the Bitcoin scanner's {@link ProbeHelper} (default: without,
+     * as the node runs by default, {@code pipeline.scan_helper: false}): for A/B runs. {@code -Dfinality.bench.pinHelper=N}
+     * pins the helper thread to CPU N (with {@code -Dfinality.bench.pin} putting the scan thread on another one).
      */
-    private static final boolean PROBE_HELPER = Boolean.parseBoolean(System.getProperty("finality.bench.probeHelper", "true"));
+    private static final boolean PROBE_HELPER = Boolean.getBoolean("finality.bench.probeHelper");
+    private static final int PIN_HELPER = Integer.getInteger("finality.bench.pinHelper", -1);
     /** Diagnostic run ({@code -XX:-UseTLAB}): attribute every stage-thread allocation of the replay to its stack. */
     private static final boolean ALLOCATION_STACKS =
         ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:-UseTLAB");
@@ -122,13 +124,16 @@ public final class PipelineReplayHarness {
         final WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(INVOICES));
         final WatchKeyIndex outpoints = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1 << 16));
         final LatencyRecorder recorder = new LatencyRecorder(engine);
-        final ProbeHelper helper = PROBE_HELPER ? new ProbeHelper(Long.getLong("finality.bench.probeLingerUs", 0) * 1000) : null;
+        final ProbeHelper helper = !PROBE_HELPER ? null
+            : PIN_HELPER >= 0 ? new ProbeHelper(() -> pin(PIN_HELPER))
+            : new ProbeHelper(Long.getLong("finality.bench.probeLingerUs", 0) * 1000);
         final TimedScanStage scan = new TimedScanStage(new MatchingScanStage(index, new InvoiceWatchCommands())
             .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000), helper)));
         final Pipeline pipeline = new Pipeline(new PipelineContext().ringSize(RING_SIZE).maxPayloadBytes(4 << 20)
             .memoryBudgetBytes(512L << 20).initialPayloadBytes(2 << 20)
             .waitStrategy(wait), scan, recorder).start();
-        System.out.printf("stage wait strategy: %s, ring of %d slots, probe helper %s%n", wait, RING_SIZE, PROBE_HELPER ? "on" : "off");
+        System.out.printf("stage wait strategy: %s, ring of %d slots, probe helper %s%n", wait, RING_SIZE,
+            PROBE_HELPER ? "on" + (PIN_HELPER >= 0 ? ", pinned to cpu " + PIN_HELPER : "") : "off");
         try {
             openInvoices(pipeline, scripts);
             awaitApplied(pipeline);

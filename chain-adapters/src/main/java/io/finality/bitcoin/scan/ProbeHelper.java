@@ -20,12 +20,22 @@ public final class ProbeHelper implements AutoCloseable {
 
     private final Thread thread;
     private final long lingerNanos;
+    private final Runnable threadStart;
     private volatile SharedProbeJob job;
     private volatile boolean running = true;
 
     /** A helper with its thread started. */
     public ProbeHelper() {
-        this(true, 0);
+        this(true, 0, null);
+    }
+
+    /**
+     * A helper with its thread started, which first runs {@code threadStart} (e.g. pinning itself to a CPU other than
+     * the scan thread's: measured in docs/BENCHMARKS.md, "Probe helper", a woken helper left to the scheduler often
+     * lands on the scan thread's own CPU and helps little).
+     */
+    public ProbeHelper(final Runnable threadStart) {
+        this(true, 0, threadStart);
     }
 
     /**
@@ -35,18 +45,19 @@ public final class ProbeHelper implements AutoCloseable {
      * CPU's time while it polls. The benchmarks' experiment knob; the node uses none.
      */
     public ProbeHelper(final long lingerNanos) {
-        this(true, lingerNanos);
+        this(true, lingerNanos, null);
     }
 
     /**
      * Test hook: {@code start} false leaves the thread unstarted, so the scanner does every probe itself (stealing).
      */
     ProbeHelper(final boolean start) {
-        this(start, 0);
+        this(start, 0, null);
     }
 
-    private ProbeHelper(final boolean start, final long lingerNanos) {
+    private ProbeHelper(final boolean start, final long lingerNanos, final Runnable threadStart) {
         this.lingerNanos = lingerNanos;
+        this.threadStart = threadStart;
         thread = new Thread(this::run, THREAD_NAME);
         thread.setDaemon(true);
         if (start) {
@@ -71,6 +82,9 @@ public final class ProbeHelper implements AutoCloseable {
     }
 
     private void run() {
+        if (threadStart != null) {
+            threadStart.run();
+        }
         long idleSince = 0;
         while (running) {
             final SharedProbeJob j = job;
