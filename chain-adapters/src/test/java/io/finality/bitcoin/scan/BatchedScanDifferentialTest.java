@@ -43,25 +43,10 @@ class BatchedScanDifferentialTest {
         final MapIndex scripts = new MapIndex();
         final List<byte[]> spentOutpoints = new ArrayList<>();
         final List<int[]> txRanges = new ArrayList<>();
-        final BlockFlyweight block = new BlockFlyweight();
-        assertEquals(ScanError.OK, block.wrap(buffer, 0, bytes.length), where);
-        final int[] slot = {0};
-        assertEquals(ScanError.OK, block.forEachTransaction(new TransactionFlyweight(), (i, t) -> {
-            txRanges.add(new int[] {t.offset(), t.end()});
-            while (t.nextOutput()) {
-                if (random.nextInt(5) == 0) {
-                    scripts.put(CHAIN, t.buffer(), t.scriptOffset(), t.scriptLength(), slot[0]++);
-                }
-            }
-            if (!t.coinbase() && random.nextInt(10) == 0 && t.nextInput()) {
-                final byte[] outpoint = new byte[OutpointWatch.OUTPOINT_LENGTH];
-                t.buffer().getBytes(t.prevTxidOffset(), outpoint);
-                spentOutpoints.add(outpoint);
-            }
-        }), where);
+        final int watched = watchSample(buffer, random, scripts, spentOutpoints, txRanges, where);
 
         final int matched = compareAllBatchSizes(bytes, scripts, spentOutpoints, false, where);
-        assertTrue(matched > 0 || slot[0] == 0, "expected matches; " + where);
+        assertTrue(matched > 0 || watched == 0, "expected matches; " + where);
 
         for (int cut = 0; cut < 3; cut++) {
             final byte[] truncated = java.util.Arrays.copyOf(bytes, BlockFlyweight.HEADER_LENGTH + random.nextInt(bytes.length));
@@ -90,6 +75,33 @@ class BatchedScanDifferentialTest {
         return Integer.parseInt(expected.get(1));
     }
 
+    /**
+     * Watch a random fifth of the block's output scripts (slots from 0) and the first outpoint of a random tenth of its
+     * non-coinbase transactions; note each transaction's range in {@code txRanges}.
+     *
+     * @return the number of scripts watched.
+     */
+    static int watchSample(final UnsafeBuffer buffer, final Random random, final MapIndex scripts, final List<byte[]> spentOutpoints,
+                           final List<int[]> txRanges, final String where) {
+        final BlockFlyweight block = new BlockFlyweight();
+        assertEquals(ScanError.OK, block.wrap(buffer, 0, buffer.capacity()), where);
+        final int[] slot = {0};
+        assertEquals(ScanError.OK, block.forEachTransaction(new TransactionFlyweight(), (i, t) -> {
+            txRanges.add(new int[] {t.offset(), t.end()});
+            while (t.nextOutput()) {
+                if (random.nextInt(5) == 0) {
+                    scripts.put(CHAIN, t.buffer(), t.scriptOffset(), t.scriptLength(), slot[0]++);
+                }
+            }
+            if (!t.coinbase() && random.nextInt(10) == 0 && t.nextInput()) {
+                final byte[] outpoint = new byte[OutpointWatch.OUTPOINT_LENGTH];
+                t.buffer().getBytes(t.prevTxidOffset(), outpoint);
+                spentOutpoints.add(outpoint);
+            }
+        }), where);
+        return slot[0];
+    }
+
     /** Everything a scan reports, as lines: status and error offset, output count, each output, each spend, watch size. */
     private static List<String> scan(
         final int batch, final byte[] payload, final MapIndex scripts, final List<byte[]> spentOutpoints, final boolean mempool) {
@@ -103,8 +115,13 @@ class BatchedScanDifferentialTest {
         final int status = mempool
             ? scanner.scanTransaction(buffer, 0, payload.length, CHAIN, scripts, m)
             : scanner.scanBlock(buffer, 0, payload.length, CHAIN, scripts, m);
+        return report(status, scanner.errorOffset(), m, watch);
+    }
+
+    /** Everything a scan reports, as lines: status and error offset, output count, each output, each spend, watch size. */
+    static List<String> report(final int status, final int errorOffset, final MatchList m, final OutpointWatch watch) {
         final List<String> lines = new ArrayList<>();
-        lines.add(ScanError.name(status) + "@" + scanner.errorOffset());
+        lines.add(ScanError.name(status) + "@" + errorOffset);
         lines.add(Integer.toString(m.outputCount()));
         for (int i = 0; i < m.outputCount(); i++) {
             lines.add("out " + m.txIndex(i) + ":" + Hex.toHexReversed(m.txids(), i * 32, 32) + ":" + m.outputIndex(i) + ":"

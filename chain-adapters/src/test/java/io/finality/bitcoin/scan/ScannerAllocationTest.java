@@ -18,20 +18,37 @@ import org.junit.jupiter.api.Test;
  * move this thread's allocated-bytes counter.
  */
 class ScannerAllocationTest {
-    @Test
-    void shouldNotAllocateWhileScanningRealBlocks() {
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        assertTrue(threads.isThreadAllocatedMemorySupported());
-        final List<RealBlocks.Block> blocks = RealBlocks.large();
-        assertTrue(blocks.size() >= 10);
+    private static final List<RealBlocks.Block> BLOCKS = RealBlocks.large();
+
+    /** The real blocks as ring slots of connected blocks. */
+    private static ChainEvent[] events(final List<RealBlocks.Block> blocks) {
         final ChainEvent[] events = new ChainEvent[blocks.size()];
-        final UnsafeBuffer[] buffers = new UnsafeBuffer[blocks.size()];
         for (int i = 0; i < events.length; i++) {
             final byte[] bytes = blocks.get(i).bytes();
             events[i] = new ChainEvent(bytes.length, 4_000_000, 4);
             events[i].reset(EventKind.BLOCK_CONNECTED, ChainId.BITCOIN_MAINNET).payload(bytes, 0, bytes.length);
-            buffers[i] = new UnsafeBuffer(bytes);
         }
+        return events;
+    }
+
+    private static UnsafeBuffer[] buffers(final List<RealBlocks.Block> blocks) {
+        final UnsafeBuffer[] buffers = new UnsafeBuffer[blocks.size()];
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = new UnsafeBuffer(blocks.get(i).bytes());
+        }
+        return buffers;
+    }
+
+    @Test
+    void shouldScanAtLeastTenLargeRealBlocks() {
+        assertTrue(BLOCKS.size() >= 10, "large real blocks: " + BLOCKS.size());
+    }
+    @Test
+    void shouldNotAllocateWhileScanningRealBlocks() {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        assertTrue(threads.isThreadAllocatedMemorySupported());
+        final ChainEvent[] events = events(BLOCKS);
+        final UnsafeBuffer[] buffers = buffers(BLOCKS);
         final BitcoinBlockScanner scanner = new BitcoinBlockScanner();
         final ScannerFuzzTest.TouchingIndex index = new ScannerFuzzTest.TouchingIndex();
         final UnsafeBuffer txids = new UnsafeBuffer(new byte[32 * 8192]);
@@ -51,15 +68,8 @@ class ScannerAllocationTest {
     @Test
     void shouldNotAllocateWhileScanningRealBlocksWithTheProbeHelper() {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-        final List<RealBlocks.Block> blocks = RealBlocks.large();
-        final ChainEvent[] events = new ChainEvent[blocks.size()];
-        final UnsafeBuffer[] buffers = new UnsafeBuffer[blocks.size()];
-        for (int i = 0; i < events.length; i++) {
-            final byte[] bytes = blocks.get(i).bytes();
-            events[i] = new ChainEvent(bytes.length, 4_000_000, 4);
-            events[i].reset(EventKind.BLOCK_CONNECTED, ChainId.BITCOIN_MAINNET).payload(bytes, 0, bytes.length);
-            buffers[i] = new UnsafeBuffer(bytes);
-        }
+        final ChainEvent[] events = events(BLOCKS);
+        final UnsafeBuffer[] buffers = buffers(BLOCKS);
         try (ProbeHelper helper = new ProbeHelper()) {
             final BitcoinBlockScanner scanner = new BitcoinBlockScanner(null, helper);
             final SharedProbeScanTest.SharedIndex index = new SharedProbeScanTest.SharedIndex(new ScannerFuzzTest.TouchingIndex(), 0);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.finality.bitcoin.RealBlocks;
-import io.finality.core.buffer.Hex;
 import io.finality.core.chain.ChainId;
 import io.finality.core.ring.MatchList;
 import io.finality.core.spi.AddressIndex;
@@ -103,21 +102,7 @@ class SharedProbeScanTest {
             final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
             final MapIndex scripts = new MapIndex();
             final List<byte[]> spentOutpoints = new ArrayList<>();
-            final BlockFlyweight block = new BlockFlyweight();
-            assertEquals(ScanError.OK, block.wrap(buffer, 0, bytes.length), where);
-            final int[] slot = {0};
-            assertEquals(ScanError.OK, block.forEachTransaction(new TransactionFlyweight(), (i, t) -> {
-                while (t.nextOutput()) {
-                    if (random.nextInt(5) == 0) {
-                        scripts.put(CHAIN, t.buffer(), t.scriptOffset(), t.scriptLength(), slot[0]++);
-                    }
-                }
-                if (!t.coinbase() && random.nextInt(10) == 0 && t.nextInput()) {
-                    final byte[] outpoint = new byte[OutpointWatch.OUTPOINT_LENGTH];
-                    t.buffer().getBytes(t.prevTxidOffset(), outpoint);
-                    spentOutpoints.add(outpoint);
-                }
-            }), where);
+            final int[] slot = {BatchedScanDifferentialTest.watchSample(buffer, random, scripts, spentOutpoints, new ArrayList<>(), where)};
             for (int i = 0; i < 1_000; i++) {
                 final byte[] script = new byte[1 + random.nextInt(40)];
                 random.nextBytes(script);
@@ -224,18 +209,6 @@ class SharedProbeScanTest {
         final UnsafeBuffer buffer = new UnsafeBuffer(payload);
         final int status = scanner.scanBlock(buffer, 0, payload.length, CHAIN, scripts, m);
         assertEquals(0, scanner.helperFailures(), "a probe on the helper thread threw");
-        final List<String> lines = new ArrayList<>();
-        lines.add(ScanError.name(status) + "@" + scanner.errorOffset());
-        lines.add(Integer.toString(m.outputCount()));
-        for (int i = 0; i < m.outputCount(); i++) {
-            lines.add("out " + m.txIndex(i) + ":" + Hex.toHexReversed(m.txids(), i * 32, 32) + ":" + m.outputIndex(i) + ":"
-                + m.amountHi(i) + ":" + m.amountLo(i) + ":" + m.invoiceSlot(i) + ":" + m.flags(i));
-        }
-        for (int i = 0; i < m.spendCount(); i++) {
-            lines.add("spend " + Hex.toHexReversed(m.spenderTxids(), i * 32, 32) + ":" + Hex.toHexReversed(m.prevTxids(), i * 32, 32)
-                + ":" + m.prevIndex(i));
-        }
-        lines.add("watched outpoints " + watch.size());
-        return lines;
+        return BatchedScanDifferentialTest.report(status, scanner.errorOffset(), m, watch);
     }
 }

@@ -6,17 +6,18 @@ import org.agrona.DirectBuffer;
  * The 64-bit fingerprint of (chain code, key bytes) that places a watch key in {@link WatchKeyIndex}: table position
  * from its high bits, pre-filter word and bits from the rest.
  *
- * <p>Keys of {@value #TAIL_MIN} to {@value #TAIL_MAX} bytes (every standard output script but bare multisig, Ethereum
- * addresses, outpoints) are fingerprinted from their last 16 bytes, their length and the chain only: two reads and
- * three multiplications. Every such key ends in the bytes of a hash or a public key (P2PKH, P2SH, P2WPKH, P2WSH,
- * P2TR, an Ethereum address, a txid and output index), so those 16 bytes are already uniform and a full mix of every
- * byte would buy nothing. It was the largest single cost of the scan: 12 ns per output script against 4 (docs/BENCHMARKS.md,
- * "Bitcoin scanner"). Other lengths take {@link #words}, which reads every byte.
+ * <p>Keys of {@value #ENDS_MIN} to {@value #ENDS_MAX} bytes (every standard output script but bare multisig, Ethereum
+ * addresses, outpoints) are fingerprinted from their first and last 8 bytes, their length and the chain only: two reads
+ * and three multiplications. In every such key both words hold 5 to 8 bytes of a hash or a public key (P2PKH, P2SH,
+ * P2WPKH, P2WSH, P2TR, an Ethereum address; a txid and, at the end, its output index), so they are already uniform
+ * and a full mix of every byte would buy nothing: it was the largest single cost of the scan, 12 ns per output script
+ * against 7 (docs/BENCHMARKS.md, "Bitcoin scanner"). Other lengths take {@link #words}, which reads every byte.
  *
  * <p>Equal fingerprints never make a match: the index compares the whole key before it answers. Keys that differ only
- * before their last 16 bytes share a fingerprint and so a table cluster, which costs a key comparison each, not a
- * wrong answer; an output script crafted to copy a watched key's tail costs the index one comparison, as a pre-filter
- * false positive would. Not a cryptographic hash. Stateless; safe from any thread; allocates nothing.
+ * between their first and last 8 bytes share a fingerprint and so a table cluster, which costs a key comparison each,
+ * not a wrong answer (but many such keys, a synthetic set with a counter in the middle, say, make one long cluster);
+ * an output script crafted to copy a watched key's first and last 8 bytes costs the index one comparison, as a
+ * pre-filter false positive would. Not a cryptographic hash. Stateless; safe from any thread; allocates nothing.
  */
 public final class WatchKeyHash {
     private static final long SEED = 0x9E3779B97F4A7C15L;
@@ -25,10 +26,10 @@ public final class WatchKeyHash {
     private static final long M0 = 0x9FB21C651E98DF25L;
     private static final long M1 = 0xD6E8FEB86659FD93L;
     private static final long M2 = 0xA0761D6478BD642FL;
-    /** Shortest key fingerprinted from its last 16 bytes. */
-    static final int TAIL_MIN = 16;
-    /** Longest key fingerprinted from its last 16 bytes. */
-    static final int TAIL_MAX = 40;
+    /** Shortest key fingerprinted from its first and last 8 bytes. */
+    static final int ENDS_MIN = 16;
+    /** Longest key fingerprinted from its first and last 8 bytes. */
+    static final int ENDS_MAX = 40;
 
     private WatchKeyHash() {
     }
@@ -38,21 +39,20 @@ public final class WatchKeyHash {
      *     bytes outside that range.
      */
     public static long hash(final int chainCode, final DirectBuffer key, final int offset, final int length) {
-        if (length >= TAIL_MIN && length <= TAIL_MAX) {
-            return tail(chainCode, key, offset, length);
+        if (length >= ENDS_MIN && length <= ENDS_MAX) {
+            return ends(chainCode, key, offset, length);
         }
         return words(chainCode, key, offset, length);
     }
 
     /**
-     * Keys of {@value #TAIL_MIN} to {@value #TAIL_MAX} bytes: the two words that end the key, each through its own
-     * multiplication (so neither can cancel the other), then one xor-shift-multiply round so that the low bits (the
-     * pre-filter's word) depend on every input bit as the high bits (the table position) already do.
+     * Keys of {@value #ENDS_MIN} to {@value #ENDS_MAX} bytes: the word that starts the key and the one that ends it,
+     * each through its own multiplication (so neither can cancel the other), then one xor-shift-multiply round so that
+     * the low bits (the pre-filter's word) depend on every input bit as the high bits (the table position) already do.
      */
-    static long tail(final int chainCode, final DirectBuffer key, final int offset, final int length) {
-        final int end = offset + length;
-        long h = (key.getLong(end - 2 * Long.BYTES) ^ SEED ^ (((long) chainCode << 32) | length) * P1) * M0;
-        h ^= Long.rotateLeft(key.getLong(end - Long.BYTES) * M1, 32);
+    static long ends(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+        long h = (key.getLong(offset) ^ SEED ^ (((long) chainCode << 32) | length) * P1) * M0;
+        h ^= Long.rotateLeft(key.getLong(offset + length - Long.BYTES) * M1, 32);
         h ^= h >>> 29;
         h *= M2;
         return h ^ (h >>> 32);
@@ -60,7 +60,7 @@ public final class WatchKeyHash {
 
     /**
      * Any length, every byte: eight bytes per round, then the rest; the path for keys outside
-     * {@value #TAIL_MIN}..{@value #TAIL_MAX} bytes (and, for every length, the benchmark's baseline).
+     * {@value #ENDS_MIN}..{@value #ENDS_MAX} bytes (and, for every length, the benchmark's baseline).
      */
     public static long words(final int chainCode, final DirectBuffer key, final int offset, final int length) {
         long h = SEED ^ (((long) chainCode << 32) | (length & 0xFFFF_FFFFL)) * P1;

@@ -13,7 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fingerprint hash, on both of its paths (the last 16 bytes of 16..40-byte keys, and the word loop over every byte
+ * The fingerprint hash, on both of its paths (the first and last 8 bytes of 16..40-byte keys, and the word loop over every byte
  * of the others): a function of the chain, the length and exactly the bytes its path reads, changed by any single-byte
  * change of those, and free of collisions over a large set of keys shaped like real scripts.
  */
@@ -42,7 +42,10 @@ class WatchKeyHashTest {
                 if (length > 0) {
                     assertNotEquals(h, WatchKeyHash.hash(1, buffer, offset + 1, length - 1), "length; " + where);
                 }
-                for (int i = firstByteRead(length); i < length; i++) {
+                for (int i = 0; i < length; i++) {
+                    if (!read(length, i)) {
+                        continue;
+                    }
                     final byte b = buffer.getByte(offset + i);
                     buffer.putByte(offset + i, (byte) (b ^ (1 << random.nextInt(8))));
                     assertNotEquals(h, WatchKeyHash.hash(1, buffer, offset, length), "flip of byte " + i + "; " + where);
@@ -69,7 +72,7 @@ class WatchKeyHashTest {
             buffer.putByte(1, (byte) 0x14);
             // only 3 random bytes, in the middle of the bytes the hash reads: near-identical keys, the hard case for a
             // weak mix
-            final int middle = (firstByteRead(length) + length) / 2;
+            final int middle = sampled(length) ? length - 4 : length / 2;
             for (int i = 2; i < length; i++) {
                 buffer.putByte(i, i < middle - 1 || i > middle + 1 ? (byte) 0x5A : (byte) random.nextInt());
             }
@@ -84,12 +87,12 @@ class WatchKeyHashTest {
     }
 
     @Test
-    void shouldReadOnlyTheLastSixteenBytesOfStandardLengthKeys() {
+    void shouldReadOnlyTheFirstAndLastEightBytesOfStandardLengthKeys() {
         final SplittableRandom random = new SplittableRandom(TestScale.seed(0x4A54_0003L));
-        for (int length = WatchKeyHash.TAIL_MIN; length <= WatchKeyHash.TAIL_MAX; length++) {
+        for (int length = WatchKeyHash.ENDS_MIN; length <= WatchKeyHash.ENDS_MAX; length++) {
             randomise(random);
             final long h = WatchKeyHash.hash(1, buffer, 0, length);
-            for (int i = 0; i < length - 16; i++) {
+            for (int i = 8; i < length - 8; i++) {
                 buffer.putByte(i, (byte) (buffer.getByte(i) + 1));
             }
             // the documented trade: such keys share a fingerprint, and the index tells them apart by their bytes
@@ -97,9 +100,14 @@ class WatchKeyHashTest {
         }
     }
 
-    /** The first key byte the hash of a key of {@code length} bytes reads. */
-    private static int firstByteRead(final int length) {
-        return length >= WatchKeyHash.TAIL_MIN && length <= WatchKeyHash.TAIL_MAX ? length - 16 : 0;
+    /** Whether keys of {@code length} bytes are fingerprinted from their first and last 8 bytes only. */
+    private static boolean sampled(final int length) {
+        return length >= WatchKeyHash.ENDS_MIN && length <= WatchKeyHash.ENDS_MAX;
+    }
+
+    /** Whether the hash of a key of {@code length} bytes reads its byte {@code i}. */
+    private static boolean read(final int length, final int i) {
+        return !sampled(length) || i < 8 || i >= length - 8;
     }
 
     private void randomise(final SplittableRandom random) {
