@@ -251,6 +251,9 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
 
         @Override
         public void onStart() {
+            if (scan && context.scanCpu() >= 0) {
+                pinScanThread(context.scanCpu(), context.threadAffinity());
+            }
             stagesRunning.countDown();
         }
 
@@ -277,6 +280,21 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
             case BUSY_SPIN -> new BusySpinWaitStrategy();
             case HANDOFF -> new HandoffWaitStrategy();
         };
+    }
+
+    /** Pin the scan thread as configured; a refusal costs latency, not correctness, so it is logged and the stage runs. */
+    private static void pinScanThread(final int cpu, final ThreadAffinity affinity) {
+        if (affinity == null) {
+            LOG.log(System.Logger.Level.WARNING, "scan_cpu " + cpu
+                + " is set but no thread affinity is available; the scan thread is unpinned");
+            return;
+        }
+        try {
+            affinity.pinCurrentThread(cpu);
+            LOG.log(System.Logger.Level.INFO, "scan thread pinned to CPU " + cpu);
+        } catch (final RuntimeException | LinkageError ex) {
+            LOG.log(System.Logger.Level.WARNING, "could not pin the scan thread to CPU " + cpu + ": " + ex + "; it runs unpinned");
+        }
     }
 
     private static ThreadFactory namedThreads() {

@@ -28,6 +28,25 @@ class ConfigTest {
         assertEquals(PipelineContext.DEFAULT_MAX_PAYLOAD_BYTES, ctx.maxPayloadBytes());
         assertEquals(PipelineContext.WaitStrategyKind.HANDOFF, ctx.waitStrategy());
         assertFalse(ctx.scanHelper());
+        assertEquals(-1, ctx.scanCpu());
+        assertEquals(-1, ctx.scanHelperCpu());
+    }
+
+    @Test
+    void shouldReadThreadPinningAndRefuseSettingsThatCannotWork() {
+        final PipelineContext ctx = pipeline("pipeline:\n  scan_helper: true\n  scan_cpu: 0\n  scan_helper_cpu: 3\n");
+        assertEquals(0, ctx.scanCpu());
+        assertEquals(3, ctx.scanHelperCpu());
+        assertEquals("pipeline.scan_cpu", pipelineError("pipeline:\n  scan_cpu: 1024\n").key());
+        final ConfigException helperOff = pipelineError("pipeline:\n  scan_helper_cpu: 0\n");
+        assertEquals("pipeline.scan_helper_cpu", helperOff.key());
+        assertTrue(helperOff.getMessage().contains("scan_helper is off"), helperOff.getMessage());
+        final ConfigException same = pipelineError("pipeline:\n  scan_helper: true\n  scan_cpu: 0\n  scan_helper_cpu: 0\n");
+        assertEquals("pipeline.scan_helper_cpu", same.key());
+        assertTrue(same.getMessage().contains("another CPU"), same.getMessage());
+        final ConfigException negative = pipelineError("pipeline:\n  scan_cpu: -2\n");
+        assertEquals("pipeline.scan_cpu", negative.key());
+        assertTrue(negative.getMessage().contains("-1"), negative.getMessage());
     }
 
     @Test

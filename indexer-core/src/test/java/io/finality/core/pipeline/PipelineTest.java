@@ -175,6 +175,29 @@ class PipelineTest {
     }
 
     @Test
+    void shouldPinTheScanThreadThroughTheAffinityAsItStartsAndRunOnWhenPinningFails() throws Exception {
+        final List<String> pinned = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final ThreadAffinity recording = cpu -> pinned.add(Thread.currentThread().getName() + "@" + cpu);
+        final CountDownLatch scanned = new CountDownLatch(1);
+        final Pipeline p = new Pipeline(new PipelineContext().ringSize(8).maxPayloadBytes(4096).initialPayloadBytes(64)
+            .memoryBudgetBytes(64L * 1024 * 1024).scanCpu(0).threadAffinity(recording),
+            (event, seq, end) -> scanned.countDown(), (event, seq, end) -> { }).start();
+        pipelines.add(p);
+        assertEquals(List.of("finality-scan@0"), pinned, "only the scan thread, once, before the pipeline accepts events");
+
+        final ThreadAffinity refusing = cpu -> {
+            throw new IllegalStateException("refused");
+        };
+        final Pipeline q = new Pipeline(new PipelineContext().ringSize(8).maxPayloadBytes(4096).initialPayloadBytes(64)
+            .memoryBudgetBytes(64L * 1024 * 1024).scanCpu(0).threadAffinity(refusing),
+            (event, seq, end) -> scanned.countDown(), (event, seq, end) -> { }).start();
+        pipelines.add(q);
+        assertEquals(EventPublisher.PUBLISHED,
+            q.publish(EventKind.MEMPOOL_TX, ChainId.BITCOIN_REGTEST, 12, COUNTER_FILLER, new long[] {0, 1}));
+        assertTrue(scanned.await(10, TimeUnit.SECONDS), "a scan thread that could not be pinned still scans");
+    }
+
+    @Test
     void shouldKeepRunningAfterAStageThrowsOnOneEvent() throws Exception {
         final List<Long> applied = new ArrayList<>();
         final CountDownLatch done = new CountDownLatch(1);

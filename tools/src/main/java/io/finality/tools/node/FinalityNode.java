@@ -108,7 +108,10 @@ public final class FinalityNode implements AutoCloseable {
         // Decided before the scan thread starts writing the index.
         unseen.removeIf(r -> r.status() == InvoiceStatus.CANCELLED && scripts.lookup(r.chain().code(),
             new org.agrona.concurrent.UnsafeBuffer(r.watchKey()), 0, r.watchKeyLength()) != r.slot());
-        probeHelper = context.pipeline().scanHelper() && Runtime.getRuntime().availableProcessors() >= 2 ? new ProbeHelper() : null;
+        final CpuPinning pinning = new CpuPinning();
+        context.pipeline().threadAffinity(pinning);
+        probeHelper = context.pipeline().scanHelper() && Runtime.getRuntime().availableProcessors() >= 2
+            ? new ProbeHelper(CpuPinning.helperStart(pinning, context.pipeline().scanHelperCpu(), LOG)) : null;
         final MatchingScanStage scan = new MatchingScanStage(scripts, new InvoiceWatchCommands())
             .scanner(ChainFamily.ETHEREUM, new EthereumBlockScanner())
             .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpointIndex,

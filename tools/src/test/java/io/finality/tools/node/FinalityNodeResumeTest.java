@@ -65,9 +65,15 @@ class FinalityNodeResumeTest {
 
     @Test
     void shouldResumeFromTheJournaledPositionAndWalkBackOverAReorgMadeWhileDown(@TempDir final Path dir) throws Exception {
-        // with the scan's probe helper: started with the node, and closed with it across the restarts
+        // with the scan's probe helper, pinned apart from the scan thread where the process may use two CPUs: started with
+        // the node, and closed with it across the restarts
+        final java.util.BitSet cpus = net.openhft.affinity.Affinity.getAffinity();
+        final PipelineContext pipeline = new PipelineContext().scanHelper(true);
+        if (cpus.cardinality() >= 2) {
+            pipeline.scanCpu(cpus.nextSetBit(0)).scanHelperCpu(cpus.nextSetBit(cpus.nextSetBit(0) + 1));
+        }
         final NodeContext context = new NodeContext().dataDirectory(dir).policies(PolicyBook.withDefaults())
-            .durability(JournalContext.Durability.NONE).pipeline(new PipelineContext().scanHelper(true));
+            .durability(JournalContext.Durability.NONE).pipeline(pipeline);
         final RegtestChain chain = new RegtestChain();
         for (int i = 0; i < 40; i++) {
             chain.mine(List.of());

@@ -1,0 +1,41 @@
+package io.finality.tools.node;
+
+import io.finality.core.pipeline.ThreadAffinity;
+import java.util.BitSet;
+import net.openhft.affinity.Affinity;
+
+/**
+ * The node's {@link ThreadAffinity}: OpenHFT's Java-Thread-Affinity (a dependency of Chronicle's already, native through
+ * JNA), with a check that the thread really is bound afterwards, since that library can fall back to doing nothing.
+ *
+ * <p>Thread rules: stateless; each call pins the calling thread.
+ */
+final class CpuPinning implements ThreadAffinity {
+    @Override
+    public void pinCurrentThread(final int cpu) {
+        Affinity.setAffinity(cpu);
+        final BitSet bound = Affinity.getAffinity();
+        if (bound.cardinality() != 1 || !bound.get(cpu)) {
+            throw new IllegalStateException("the thread's CPU set is " + bound + " after pinning it to CPU " + cpu);
+        }
+    }
+
+    /**
+     * A thread-start action for the probe helper: pin it to {@code cpu}, or log why not (unpinned, it still helps or
+     * at worst leaves its work to the scan thread); null when {@code cpu} is -1.
+     */
+    static Runnable helperStart(final ThreadAffinity affinity, final int cpu, final System.Logger log) {
+        if (cpu < 0) {
+            return null;
+        }
+        return () -> {
+            try {
+                affinity.pinCurrentThread(cpu);
+                log.log(System.Logger.Level.INFO, "scan probe helper pinned to CPU " + cpu);
+            } catch (final RuntimeException | LinkageError ex) {
+                log.log(System.Logger.Level.WARNING,
+                    "could not pin the scan probe helper to CPU " + cpu + ": " + ex + "; it runs unpinned");
+            }
+        };
+    }
+}
