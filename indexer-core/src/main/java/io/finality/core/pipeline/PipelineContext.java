@@ -127,8 +127,9 @@ public final class PipelineContext {
      * Whether the scan stage may use one helper thread to probe a large block's outputs while it walks the block
      * (the Bitcoin scanner's probe helper: lower scan latency, at the cost of a second core's time during the scan of
      * a large block; parked otherwise). Default: off. On the 2-vCPU VM it was measured on (docs/BENCHMARKS.md, "Probe
-     * helper") a helper woken per block was scheduled onto the scan thread's own CPU and made the scan ~15 % slower;
-     * turn it on where a quiet second core shows the gain (only machines of at least 2 processors get a helper).
+     * helper") a helper left to the scheduler was woken onto the scan thread's own CPU and made the scan ~15 % slower;
+     * pinned apart from the scan thread ({@link #scanCpu}, {@link #scanHelperCpu}) it cut the scan by 20-28 %. Only
+     * machines of at least 2 processors get a helper.
      */
     public PipelineContext scanHelper(final boolean value) {
         scanHelper = value;
