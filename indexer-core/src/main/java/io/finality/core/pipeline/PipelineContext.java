@@ -156,8 +156,8 @@ public final class PipelineContext {
     /**
      * The CPU the scan's probe helper thread ({@link #scanHelper}) binds itself to; -1 (the default) leaves it to the
      * scheduler, which on the 2-vCPU VM measured tends to wake it onto the scan thread's CPU. Measured pinned apart from
-     * the scan thread (docs/BENCHMARKS.md, "Probe helper"): scan time -20 to -28 %, p99 from the ring publish to the
-     * journal 0.80-0.99 ms against 1.03-1.28 ms.
+     * the scan thread (docs/BENCHMARKS.md, "Probe helper"): scan time -20 to -28 % in a quiet phase of the VM, and p99
+     * from the ring publish to the journal 0.80-0.99 ms against 1.03-1.28 ms; in noisy phases the VM's stalls dominate.
      */
     public PipelineContext scanHelperCpu(final int value) {
         scanHelperCpu = value;
