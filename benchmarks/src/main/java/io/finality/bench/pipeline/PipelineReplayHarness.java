@@ -124,9 +124,7 @@ public final class PipelineReplayHarness {
         final WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(INVOICES));
         final WatchKeyIndex outpoints = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1 << 16));
         final LatencyRecorder recorder = new LatencyRecorder(engine);
-        final ProbeHelper helper = !PROBE_HELPER ? null
-            : PIN_HELPER >= 0 ? new ProbeHelper(() -> pin(PIN_HELPER))
-            : new ProbeHelper(Long.getLong("finality.bench.probeLingerUs", 0) * 1000);
+        final ProbeHelper helper = PROBE_HELPER ? new ProbeHelper(PIN_HELPER >= 0 ? () -> pin(PIN_HELPER) : null) : null;
         final TimedScanStage scan = new TimedScanStage(new MatchingScanStage(index, new InvoiceWatchCommands())
             .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000), helper)));
         final Pipeline pipeline = new Pipeline(new PipelineContext().ringSize(RING_SIZE).maxPayloadBytes(4 << 20)

@@ -19,14 +19,13 @@ public final class ProbeHelper implements AutoCloseable {
     public static final String THREAD_NAME = "finality-scan-probe";
 
     private final Thread thread;
-    private final long lingerNanos;
     private final Runnable threadStart;
     private volatile SharedProbeJob job;
     private volatile boolean running = true;
 
     /** A helper with its thread started. */
     public ProbeHelper() {
-        this(true, 0, null);
+        this(true, null);
     }
 
     /**
@@ -35,28 +34,17 @@ public final class ProbeHelper implements AutoCloseable {
      * lands on the scan thread's own CPU and helps little).
      */
     public ProbeHelper(final Runnable threadStart) {
-        this(true, 0, threadStart);
-    }
-
-    /**
-     * A helper with its thread started that keeps polling (yielding) for {@code lingerNanos} after a block before it
-     * parks: while blocks come closer together than that, it is already running on its own CPU when the next one
-     * starts instead of being woken (a woken helper may be placed on the scan thread's CPU), at the cost of that
-     * CPU's time while it polls. The benchmarks' experiment knob; the node uses none.
-     */
-    public ProbeHelper(final long lingerNanos) {
-        this(true, lingerNanos, null);
+        this(true, threadStart);
     }
 
     /**
      * Test hook: {@code start} false leaves the thread unstarted, so the scanner does every probe itself (stealing).
      */
     ProbeHelper(final boolean start) {
-        this(start, 0, null);
+        this(start, null);
     }
 
-    private ProbeHelper(final boolean start, final long lingerNanos, final Runnable threadStart) {
-        this.lingerNanos = lingerNanos;
+    private ProbeHelper(final boolean start, final Runnable threadStart) {
         this.threadStart = threadStart;
         thread = new Thread(this::run, THREAD_NAME);
         thread.setDaemon(true);
@@ -85,23 +73,13 @@ public final class ProbeHelper implements AutoCloseable {
         if (threadStart != null) {
             threadStart.run();
         }
-        long idleSince = 0;
         while (running) {
             final SharedProbeJob j = job;
             if (j == null) {
-                final long now = System.nanoTime();
-                if (idleSince == 0) {
-                    idleSince = now;
-                }
-                if (now - idleSince < lingerNanos) {
-                    Thread.yield();
-                } else {
-                    // a spurious or stale wake-up just loops; an open() between the read and the park leaves a permit
-                    LockSupport.park(this);
-                }
+                // a spurious or stale wake-up just loops; an open() between the read and the park leaves a permit
+                LockSupport.park(this);
                 continue;
             }
-            idleSince = 0;
             if (!j.helpOnce()) {
                 // Yield, not spin: measured (docs/BENCHMARKS.md, "Probe helper"), the woken helper was often placed
                 // on the scan thread's CPU (the scheduler puts a wakee near its waker) and, spinning there, held the

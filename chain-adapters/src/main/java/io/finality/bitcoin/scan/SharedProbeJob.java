@@ -3,6 +3,7 @@ package io.finality.bitcoin.scan;
 import io.finality.core.spi.AddressIndex;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import org.agrona.DirectBuffer;
 
 /**
@@ -87,9 +88,9 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
     void begin(final DirectBuffer buffer, final int length, final int chainCode, final AddressIndex reader) {
         final int rows = (length / MIN_OUTPUT_BYTES + 1 + CHUNK - 1) >>> CHUNK_SHIFT;
         if (rows > scriptOffsets.length) {
-            scriptOffsets = java.util.Arrays.copyOf(scriptOffsets, rows);
-            scriptLengths = java.util.Arrays.copyOf(scriptLengths, rows);
-            slots = java.util.Arrays.copyOf(slots, rows);
+            scriptOffsets = Arrays.copyOf(scriptOffsets, rows);
+            scriptLengths = Arrays.copyOf(scriptLengths, rows);
+            slots = Arrays.copyOf(slots, rows);
         }
         // Progress first: reset values can only make nothing claimable, whichever generation a helper believes in.
         PUBLISHED.setRelease(this, 0);

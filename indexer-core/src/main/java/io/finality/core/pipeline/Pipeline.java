@@ -282,18 +282,13 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         };
     }
 
-    /** Pin the scan thread as configured; a refusal costs latency, not correctness, so it is logged and the stage runs. */
+    /** Pin the scan thread as configured (without an affinity implementation, say so and run unpinned). */
     private static void pinScanThread(final int cpu, final ThreadAffinity affinity) {
         if (affinity == null) {
             LOG.log(System.Logger.Level.WARNING, "scan_cpu " + cpu
                 + " is set but no thread affinity is available; the scan thread is unpinned");
-            return;
-        }
-        try {
-            affinity.pinCurrentThread(cpu);
-            LOG.log(System.Logger.Level.INFO, "scan thread pinned to CPU " + cpu);
-        } catch (final RuntimeException | LinkageError ex) {
-            LOG.log(System.Logger.Level.WARNING, "could not pin the scan thread to CPU " + cpu + ": " + ex + "; it runs unpinned");
+        } else {
+            affinity.pinOrWarn(cpu, "scan thread", LOG);
         }
     }
 

@@ -16,4 +16,17 @@ public interface ThreadAffinity {
      * @throws IllegalStateException if the platform refused or the thread is not bound afterwards.
      */
     void pinCurrentThread(int cpu);
+
+    /**
+     * Pin the calling thread (named {@code thread} in the log) to {@code cpu} and log the outcome. A refusal costs
+     * latency, not correctness, so it is logged as a warning and the thread runs on unpinned.
+     */
+    default void pinOrWarn(final int cpu, final String thread, final System.Logger log) {
+        try {
+            pinCurrentThread(cpu);
+            log.log(System.Logger.Level.INFO, thread + " pinned to CPU " + cpu);
+        } catch (final RuntimeException | LinkageError ex) {
+            log.log(System.Logger.Level.WARNING, "could not pin the " + thread + " to CPU " + cpu + ": " + ex + "; it runs unpinned");
+        }
+    }
 }

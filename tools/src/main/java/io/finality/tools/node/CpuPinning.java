@@ -28,14 +28,6 @@ final class CpuPinning implements ThreadAffinity {
         if (cpu < 0) {
             return null;
         }
-        return () -> {
-            try {
-                affinity.pinCurrentThread(cpu);
-                log.log(System.Logger.Level.INFO, "scan probe helper pinned to CPU " + cpu);
-            } catch (final RuntimeException | LinkageError ex) {
-                log.log(System.Logger.Level.WARNING,
-                    "could not pin the scan probe helper to CPU " + cpu + ": " + ex + "; it runs unpinned");
-            }
-        };
+        return () -> affinity.pinOrWarn(cpu, "scan probe helper", log);
     }
 }
