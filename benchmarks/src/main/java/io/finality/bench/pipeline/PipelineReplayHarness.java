@@ -76,6 +76,13 @@ public final class PipelineReplayHarness {
     private static final int REAL_STRIDE = 499;
     private static final int LATENCY_BLOCKS_PER_SECOND = 100;
     private static final int LATENCY_WARMUP_SECONDS = 5;
+    /**
+     * The paced producer parks until this long before a block's intended send time, then spins
+     * ({@code -Dfinality.bench.spinUs}, default 1,000): a parked thread on this VM wakes 50-200 µs after its timer
+     * (the kernel's 50 µs timer slack, then the halted vCPU's wake-up), and that lateness of the load generator would
+     * otherwise be charged to the pipeline. Session 5 and earlier ran with 100 µs.
+     */
+    private static final long PRODUCER_SPIN_NANOS = Long.getLong("finality.bench.spinUs", 1_000) * 1_000;
     /** Ring slots ({@code -Dfinality.bench.ring}, default 64 as the sidecar's): how many blocks can be in flight. */
     private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private static final int RING_SIZE = Integer.getInteger("finality.bench.ring", 64);
@@ -91,6 +98,11 @@ public final class PipelineReplayHarness {
      */
     private static final boolean PROBE_HELPER = Boolean.getBoolean("finality.bench.probeHelper");
     private static final int PIN_HELPER = Integer.getInteger("finality.bench.pinHelper", -1);
+    /**
+     * {@code -Dfinality.bench.fused=true}: one thread scans and applies each slot ({@code pipeline.fused_stages}); its
+     * CPU is the scan's in {@code -Dfinality.bench.pin} (leave the engine's at -1).
+     */
+    private static final boolean FUSED = Boolean.getBoolean("finality.bench.fused");
     /** Diagnostic run ({@code -XX:-UseTLAB}): attribute every stage-thread allocation of the replay to its stack. */
     private static final boolean ALLOCATION_STACKS =
         ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:-UseTLAB");
@@ -129,8 +141,9 @@ public final class PipelineReplayHarness {
             .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000), helper)));
         final Pipeline pipeline = new Pipeline(new PipelineContext().ringSize(RING_SIZE).maxPayloadBytes(4 << 20)
             .memoryBudgetBytes(512L << 20).initialPayloadBytes(2 << 20)
-            .waitStrategy(wait), scan, recorder).start();
-        System.out.printf("stage wait strategy: %s, ring of %d slots, probe helper %s%n", wait, RING_SIZE,
+            .waitStrategy(wait).fusedStages(FUSED), scan, recorder).start();
+        System.out.printf("stage wait strategy: %s, %s, ring of %d slots, probe helper %s%n", wait,
+            FUSED ? "one thread for both stages" : "a thread per stage", RING_SIZE,
             PROBE_HELPER ? "on" + (PIN_HELPER >= 0 ? ", pinned to cpu " + PIN_HELPER : "") : "off");
         try {
             openInvoices(pipeline, scripts);
@@ -296,7 +309,8 @@ public final class PipelineReplayHarness {
         awaitApplied(pipeline);
         final long[] gcBefore = gc();
         final long allocBefore = stageAllocated();
-        final long scanBefore = threadAllocated("finality-scan");
+        final String scanThread = FUSED ? "finality-stages" : "finality-scan";
+        final long scanBefore = threadAllocated(scanThread);
         final long appliedBefore = pipeline.counters().applied();
         final long start = System.nanoTime();
         final long end = start + seconds * 1_000_000_000L;
@@ -319,7 +333,7 @@ public final class PipelineReplayHarness {
         final long applied = pipeline.counters().applied() - appliedBefore;
         return new ReplayResult(applied, bytes * applied / Math.max(1, blocksPublished), elapsed,
             (stageAllocated() - allocBefore) / (double)Math.max(1, applied),
-            (threadAllocated("finality-scan") - scanBefore) / (double)Math.max(1, applied), gcAfter[0] - gcBefore[0],
+            (threadAllocated(scanThread) - scanBefore) / (double)Math.max(1, applied), gcAfter[0] - gcBefore[0],
             gcAfter[1] - gcBefore[1]);
     }
 
@@ -444,8 +458,8 @@ public final class PipelineReplayHarness {
             final long intended = start + i * interval;
             long now;
             while ((now = System.nanoTime()) < intended) {
-                if (intended - now > 200_000) {
-                    LockSupport.parkNanos(intended - now - 100_000);
+                if (intended - now > PRODUCER_SPIN_NANOS + 100_000) {
+                    LockSupport.parkNanos(intended - now - PRODUCER_SPIN_NANOS);
                 } else {
                     Thread.onSpinWait();
                 }
@@ -597,12 +611,13 @@ public final class PipelineReplayHarness {
         return 0;
     }
 
-    /** Bytes allocated so far by the scan and engine threads. */
+    /** Bytes allocated so far by the stage threads: scan and engine, or the one thread of fused stages. */
     private static long stageAllocated() {
         final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         long total = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals("finality-scan") || t.getName().equals("finality-engine")) {
+            if (t.getName().equals("finality-scan") || t.getName().equals("finality-engine")
+                || t.getName().equals("finality-stages")) {
                 total += mx.getThreadAllocatedBytes(t.threadId());
             }
         }

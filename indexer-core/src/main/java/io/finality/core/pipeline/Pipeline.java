@@ -37,6 +37,9 @@ import java.util.concurrent.locks.LockSupport;
  *  └───────────────────────────────────────────────────────┘
  * </pre>
  *
+ * <p>With {@link PipelineContext#fusedStages()} one thread ("finality-stages") runs both: it scans a slot, then applies
+ * it. The order of work per slot and the engine's single writer are the same; the hand-off between two threads is gone.
+ *
  * <p>Backpressure: {@link #publish} waits (parking briefly) while the ring is full and
  * {@link #tryPublish} reports {@link #BACK_PRESSURED}; neither drops anything silently. A stage
  * that throws on a slot is counted and logged and goes on with the next slot.
@@ -53,7 +56,7 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
     private final PipelineCounters counters = new PipelineCounters();
     private final ScanStage scanStage;
     private final StateEngine engine;
-    private final CountDownLatch stagesRunning = new CountDownLatch(2);
+    private final CountDownLatch stagesRunning;
     private final WaitStrategy waitStrategy;
     /** The wait strategy when it is the hand-off one (the producer wakes the scan stage at its claim), else null. */
     private final HandoffWaitStrategy handoff;
@@ -69,18 +72,28 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         final int initialMatches = context.initialMatches();
         waitStrategy = waitStrategy(context.waitStrategy());
         handoff = waitStrategy instanceof HandoffWaitStrategy h ? h : null;
+        final boolean fused = this.context.fusedStages();
+        stagesRunning = new CountDownLatch(fused ? 1 : 2);
         disruptor = new Disruptor<>(
             () -> new ChainEvent(initialPayload, maxPayload, initialMatches),
             context.ringSize(),
-            namedThreads(),
+            namedThreads(fused),
             ProducerType.MULTI,
             waitStrategy);
 
-        final EventHandler<ChainEvent> scan = new StageHandler(true);
-        final EventHandler<ChainEvent> apply = new StageHandler(false);
-        disruptor.handleEventsWith(scan).then(apply);
-        disruptor.handleExceptionsFor(scan).with(new StageErrorHandler("scan stage", counters.scanErrors));
-        disruptor.handleExceptionsFor(apply).with(new StageErrorHandler("state engine", counters.engineErrors));
+        final StageErrorHandler scanErrors = new StageErrorHandler("scan stage", counters.scanErrors);
+        final StageErrorHandler engineErrors = new StageErrorHandler("state engine", counters.engineErrors);
+        if (fused) {
+            final EventHandler<ChainEvent> both = new StageHandler(Stage.BOTH, scanErrors);
+            disruptor.handleEventsWith(both);
+            disruptor.handleExceptionsFor(both).with(engineErrors);
+        } else {
+            final EventHandler<ChainEvent> scan = new StageHandler(Stage.SCAN, scanErrors);
+            final EventHandler<ChainEvent> apply = new StageHandler(Stage.APPLY, engineErrors);
+            disruptor.handleEventsWith(scan).then(apply);
+            disruptor.handleExceptionsFor(scan).with(scanErrors);
+            disruptor.handleExceptionsFor(apply).with(engineErrors);
+        }
     }
 
     /**
@@ -229,19 +242,29 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         }
     }
 
+    /** What a stage thread does with each slot. */
+    private enum Stage {
+        SCAN, APPLY,
+        /** Scan, then apply: {@link PipelineContext#fusedStages()}. */
+        BOTH
+    }
+
     /**
      * Binds a stage to the Disruptor once, so dispatch never allocates, and reports its start. With the
      * {@link HandoffWaitStrategy} the scan stage releases each slot as soon as it is scanned and wakes the
      * engine thread, which parks while it waits for the scan instead of spinning through it.
      */
     private final class StageHandler implements EventHandler<ChainEvent> {
-        private final boolean scan;
+        private final Stage stage;
         private final boolean releaseEarly;
+        /** Where a fused stage reports a failed scan, which must not skip the slot's apply; the split stages' own. */
+        private final StageErrorHandler scanErrors;
         private Sequence sequence;
 
-        StageHandler(final boolean scan) {
-            this.scan = scan;
-            this.releaseEarly = scan && handoff != null;
+        StageHandler(final Stage stage, final StageErrorHandler scanErrors) {
+            this.stage = stage;
+            this.releaseEarly = stage == Stage.SCAN && handoff != null;
+            this.scanErrors = scanErrors;
         }
 
         @Override
@@ -251,7 +274,7 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
 
         @Override
         public void onStart() {
-            if (scan && context.scanCpu() >= 0) {
+            if (stage != Stage.APPLY && context.scanCpu() >= 0) {
                 pinScanThread(context.scanCpu(), context.threadAffinity());
             }
             stagesRunning.countDown();
@@ -259,16 +282,29 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
 
         @Override
         public void onEvent(final ChainEvent event, final long sequence, final boolean endOfBatch) {
-            if (scan) {
-                onScan(event, sequence, endOfBatch);
-                if (releaseEarly) {
-                    // a full fence before the wait strategy reads whether the engine thread parked
-                    this.sequence.setVolatile(sequence);
-                    waitStrategy.signalAllWhenBlocking();
+            switch (stage) {
+                case SCAN -> {
+                    onScan(event, sequence, endOfBatch);
+                    if (releaseEarly) {
+                        // a full fence before the wait strategy reads whether the engine thread parked
+                        this.sequence.setVolatile(sequence);
+                        waitStrategy.signalAllWhenBlocking();
+                    }
                 }
-            } else {
-                onApply(event, sequence, endOfBatch);
+                case APPLY -> onApply(event, sequence, endOfBatch);
+                case BOTH -> scanThenApply(event, sequence, endOfBatch);
+                default -> throw new IllegalStateException(stage.name());
             }
+        }
+
+        /** As the split stages do: a scan that fails is counted and logged, and the slot is still applied. */
+        private void scanThenApply(final ChainEvent event, final long sequence, final boolean endOfBatch) {
+            try {
+                onScan(event, sequence, endOfBatch);
+            } catch (final Throwable ex) {
+                scanErrors.handleEventException(ex, sequence, event);
+            }
+            onApply(event, sequence, endOfBatch);
         }
     }
 
@@ -292,8 +328,8 @@ public final class Pipeline implements EventPublisher, AutoCloseable {
         }
     }
 
-    private static ThreadFactory namedThreads() {
-        final String[] names = {"finality-scan", "finality-engine"};
+    private static ThreadFactory namedThreads(final boolean fused) {
+        final String[] names = fused ? new String[] {"finality-stages"} : new String[] {"finality-scan", "finality-engine"};
         final AtomicInteger next = new AtomicInteger();
         return runnable -> {
             final int i = next.getAndIncrement();

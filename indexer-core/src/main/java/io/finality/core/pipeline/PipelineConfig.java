@@ -14,6 +14,7 @@ import io.finality.core.config.ConfigSection;
  *   wait_strategy: handoff       # handoff | blocking | yielding | sleeping | busy-spin
  *   shutdown_timeout: 30s
  *   scan_helper: false           # true: a helper thread probes large blocks during the scan (needs >= 2 processors)
+ *   fused_stages: false          # true: one thread scans each slot, then applies it (lower latency per block)
  *   scan_cpu: -1                 # pin the scan thread to this CPU (-1: the scheduler places it)
  *   scan_helper_cpu: -1          # pin the probe helper to this CPU, another than scan_cpu (-1: unpinned)
  * </pre>
@@ -35,6 +36,7 @@ public final class PipelineConfig {
                 PipelineContext.WaitStrategyKind.HANDOFF))
             .shutdownTimeoutMs(section.durationMs("shutdown_timeout", 30_000, 0, 3_600_000));
         ctx.scanHelper(section.bool("scan_helper", ctx.scanHelper()))
+            .fusedStages(section.bool("fused_stages", ctx.fusedStages()))
             .scanCpu(section.intValue("scan_cpu", -1, -1, 1023))
             .scanHelperCpu(section.intValue("scan_helper_cpu", -1, -1, 1023));
         section.rejectUnknownKeys();

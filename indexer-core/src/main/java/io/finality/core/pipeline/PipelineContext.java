@@ -25,7 +25,10 @@ public final class PipelineContext {
          * 2-core machine, docs/BENCHMARKS.md), and stage 2 spins through stage 1's scan. The default until session 4.
          */
         BLOCKING,
-        /** Spin, then yield: lowest latency, burns a core per stage. For benchmarks. */
+        /**
+         * Spin, then yield: lowest latency, keeps a core busy per stage thread. With {@link #fusedStages} and the
+         * thread pinned, the lowest block latency measured (docs/BENCHMARKS.md, "One thread for both stages").
+         */
         YIELDING,
         /** Spin, yield, then park briefly: little CPU, ~100 µs wake-up. */
         SLEEPING,
@@ -48,6 +51,7 @@ public final class PipelineContext {
     private WaitStrategyKind waitStrategy = WaitStrategyKind.HANDOFF;
     private long shutdownTimeoutMs = 30_000;
     private boolean scanHelper;
+    private boolean fusedStages;
     private int scanCpu = -1;
     private int scanHelperCpu = -1;
     private ThreadAffinity threadAffinity;
@@ -133,6 +137,22 @@ public final class PipelineContext {
      */
     public PipelineContext scanHelper(final boolean value) {
         scanHelper = value;
+        return this;
+    }
+
+    public boolean fusedStages() {
+        return fusedStages;
+    }
+
+    /**
+     * Whether one thread runs both stages, scanning each slot and then applying it to the state engine (default: off,
+     * two threads). Fused, a block's latency loses the hand-off between the stages and the engine thread's wake-up, and
+     * the engine no longer competes for a CPU with the scan and its probe helper; a replay loses the overlap of one
+     * block's scan with the previous block's step. The engine is still driven by a single thread, so its contract holds.
+     * Measured in docs/BENCHMARKS.md, "One thread for both stages".
+     */
+    public PipelineContext fusedStages(final boolean value) {
+        fusedStages = value;
         return this;
     }
 

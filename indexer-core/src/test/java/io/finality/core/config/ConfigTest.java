@@ -59,6 +59,7 @@ class ConfigTest {
               wait_strategy: busy-spin
               shutdown_timeout: 2s
               scan_helper: true
+              fused_stages: true
             """);
         assertEquals(128, ctx.ringSize());
         assertEquals(4 * 1024 * 1024, ctx.maxPayloadBytes());
@@ -66,6 +67,9 @@ class ConfigTest {
         assertEquals(PipelineContext.WaitStrategyKind.BUSY_SPIN, ctx.waitStrategy());
         assertEquals(2_000, ctx.shutdownTimeoutMs());
         assertTrue(ctx.scanHelper());
+        assertTrue(ctx.fusedStages());
+        assertFalse(pipeline("pipeline:\n  ring_size: 64\n").fusedStages(), "two stage threads by default");
+        assertEquals("pipeline.fused_stages", pipelineError("pipeline:\n  fused_stages: sometimes\n").key());
     }
 
     @Test

@@ -21,6 +21,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PipelineTest {
@@ -50,8 +53,13 @@ class PipelineTest {
     }
 
     private Pipeline pipeline(final int ringSize, final ScanStage scan, final StateEngine engine) {
+        return pipeline(ringSize, false, scan, engine);
+    }
+
+    /** {@code fused}: one thread for both stages ({@link PipelineContext#fusedStages}), which keeps the same contract. */
+    private Pipeline pipeline(final int ringSize, final boolean fused, final ScanStage scan, final StateEngine engine) {
         final Pipeline p = new Pipeline(new PipelineContext().ringSize(ringSize).maxPayloadBytes(4096)
-            .initialPayloadBytes(64).memoryBudgetBytes(64L * 1024 * 1024), scan, engine).start();
+            .initialPayloadBytes(64).memoryBudgetBytes(64L * 1024 * 1024).fusedStages(fused), scan, engine).start();
         pipelines.add(p);
         return p;
     }
@@ -111,18 +119,24 @@ class PipelineTest {
         assertEquals(2L * perProducer, p.counters().published());
     }
 
-    @Test
-    void shouldHandEverySlotFromScanToEngineInOrderWithTheHandoffWaitAcrossPauses() throws Exception {
+    /** Split (the scan thread releases each slot early to the engine thread) and fused (one thread runs both). */
+    @ParameterizedTest(name = "{0}, fused stages: {1}")
+    @CsvSource({"HANDOFF, false", "HANDOFF, true", "BLOCKING, true", "YIELDING, true"})
+    void shouldHandEverySlotFromScanToEngineInOrderAcrossPauses(final PipelineContext.WaitStrategyKind wait,
+        final boolean fused) throws Exception {
         final long seed = System.nanoTime();
         final int perProducer = 100_000;
         final long[] lastSeenByProducer = {-1, -1};
         final AtomicLong delivered = new AtomicLong();
         final AtomicLong outOfOrder = new AtomicLong();
         final AtomicLong notScanned = new AtomicLong();
+        final AtomicLong wrongThread = new AtomicLong();
+        final Thread[] scanThread = new Thread[1];
         final CountDownLatch done = new CountDownLatch(1);
         // Stage 1 marks each slot only at the end of a little work: the engine, woken by the early release,
         // must never see a slot before that.
         final ScanStage scan = (event, seq, end) -> {
+            scanThread[0] = Thread.currentThread();
             event.scanResult(0, 0);
             if ((seq & 63) == 0) {
                 LockSupport.parkNanos(20_000);
@@ -132,6 +146,9 @@ class PipelineTest {
         final StateEngine engine = (event, seq, end) -> {
             if (event.scanErrorOffset() != 7) {
                 notScanned.incrementAndGet();
+            }
+            if ((Thread.currentThread() == scanThread[0]) != fused) {
+                wrongThread.incrementAndGet();
             }
             final int producer = event.payloadBuffer().getInt(0);
             final long counter = event.payloadBuffer().getLong(4);
@@ -144,7 +161,7 @@ class PipelineTest {
             }
         };
         final Pipeline p = new Pipeline(new PipelineContext().ringSize(256).maxPayloadBytes(4096).initialPayloadBytes(64)
-            .memoryBudgetBytes(64L * 1024 * 1024).waitStrategy(PipelineContext.WaitStrategyKind.HANDOFF), scan, engine).start();
+            .memoryBudgetBytes(64L * 1024 * 1024).waitStrategy(wait).fusedStages(fused), scan, engine).start();
         pipelines.add(p);
         final Thread[] producers = new Thread[2];
         for (int id = 0; id < 2; id++) {
@@ -171,6 +188,10 @@ class PipelineTest {
         assertTrue(done.await(60, TimeUnit.SECONDS), "seed " + seed + ": only " + delivered.get() + " events delivered");
         assertEquals(0, outOfOrder.get(), "seed " + seed + ": events out of order per producer");
         assertEquals(0, notScanned.get(), "seed " + seed + ": stage 2 saw a slot before stage 1 finished it");
+        assertEquals(0, wrongThread.get(), fused ? "the engine ran on another thread than the scan"
+            : "the engine ran on the scan's thread");
+        assertEquals(fused ? "finality-stages" : "finality-scan", scanThread[0].getName());
+        assertEquals(perProducer - 1, lastSeenByProducer[0], "seed " + seed);
         assertEquals(perProducer - 1, lastSeenByProducer[1], "seed " + seed);
     }
 
@@ -198,7 +219,23 @@ class PipelineTest {
     }
 
     @Test
-    void shouldKeepRunningAfterAStageThrowsOnOneEvent() throws Exception {
+    void shouldPinTheOneThreadOfFusedStagesAsTheScanCpuSays() throws Exception {
+        final List<String> pinned = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final ThreadAffinity recording = cpu -> pinned.add(Thread.currentThread().getName() + "@" + cpu);
+        final CountDownLatch applied = new CountDownLatch(1);
+        final Pipeline p = new Pipeline(new PipelineContext().ringSize(8).maxPayloadBytes(4096).initialPayloadBytes(64)
+            .memoryBudgetBytes(64L * 1024 * 1024).fusedStages(true).scanCpu(1).threadAffinity(recording),
+            (event, seq, end) -> { }, (event, seq, end) -> applied.countDown()).start();
+        pipelines.add(p);
+        assertEquals(List.of("finality-stages@1"), pinned, "pinned once, before the pipeline accepts events");
+        assertEquals(EventPublisher.PUBLISHED,
+            p.publish(EventKind.MEMPOOL_TX, ChainId.BITCOIN_REGTEST, 12, COUNTER_FILLER, new long[] {0, 1}));
+        assertTrue(applied.await(10, TimeUnit.SECONDS));
+    }
+
+    @ParameterizedTest(name = "fused stages: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldKeepRunningAfterAStageThrowsOnOneEvent(final boolean fused) throws Exception {
         final List<Long> applied = new ArrayList<>();
         final CountDownLatch done = new CountDownLatch(1);
         final ScanStage scan = (event, seq, end) -> {
@@ -216,7 +253,7 @@ class PipelineTest {
                 done.countDown();
             }
         };
-        final Pipeline p = pipeline(8, scan, engine);
+        final Pipeline p = pipeline(8, fused, scan, engine);
         final long[] arg = new long[2];
         for (long i = 0; i < 10; i++) {
             arg[1] = i;
@@ -303,10 +340,11 @@ class PipelineTest {
         assertEquals(4, applied.get());
     }
 
-    @Test
-    void shouldDrainOnCloseAndRefusePublicationsAfterwards() {
+    @ParameterizedTest(name = "fused stages: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldDrainOnCloseAndRefusePublicationsAfterwards(final boolean fused) {
         final AtomicLong applied = new AtomicLong();
-        final Pipeline p = pipeline(64, (event, seq, end) -> { }, (event, seq, end) -> {
+        final Pipeline p = pipeline(64, fused, (event, seq, end) -> { }, (event, seq, end) -> {
             LockSupportSleep.micros(50);
             applied.incrementAndGet();
         });

@@ -52,6 +52,7 @@ import java.util.List;
  *   │ 2. state engine  (thread finality-engine)                                      │
  *   │      MeteredStateEngine → JournaledStateEngine → InvoiceEngine;                │
  *   │      one Chronicle document per step, then StepMetrics (counts, latency)       │
+ *   │ (pipeline.fused_stages: one thread finality-stages runs 1 then 2 per slot)     │
  *   └────────────────────────────────────────────────────────────────────────────────┘
  *                     ▼
  *   journal/ (Chronicle Queue) ── EventTailer, `finality tail`

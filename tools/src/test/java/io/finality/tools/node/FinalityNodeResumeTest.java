@@ -89,9 +89,15 @@ class FinalityNodeResumeTest {
                 }
                 assertEquals(peerChain(peer), hex(node.chainPosition(ChainId.BITCOIN_REGTEST)));
             }
-            // while the node is down the peer replaces its top 6 blocks by 9 others
+            // while the node is down the peer replaces its top 6 blocks by 9 others; the node comes back with one thread
+            // for both stages, spinning (the latency profile): the journal it resumes from is the same
             peer.reorg(6, 9);
-            try (FinalityNode node = new FinalityNode(context)) {
+            final PipelineContext fused = new PipelineContext().fusedStages(true)
+                .waitStrategy(PipelineContext.WaitStrategyKind.YIELDING).scanHelper(true)
+                .scanCpu(pipeline.scanCpu()).scanHelperCpu(pipeline.scanHelperCpu());
+            try (FinalityNode node = new FinalityNode(new NodeContext().dataDirectory(dir).policies(PolicyBook.withDefaults())
+                .durability(JournalContext.Durability.NONE).pipeline(fused))) {
+                assertTrue(node.pipeline().context().fusedStages());
                 final ChainPosition recovered = node.chainPosition(ChainId.BITCOIN_REGTEST);
                 assertEquals(40, recovered.tipHeight());
                 assertEquals(40, recovered.hashesOldestFirst().size());
