@@ -83,6 +83,12 @@ public final class PipelineReplayHarness {
      * otherwise be charged to the pipeline. Session 5 and earlier ran with 100 µs.
      */
     private static final long PRODUCER_SPIN_NANOS = Long.getLong("finality.bench.spinUs", 1_000) * 1_000;
+    /**
+     * Diagnostic ({@code -Dfinality.bench.warmSource=true}): the paced producer reads each block once as its spin
+     * begins, so that the copy into the slot starts from cached bytes, as a node connection's copy out of the buffer a
+     * socket read has just filled would. Off by default: the fixture's blocks are then cold in cache, a harder case.
+     */
+    private static final boolean WARM_SOURCE = Boolean.getBoolean("finality.bench.warmSource");
     /** Ring slots ({@code -Dfinality.bench.ring}, default 64 as the sidecar's): how many blocks can be in flight. */
     private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private static final int RING_SIZE = Integer.getInteger("finality.bench.ring", 64);
@@ -456,15 +462,19 @@ public final class PipelineReplayHarness {
         long height = baseHeight;
         for (int i = 0; i < count; i++) {
             final long intended = start + i * interval;
+            final byte[] raw = big.get(i % big.size());
+            boolean warmed = !WARM_SOURCE;
             long now;
             while ((now = System.nanoTime()) < intended) {
                 if (intended - now > PRODUCER_SPIN_NANOS + 100_000) {
                     LockSupport.parkNanos(intended - now - PRODUCER_SPIN_NANOS);
+                } else if (!warmed) {
+                    warmSink += touch(raw);
+                    warmed = true;
                 } else {
                     Thread.onSpinWait();
                 }
             }
-            final byte[] raw = big.get(i % big.size());
             trace.mark(PhaseTrace.INTENDED, height, intended);
             trace.mark(PhaseTrace.PUBLISH_START, height, now);
             hashes.next(height, raw);
@@ -472,6 +482,18 @@ public final class PipelineReplayHarness {
             check(pipeline.publish(EventKind.BLOCK_CONNECTED, CHAIN, raw.length, hashes, raw));
             height++;
         }
+    }
+
+    /** Where {@link #touch} leaves its sum, so that the reads are not optimised away. */
+    private static long warmSink;
+
+    /** Read one byte of every 64 of {@code raw}: a load per cache line brings the block into cache. */
+    private static long touch(final byte[] raw) {
+        long sum = 0;
+        for (int i = 0; i < raw.length; i += 64) {
+            sum += raw[i];
+        }
+        return sum;
     }
 
     /**
