@@ -195,42 +195,30 @@ class PipelineTest {
         assertEquals(perProducer - 1, lastSeenByProducer[1], "seed " + seed);
     }
 
-    @Test
-    void shouldPinTheScanThreadThroughTheAffinityAsItStartsAndRunOnWhenPinningFails() throws Exception {
+    /** Fused, the one stage thread is the one pinned. */
+    @ParameterizedTest(name = "fused stages: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldPinTheScanThreadThroughTheAffinityAsItStartsAndRunOnWhenPinningFails(final boolean fused) throws Exception {
         final List<String> pinned = new java.util.concurrent.CopyOnWriteArrayList<>();
         final ThreadAffinity recording = cpu -> pinned.add(Thread.currentThread().getName() + "@" + cpu);
         final CountDownLatch scanned = new CountDownLatch(1);
         final Pipeline p = new Pipeline(new PipelineContext().ringSize(8).maxPayloadBytes(4096).initialPayloadBytes(64)
-            .memoryBudgetBytes(64L * 1024 * 1024).scanCpu(0).threadAffinity(recording),
+            .memoryBudgetBytes(64L * 1024 * 1024).fusedStages(fused).scanCpu(0).threadAffinity(recording),
             (event, seq, end) -> scanned.countDown(), (event, seq, end) -> { }).start();
         pipelines.add(p);
-        assertEquals(List.of("finality-scan@0"), pinned, "only the scan thread, once, before the pipeline accepts events");
+        assertEquals(List.of((fused ? "finality-stages" : "finality-scan") + "@0"), pinned,
+            "only the scan thread, once, before the pipeline accepts events");
 
         final ThreadAffinity refusing = cpu -> {
             throw new IllegalStateException("refused");
         };
         final Pipeline q = new Pipeline(new PipelineContext().ringSize(8).maxPayloadBytes(4096).initialPayloadBytes(64)
-            .memoryBudgetBytes(64L * 1024 * 1024).scanCpu(0).threadAffinity(refusing),
+            .memoryBudgetBytes(64L * 1024 * 1024).fusedStages(fused).scanCpu(0).threadAffinity(refusing),
             (event, seq, end) -> scanned.countDown(), (event, seq, end) -> { }).start();
         pipelines.add(q);
         assertEquals(EventPublisher.PUBLISHED,
             q.publish(EventKind.MEMPOOL_TX, ChainId.BITCOIN_REGTEST, 12, COUNTER_FILLER, new long[] {0, 1}));
         assertTrue(scanned.await(10, TimeUnit.SECONDS), "a scan thread that could not be pinned still scans");
-    }
-
-    @Test
-    void shouldPinTheOneThreadOfFusedStagesAsTheScanCpuSays() throws Exception {
-        final List<String> pinned = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final ThreadAffinity recording = cpu -> pinned.add(Thread.currentThread().getName() + "@" + cpu);
-        final CountDownLatch applied = new CountDownLatch(1);
-        final Pipeline p = new Pipeline(new PipelineContext().ringSize(8).maxPayloadBytes(4096).initialPayloadBytes(64)
-            .memoryBudgetBytes(64L * 1024 * 1024).fusedStages(true).scanCpu(1).threadAffinity(recording),
-            (event, seq, end) -> { }, (event, seq, end) -> applied.countDown()).start();
-        pipelines.add(p);
-        assertEquals(List.of("finality-stages@1"), pinned, "pinned once, before the pipeline accepts events");
-        assertEquals(EventPublisher.PUBLISHED,
-            p.publish(EventKind.MEMPOOL_TX, ChainId.BITCOIN_REGTEST, 12, COUNTER_FILLER, new long[] {0, 1}));
-        assertTrue(applied.await(10, TimeUnit.SECONDS));
     }
 
     @ParameterizedTest(name = "fused stages: {0}")
