@@ -28,3 +28,6 @@ for bench in EventEncodeBenchmark 'io.finality.bench.bitcoin' WatchKeyIndexProbe
 done
 "$JAVA" "${FLAGS[@]}" -Xms4g -Xmx4g -Dfinality.data="$FINALITY_DATA" -cp "$JAR" \
     io.finality.bench.pipeline.PipelineReplayHarness "$SECONDS_REPLAY"
+# the latency phase's floor: the same ring, threads and pacing, with one read of each block for scan and engine
+"$JAVA" "${FLAGS[@]}" -Xms4g -Xmx4g -Dfinality.data="$FINALITY_DATA" -Dfinality.bench.floor=true -cp "$JAR" \
+    io.finality.bench.pipeline.PipelineReplayHarness "$SECONDS_REPLAY" yielding latency

@@ -63,6 +63,8 @@ import org.bitcoinj.core.TransactionOutput;
  *   from the <em>intended</em> send time (corrected for coordinated omission) into an HdrHistogram;</li>
  *   <li>GC collections and pause time during each phase.</li>
  * </ul>
+ * The latency phase's baseline is its floor ({@code -Dfinality.bench.floor=true}, {@link FloorStages}): the same run
+ * with scan and engine replaced by one read of each block.
  *
  * <p>Run: {@code java <flags> -cp benchmarks/target/benchmarks.jar io.finality.bench.pipeline.PipelineReplayHarness
  * [seconds [wait [latency]]]} with the flags of docs/BENCHMARKS.md, where {@code wait} is a
@@ -104,11 +106,19 @@ public final class PipelineReplayHarness {
      */
     private static final boolean PROBE_HELPER = Boolean.getBoolean("finality.bench.probeHelper");
     private static final int PIN_HELPER = Integer.getInteger("finality.bench.pinHelper", -1);
+    /** {@code -Dfinality.bench.pinTouch=N} pins the journal's pretouch thread to CPU N (the node's {@code journal.pretouch_cpu}). */
+    private static final int PIN_TOUCH = Integer.getInteger("finality.bench.pinTouch", -1);
     /**
      * {@code -Dfinality.bench.fused=true}: one thread scans and applies each slot ({@code pipeline.fused_stages}); its
      * CPU is the scan's in {@code -Dfinality.bench.pin} (leave the engine's at -1).
      */
     private static final boolean FUSED = Boolean.getBoolean("finality.bench.fused");
+    /**
+     * {@code -Dfinality.bench.floor=true}: the latency phase's baseline, {@link FloorStages} in place of scan and engine
+     * ({@code -Dfinality.bench.floorCpuUs=N}: each block also burns N µs of the read stage's CPU).
+     */
+    private static final boolean FLOOR = Boolean.getBoolean("finality.bench.floor");
+    private static final long FLOOR_CPU_NANOS = Long.getLong("finality.bench.floorCpuUs", 0) * 1_000;
     /** Diagnostic run ({@code -XX:-UseTLAB}): attribute every stage-thread allocation of the replay to its stack. */
     private static final boolean ALLOCATION_STACKS =
         ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:-UseTLAB");
@@ -137,17 +147,22 @@ public final class PipelineReplayHarness {
         final Path dir = Files.createTempDirectory("finality-pipeline-bench");
         final JournaledStateEngine engine = new JournaledStateEngine(PolicyBook.withDefaults(),
             new JournalContext().directory(dir.resolve("journal")).durability(JournalContext.Durability.NONE)
-                .snapshotEverySteps(0),
+                .snapshotEverySteps(0).pretouchThreadStart(PIN_TOUCH >= 0 ? () -> pin(PIN_TOUCH) : null),
             new FileSnapshotStore(dir.resolve("engine.snapshot")));
         final WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(INVOICES));
         final WatchKeyIndex outpoints = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1 << 16));
-        final LatencyRecorder recorder = new LatencyRecorder(engine);
-        final ProbeHelper helper = PROBE_HELPER ? new ProbeHelper(PIN_HELPER >= 0 ? () -> pin(PIN_HELPER) : null) : null;
-        final TimedScanStage scan = new TimedScanStage(new MatchingScanStage(index, new InvoiceWatchCommands())
-            .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000), helper)));
+        final LatencyRecorder recorder = new LatencyRecorder(FLOOR ? FloorStages.noEngine() : engine);
+        final ProbeHelper helper = PROBE_HELPER && !FLOOR ? new ProbeHelper(PIN_HELPER >= 0 ? () -> pin(PIN_HELPER) : null) : null;
+        final TimedScanStage scan = new TimedScanStage(FLOOR ? FloorStages.readStage(FLOOR_CPU_NANOS)
+            : new MatchingScanStage(index, new InvoiceWatchCommands())
+                .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000), helper)));
         final Pipeline pipeline = new Pipeline(new PipelineContext().ringSize(RING_SIZE).maxPayloadBytes(4 << 20)
             .memoryBudgetBytes(512L << 20).initialPayloadBytes(2 << 20)
             .waitStrategy(wait).fusedStages(FUSED), scan, recorder).start();
+        if (FLOOR) {
+            System.out.printf("FLOOR: the stages only read each block once%s (no matching, no engine, no journal)%n",
+                FLOOR_CPU_NANOS > 0 ? String.format(" and burn %d us of CPU", FLOOR_CPU_NANOS / 1_000) : "");
+        }
         System.out.printf("stage wait strategy: %s, %s, ring of %d slots, probe helper %s%n", wait,
             FUSED ? "one thread for both stages" : "a thread per stage", RING_SIZE,
             PROBE_HELPER ? "on" + (PIN_HELPER >= 0 ? ", pinned to cpu " + PIN_HELPER : "") : "off");

@@ -32,9 +32,9 @@ public final class EventJournal implements AutoCloseable {
     private ExcerptAppender appender;
     private java.util.function.Supplier<java.io.File> appenderFile;
 
-    private EventJournal(final SingleChronicleQueue queue, final long pretouchBytes) {
+    private EventJournal(final SingleChronicleQueue queue, final long pretouchBytes, final Runnable pretouchThreadStart) {
         this.queue = queue;
-        this.pretoucher = pretouchBytes > 0 ? new JournalPretoucher(pretouchBytes) : null;
+        this.pretoucher = pretouchBytes > 0 ? new JournalPretoucher(pretouchBytes, pretouchThreadStart) : null;
     }
 
     /** Open (creating if needed) the journal of a context. */
@@ -49,14 +49,14 @@ public final class EventJournal implements AutoCloseable {
             .rollCycle(RollCycles.FAST_DAILY)
             .timeoutMS(context.recoveryTimeoutMs())
             .syncMode(sync)
-            .build(), context.pretouchBytes());
+            .build(), context.pretouchBytes(), context.pretouchThreadStart());
     }
 
     /** Open an existing journal for reading only (e.g. {@code finality tail}). */
     public static EventJournal openReadOnly(final java.nio.file.Path directory) {
         ChronicleGuard.disableAnalytics();
         return new EventJournal(SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY)
-            .readOnly(true).build(), 0);
+            .readOnly(true).build(), 0, null);
     }
 
     /**

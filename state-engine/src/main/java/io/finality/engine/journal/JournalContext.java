@@ -25,6 +25,7 @@ public final class JournalContext {
     private long snapshotEverySteps = 10_000;
     private long recoveryTimeoutMs = 2_000;
     private long pretouchBytes = DEFAULT_PRETOUCH_BYTES;
+    private Runnable pretouchThreadStart;
 
     public Path directory() {
         return directory;
@@ -74,6 +75,20 @@ public final class JournalContext {
      */
     public JournalContext pretouchBytes(final long value) {
         pretouchBytes = value;
+        return this;
+    }
+
+    public Runnable pretouchThreadStart() {
+        return pretouchThreadStart;
+    }
+
+    /**
+     * Run first on the pretouch thread (null: nothing): the node pins that thread with it, off the CPU of a pinned
+     * stage thread. Its first read into each new region of the file holds its CPU for ~20 ms on the project machine,
+     * and on the stage thread's CPU that stalled whatever was pinned there (docs/BENCHMARKS.md, "The floor").
+     */
+    public JournalContext pretouchThreadStart(final Runnable value) {
+        pretouchThreadStart = value;
         return this;
     }
 }

@@ -40,6 +40,7 @@ final class JournalPretoucher implements AutoCloseable {
     private static final int READ_BYTES = 64 * 1024;
 
     private final long aheadBytes;
+    private final Runnable threadStart;
     private final AtomicLong writePosition = new AtomicLong();
     private final AtomicLong touchedUpTo = new AtomicLong();
     /** The appender wakes the touch thread once its position passes this (then sets it out of reach). */
@@ -56,9 +57,13 @@ final class JournalPretoucher implements AutoCloseable {
     private long touched;
     private boolean warned;
 
-    /** Start touching up to {@code aheadBytes} past the appender's position. */
-    JournalPretoucher(final long aheadBytes) {
+    /**
+     * Start touching up to {@code aheadBytes} past the appender's position; the thread first runs {@code threadStart}
+     * (null: nothing), e.g. to pin itself ({@link JournalContext#pretouchThreadStart}).
+     */
+    JournalPretoucher(final long aheadBytes, final Runnable threadStart) {
         this.aheadBytes = aheadBytes;
+        this.threadStart = threadStart;
         thread = new Thread(this::run, THREAD_NAME);
         thread.setDaemon(true);
         thread.start();
@@ -90,6 +95,14 @@ final class JournalPretoucher implements AutoCloseable {
     }
 
     private void run() {
+        if (threadStart != null) {
+            try {
+                threadStart.run();
+            } catch (final RuntimeException ex) {
+                // the touching itself still works wherever the thread runs
+                LOG.log(System.Logger.Level.WARNING, "journal pretouch thread start action failed; it runs as it is", ex);
+            }
+        }
         while (running) {
             try {
                 touchAhead();

@@ -79,6 +79,33 @@ class JournalPretoucherTest {
         }
     }
 
+    @Test
+    void shouldRunTheStartActionOnTheTouchThreadAndTouchEvenIfItThrows() throws Exception {
+        for (final boolean throwing : new boolean[] {false, true}) {
+            final java.util.concurrent.CompletableFuture<String> ranOn = new java.util.concurrent.CompletableFuture<>();
+            final Runnable start = () -> {
+                ranOn.complete(Thread.currentThread().getName());
+                if (throwing) {
+                    throw new IllegalStateException("the platform refused the pinning");
+                }
+            };
+            final long ahead = 1L << 20;
+            try (EventJournal journal = EventJournal.open(new JournalContext().directory(dir.resolve("j" + throwing))
+                .durability(JournalContext.Durability.NONE).pretouchBytes(ahead).pretouchThreadStart(start))) {
+                assertEquals(JournalPretoucher.THREAD_NAME, ranOn.get(10, TimeUnit.SECONDS), "ran on the touch thread");
+                final ExpandableArrayBuffer doc = new ExpandableArrayBuffer(1024);
+                for (int i = 0; i < 100; i++) {
+                    journal.append(doc, 1024);
+                }
+                final long deadline = System.nanoTime() + 10_000_000_000L;
+                while (journal.pretouchedUpTo() < ahead && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertTrue(journal.pretouchedUpTo() >= ahead, "throwing " + throwing + ": touched " + journal.pretouchedUpTo());
+            }
+        }
+    }
+
     /**
      * Live touch threads (other test classes' journals may hold some): the thread starts in the journal's
      * constructor and {@code close()} joins it, so counts before and after tell, with no waiting.

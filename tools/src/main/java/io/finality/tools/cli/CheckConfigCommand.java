@@ -38,8 +38,8 @@ public final class CheckConfigCommand implements Callable<Integer> {
             final PolicyBook policies = settings.node().policies();
             out.printf("%s: OK%n", config);
             out.printf("  data_dir: %s%n", settings.node().dataDirectory());
-            out.printf("  journal: durability=%s snapshot_every_steps=%d%n", settings.node().durability(),
-                settings.node().snapshotEverySteps());
+            out.printf("  journal: durability=%s snapshot_every_steps=%d pretouch_cpu=%d%n", settings.node().durability(),
+                settings.node().snapshotEverySteps(), settings.node().pretouchCpu());
             out.printf("  api: %s%n", settings.hasApi() ? settings.apiAddress() : "off (no api section)");
             out.printf("  bitcoin: %s%n", settings.bitcoin() == null ? "off (no bitcoin section)"
                 : settings.bitcoin().network().name().toLowerCase(java.util.Locale.ROOT) + " via " + settings.bitcoin().node());

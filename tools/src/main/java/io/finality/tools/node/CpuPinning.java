@@ -21,13 +21,14 @@ final class CpuPinning implements ThreadAffinity {
     }
 
     /**
-     * A thread-start action for the probe helper: pin it to {@code cpu}, or log why not (unpinned, it still helps or
-     * at worst leaves its work to the scan thread); null when {@code cpu} is -1.
+     * A thread-start action for a helper thread of the node (the scan's probe helper, the journal's pretouch thread):
+     * pin it to {@code cpu}, or log why not (unpinned, it still does its work, only maybe beside a stage thread); null
+     * when {@code cpu} is -1.
      */
-    static Runnable helperStart(final ThreadAffinity affinity, final int cpu, final System.Logger log) {
+    static Runnable threadStart(final ThreadAffinity affinity, final int cpu, final String thread, final System.Logger log) {
         if (cpu < 0) {
             return null;
         }
-        return () -> affinity.pinOrWarn(cpu, "scan probe helper", log);
+        return () -> affinity.pinOrWarn(cpu, thread, log);
     }
 }

@@ -98,9 +98,11 @@ public final class FinalityNode implements AutoCloseable {
         store = InvoiceStore.open(new InvoiceStoreContext().path(context.dataDirectory().resolve("invoices")));
         scripts = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(context.expectedKeys()));
         outpointIndex = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1024));
+        final CpuPinning pinning = new CpuPinning();
         engine = new JournaledStateEngine(context.policies(),
             new JournalContext().directory(context.dataDirectory().resolve("journal")).durability(context.durability())
-                .snapshotEverySteps(context.snapshotEverySteps()),
+                .snapshotEverySteps(context.snapshotEverySteps())
+                .pretouchThreadStart(CpuPinning.threadStart(pinning, context.pretouchCpu(), "journal pretouch thread", LOG)),
             new StoreSnapshotStore(store));
         firstEventSequence = engine.nextEventSequence();
         journalIndexAtStart = engine.journal().lastIndex();
@@ -109,10 +111,9 @@ public final class FinalityNode implements AutoCloseable {
         // Decided before the scan thread starts writing the index.
         unseen.removeIf(r -> r.status() == InvoiceStatus.CANCELLED && scripts.lookup(r.chain().code(),
             new org.agrona.concurrent.UnsafeBuffer(r.watchKey()), 0, r.watchKeyLength()) != r.slot());
-        final CpuPinning pinning = new CpuPinning();
         context.pipeline().threadAffinity(pinning);
         probeHelper = context.pipeline().scanHelper() && Runtime.getRuntime().availableProcessors() >= 2
-            ? new ProbeHelper(CpuPinning.helperStart(pinning, context.pipeline().scanHelperCpu(), LOG)) : null;
+            ? new ProbeHelper(CpuPinning.threadStart(pinning, context.pipeline().scanHelperCpu(), "scan probe helper", LOG)) : null;
         final MatchingScanStage scan = new MatchingScanStage(scripts, new InvoiceWatchCommands())
             .scanner(ChainFamily.ETHEREUM, new EthereumBlockScanner())
             .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpointIndex,

@@ -14,6 +14,7 @@ public final class NodeContext {
     private PipelineContext pipeline = new PipelineContext();
     private JournalContext.Durability durability = JournalContext.Durability.ASYNC;
     private long snapshotEverySteps = 10_000;
+    private int pretouchCpu = -1;
     private PolicyBook policies = PolicyBook.withDefaults();
     private int expectedKeys = 1 << 16;
     private int outpointRetentionBlocks = 1_000;
@@ -44,6 +45,16 @@ public final class NodeContext {
 
     public NodeContext durability(final JournalContext.Durability value) {
         durability = value;
+        return this;
+    }
+
+    public int pretouchCpu() {
+        return pretouchCpu;
+    }
+
+    /** Pin the journal's pretouch thread to this CPU, another than a pinned stage thread's (-1: unpinned). */
+    public NodeContext pretouchCpu(final int value) {
+        pretouchCpu = value;
         return this;
     }
 

@@ -51,6 +51,7 @@ import java.util.regex.Pattern;
  * journal:
  *   durability: async                # none | async | sync
  *   snapshot_every_steps: 10000
+ *   pretouch_cpu: -1                 # pin the journal's read-ahead thread, off a pinned stage CPU (-1: unpinned)
  * </pre>
  *
  * <p>Every key is validated and unknown keys are refused ({@link ConfigException} naming the key).
@@ -87,8 +88,14 @@ public final class RunConfig {
             .policies(PolicyConfig.from(root));
         final ConfigSection journal = root.section("journal");
         node.durability(journal.enumValue("durability", JournalContext.Durability.class, JournalContext.Durability.ASYNC))
-            .snapshotEverySteps(journal.longValue("snapshot_every_steps", 10_000, 1, Long.MAX_VALUE));
+            .snapshotEverySteps(journal.longValue("snapshot_every_steps", 10_000, 1, Long.MAX_VALUE))
+            .pretouchCpu(journal.intValue("pretouch_cpu", -1, -1, 1023));
         journal.rejectUnknownKeys();
+        final int scanCpu = node.pipeline().scanCpu();
+        if (node.pretouchCpu() >= 0 && node.pretouchCpu() == scanCpu) {
+            // pinned beside the scan thread, its long first reads stall exactly the thread it should spare
+            throw new ConfigException("journal.pretouch_cpu", node.pretouchCpu(), "another CPU than pipeline.scan_cpu (" + scanCpu + ")");
+        }
         final ApiSettings api = root.has("api") ? apiSettings(root.section("api"), base) : null;
         final BitcoinPeerContext bitcoin = root.has("bitcoin") ? bitcoin(root.section("bitcoin")) : null;
         final EthereumContext ethereum = root.has("ethereum") ? EthereumSettings.from(root.section("ethereum"), node.tokens()) : null;

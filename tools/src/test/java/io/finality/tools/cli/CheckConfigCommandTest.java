@@ -31,6 +31,15 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void shouldTakeAPretouchCpuOtherThanTheScanCpu(@TempDir final Path dir) throws Exception {
+        final Path file = Files.writeString(dir.resolve("finality.yaml"), "pipeline:\n  scan_cpu: 0\njournal:\n  pretouch_cpu: 1\n");
+        assertEquals(0, run("check-config", "--config", file.toString()), err.toString());
+        assertTrue(out.toString().contains("pretouch_cpu=1"), out.toString());
+        assertInvalid(dir, "pipeline:\n  scan_cpu: 1\njournal:\n  pretouch_cpu: 1\n", "journal.pretouch_cpu");
+        assertInvalid(dir, "journal:\n  pretouch_cpu: -2\n", "journal.pretouch_cpu");
+    }
+
+    @Test
     void shouldExitTwoNamingTheKeyOfAnInvalidValue(@TempDir final Path dir) throws Exception {
         final Path file = Files.writeString(dir.resolve("finality.yaml"), "pipeline:\n  ring_size: 33\n");
         assertEquals(CheckConfigCommand.INVALID, run("check-config", "-c", file.toString()));

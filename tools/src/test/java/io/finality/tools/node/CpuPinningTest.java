@@ -60,10 +60,10 @@ class CpuPinningTest {
                 logged.add(level + " " + format);
             }
         };
-        assertNull(CpuPinning.helperStart((cpu) -> { }, -1, log), "no pinning asked for");
-        CpuPinning.helperStart(cpu -> {
+        assertNull(CpuPinning.threadStart((cpu) -> { }, -1, "scan probe helper", log), "no pinning asked for");
+        CpuPinning.threadStart(cpu -> {
             throw new IllegalStateException("refused");
-        }, 1, log).run();
+        }, 1, "scan probe helper", log).run();
         assertEquals(1, logged.size());
         assertTrue(logged.get(0).startsWith("WARNING could not pin the scan probe helper to CPU 1"), logged.get(0));
     }

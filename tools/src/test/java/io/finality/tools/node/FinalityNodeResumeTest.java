@@ -32,6 +32,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class FinalityNodeResumeTest {
+    /** The CPUs a thread of this process (by the first 15 characters of its name, as Linux keeps it) may run on. */
+    private static String cpusAllowed(final String comm) {
+        try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+            for (final Path task : (Iterable<Path>)tasks::iterator) {
+                if (java.nio.file.Files.readString(task.resolve("comm")).strip().equals(comm)) {
+                    for (final String line : java.nio.file.Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("Cpus_allowed_list:")) {
+                            return line.substring("Cpus_allowed_list:".length()).strip();
+                        }
+                    }
+                }
+            }
+            return null;
+        } catch (final java.io.IOException ex) {
+            // a thread may end while it is listed: ask again
+            return null;
+        }
+    }
+
     private static void await(final BooleanSupplier condition, final String what) throws InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
@@ -95,9 +114,14 @@ class FinalityNodeResumeTest {
             final PipelineContext fused = new PipelineContext().fusedStages(true)
                 .waitStrategy(PipelineContext.WaitStrategyKind.YIELDING).scanHelper(true)
                 .scanCpu(pipeline.scanCpu()).scanHelperCpu(pipeline.scanHelperCpu());
+            // and with the journal's pretouch thread pinned off the stage thread's CPU (journal.pretouch_cpu)
             try (FinalityNode node = new FinalityNode(new NodeContext().dataDirectory(dir).policies(PolicyBook.withDefaults())
-                .durability(JournalContext.Durability.NONE).pipeline(fused))) {
+                .durability(JournalContext.Durability.NONE).pipeline(fused).pretouchCpu(pipeline.scanHelperCpu()))) {
                 assertTrue(node.pipeline().context().fusedStages());
+                if (pipeline.scanHelperCpu() >= 0) {
+                    final String expected = Integer.toString(pipeline.scanHelperCpu());
+                    await(() -> expected.equals(cpusAllowed("finality-journa")), "the pretouch thread to be pinned to CPU " + expected);
+                }
                 final ChainPosition recovered = node.chainPosition(ChainId.BITCOIN_REGTEST);
                 assertEquals(40, recovered.tipHeight());
                 assertEquals(40, recovered.hashesOldestFirst().size());
