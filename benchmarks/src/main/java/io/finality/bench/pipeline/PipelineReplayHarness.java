@@ -147,7 +147,8 @@ public final class PipelineReplayHarness {
         final Path dir = Files.createTempDirectory("finality-pipeline-bench");
         final JournaledStateEngine engine = new JournaledStateEngine(PolicyBook.withDefaults(),
             new JournalContext().directory(dir.resolve("journal")).durability(JournalContext.Durability.NONE)
-                .snapshotEverySteps(0).pretouchThreadStart(PIN_TOUCH >= 0 ? () -> pin(PIN_TOUCH) : null),
+                .snapshotEverySteps(0).pretouchThreadStart(PIN_TOUCH >= 0 ? () -> pin(PIN_TOUCH) : null)
+                .prefault(!"false".equals(System.getProperty("finality.bench.prefault"))),
             new FileSnapshotStore(dir.resolve("engine.snapshot")));
         final WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(INVOICES));
         final WatchKeyIndex outpoints = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1 << 16));

@@ -1,6 +1,8 @@
 package io.finality.engine.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -29,12 +31,17 @@ public final class EventJournal implements AutoCloseable {
 
     private final SingleChronicleQueue queue;
     private final JournalPretoucher pretoucher;
+    private final boolean prefault;
     private ExcerptAppender appender;
     private java.util.function.Supplier<java.io.File> appenderFile;
+    /** The appender's bytes store at its last append: a new one is announced to the pretouch thread. */
+    private BytesStore<?, ?> mappedStore;
 
-    private EventJournal(final SingleChronicleQueue queue, final long pretouchBytes, final Runnable pretouchThreadStart) {
+    private EventJournal(final SingleChronicleQueue queue, final long pretouchBytes, final Runnable pretouchThreadStart,
+        final boolean prefault) {
         this.queue = queue;
         this.pretoucher = pretouchBytes > 0 ? new JournalPretoucher(pretouchBytes, pretouchThreadStart) : null;
+        this.prefault = prefault;
     }
 
     /** Open (creating if needed) the journal of a context. */
@@ -49,14 +56,14 @@ public final class EventJournal implements AutoCloseable {
             .rollCycle(RollCycles.FAST_DAILY)
             .timeoutMS(context.recoveryTimeoutMs())
             .syncMode(sync)
-            .build(), context.pretouchBytes(), context.pretouchThreadStart());
+            .build(), context.pretouchBytes(), context.pretouchThreadStart(), context.prefault());
     }
 
     /** Open an existing journal for reading only (e.g. {@code finality tail}). */
     public static EventJournal openReadOnly(final java.nio.file.Path directory) {
         ChronicleGuard.disableAnalytics();
         return new EventJournal(SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY)
-            .readOnly(true).build(), 0, null);
+            .readOnly(true).build(), 0, null, false);
     }
 
     /**
@@ -73,10 +80,26 @@ public final class EventJournal implements AutoCloseable {
             final Bytes<?> bytes = dc.wire().bytes();
             bytes.write(document.byteArray(), 0, length);
             if (pretoucher != null) {
+                final BytesStore<?, ?> store = bytes.bytesStore();
+                if (prefault && store != mappedStore) {
+                    mappedStore = store;
+                    announceMapping(store);
+                }
                 pretoucher.onAppend(appender.cycle(), appenderFile, bytes.writePosition());
             }
         }
         return appender.lastIndexAppended();
+    }
+
+    /** Tell the pretouch thread where the appender's writes now go, if they go to a mapped file (a hint only). */
+    private void announceMapping(final BytesStore<?, ?> store) {
+        if (store instanceof MappedBytesStore mapped) {
+            try {
+                pretoucher.onMapping(mapped.addressForWrite(mapped.start()), mapped.start(), mapped.safeLimit());
+            } catch (final RuntimeException ex) {
+                // no prefault for this mapping: the appends themselves are unaffected
+            }
+        }
     }
 
     /** Index of the last document, or -1 when the journal is empty. */
@@ -104,6 +127,11 @@ public final class EventJournal implements AutoCloseable {
             appender.close();
         }
         queue.close();
+    }
+
+    /** How far the appender's current mapping is populated (-1: not, or prefault off); for tests. */
+    long prefaultedUpTo() {
+        return pretoucher == null ? -1 : pretoucher.prefaultedUpTo();
     }
 
     /** How far ahead of the appender the journal file has been read (0 when not pretouching); for tests. */

@@ -26,6 +26,7 @@ public final class JournalContext {
     private long recoveryTimeoutMs = 2_000;
     private long pretouchBytes = DEFAULT_PRETOUCH_BYTES;
     private Runnable pretouchThreadStart;
+    private boolean prefault = true;
 
     public Path directory() {
         return directory;
@@ -75,6 +76,19 @@ public final class JournalContext {
      */
     public JournalContext pretouchBytes(final long value) {
         pretouchBytes = value;
+        return this;
+    }
+
+    public boolean prefault() {
+        return prefault;
+    }
+
+    /**
+     * Whether the pretouch thread also keeps the appender's mapping populated ahead of it (default true; see
+     * {@code JournalPrefault}), so that the state engine's writes do not fault. Needs the pretouch thread.
+     */
+    public JournalContext prefault(final boolean value) {
+        prefault = value;
         return this;
     }
 

@@ -33,15 +33,7 @@ class JournalPretoucherTest {
         try (EventJournal journal = EventJournal.open(new JournalContext().directory(dir.resolve("j"))
             .durability(JournalContext.Durability.NONE).pretouchBytes(ahead))) {
             assertEquals(threadsBefore + 1, touchThreads(), "a writable journal starts its touch thread");
-            final ExpandableArrayBuffer doc = new ExpandableArrayBuffer(4096);
-            long bytes = 0;
-            for (int i = 0; i < written.length; i++) {
-                written[i] = new byte[1 + random.nextInt(2_000)];
-                random.nextBytes(written[i]);
-                doc.putBytes(0, written[i]);
-                journal.append(doc, written[i].length);
-                bytes += written[i].length;
-            }
+            final long bytes = appendRandom(journal, random, written, 2_000);
             // the appender is at ~bytes (plus headers); the thread reads up to 4 MiB further, within the file
             final long deadline = System.nanoTime() + 10_000_000_000L;
             while (journal.pretouchedUpTo() < bytes + ahead / 2 && System.nanoTime() < deadline) {
@@ -49,15 +41,7 @@ class JournalPretoucherTest {
             }
             assertTrue(journal.pretouchedUpTo() >= bytes + ahead / 2,
                 "seed " + seed + ": touched up to " + journal.pretouchedUpTo() + " with " + bytes + " bytes appended");
-            try (EventJournal.Reader reader = journal.reader()) {
-                final ExpandableArrayBuffer into = new ExpandableArrayBuffer(4096);
-                for (int i = 0; i < written.length; i++) {
-                    final int length = reader.next(into);
-                    assertEquals(written[i].length, length, "seed " + seed + ": document " + i);
-                    assertArrayEquals(written[i], Arrays.copyOf(into.byteArray(), length), "seed " + seed + ": document " + i);
-                }
-                assertEquals(-1, reader.next(into), "seed " + seed + ": nothing past the last document");
-            }
+            assertDocuments(journal, written, seed);
         }
         assertEquals(threadsBefore, touchThreads(), "close stops the touch thread");
     }
@@ -76,6 +60,36 @@ class JournalPretoucherTest {
         try (EventJournal readOnly = EventJournal.openReadOnly(j)) {
             assertEquals(threadsBefore, touchThreads());
             assertTrue(readOnly.lastIndex() >= 0);
+        }
+    }
+
+    @Test
+    void shouldKeepTheAppendersMappingPopulatedAheadAndTheDocumentsAsWritten() throws Exception {
+        // MADV_POPULATE_WRITE is Linux 5.14+; elsewhere the prefault turns itself off (and this test has nothing to see)
+        final String[] version = System.getProperty("os.version").split("[.-]");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux")
+            && (Integer.parseInt(version[0]) > 5 || Integer.parseInt(version[0]) == 5 && Integer.parseInt(version[1]) >= 14));
+        final long seed = System.nanoTime();
+        final SplittableRandom random = new SplittableRandom(seed);
+        for (final boolean prefault : new boolean[] {true, false}) {
+            try (EventJournal journal = EventJournal.open(new JournalContext().directory(dir.resolve("p" + prefault))
+                .durability(JournalContext.Durability.NONE).pretouchBytes(4L << 20).prefault(prefault))) {
+                final byte[][] written = new byte[3_000][];
+                final long bytes = appendRandom(journal, random, written, 3_000);
+                if (prefault) {
+                    // populated past what is written (the touch thread keeps up to 4 MiB ahead of the appender)
+                    final long deadline = System.nanoTime() + 10_000_000_000L;
+                    while (journal.prefaultedUpTo() < bytes + (1L << 20) && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                    assertTrue(journal.prefaultedUpTo() >= bytes + (1L << 20),
+                        "seed " + seed + ": populated up to " + journal.prefaultedUpTo() + " with " + bytes + " bytes appended");
+                } else {
+                    Thread.sleep(50);
+                    assertEquals(-1, journal.prefaultedUpTo(), "prefault off");
+                }
+                assertDocuments(journal, written, seed);
+            }
         }
     }
 
@@ -103,6 +117,34 @@ class JournalPretoucherTest {
                 }
                 assertTrue(journal.pretouchedUpTo() >= ahead, "throwing " + throwing + ": touched " + journal.pretouchedUpTo());
             }
+        }
+    }
+
+    /** Append {@code written.length} random documents of 1 to {@code maxLength} bytes, kept in {@code written}; their bytes. */
+    private static long appendRandom(final EventJournal journal, final SplittableRandom random, final byte[][] written,
+        final int maxLength) {
+        final ExpandableArrayBuffer doc = new ExpandableArrayBuffer(maxLength);
+        long bytes = 0;
+        for (int i = 0; i < written.length; i++) {
+            written[i] = new byte[1 + random.nextInt(maxLength)];
+            random.nextBytes(written[i]);
+            doc.putBytes(0, written[i]);
+            journal.append(doc, written[i].length);
+            bytes += written[i].length;
+        }
+        return bytes;
+    }
+
+    /** The journal holds exactly {@code written}, in order. */
+    private static void assertDocuments(final EventJournal journal, final byte[][] written, final long seed) {
+        try (EventJournal.Reader reader = journal.reader()) {
+            final ExpandableArrayBuffer into = new ExpandableArrayBuffer(4096);
+            for (int i = 0; i < written.length; i++) {
+                final int length = reader.next(into);
+                assertEquals(written[i].length, length, "seed " + seed + ": document " + i);
+                assertArrayEquals(written[i], Arrays.copyOf(into.byteArray(), length), "seed " + seed + ": document " + i);
+            }
+            assertEquals(-1, reader.next(into), "seed " + seed + ": nothing past the last document");
         }
     }
 
