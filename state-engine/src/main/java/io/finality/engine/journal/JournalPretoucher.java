@@ -27,9 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  * it: one {@code unpark} per ~2 MiB appended with the prefault, ~8 MiB without), and looks by itself every
  * {@value #PERIOD_NANOS} ns.
  *
- * <p>Thread rules: {@link #onAppend} and {@link #onMapping} from the appending (state-engine) thread only, allocation-free unless
- * the appender moved to a new cycle file; the reading runs on the daemon thread {@value #THREAD_NAME};
- * {@link #close} from any thread.
+ * <p>Thread rules: {@link #onAppend} and {@link #onMapping} from the appending (state-engine) thread only,
+ * allocation-free unless the appender moved to a new cycle file or mapping; the reading and populating run on the daemon
+ * thread {@value #THREAD_NAME}; {@link #close} from any thread.
  */
 final class JournalPretoucher implements AutoCloseable {
     static final String THREAD_NAME = "finality-journal-touch";
@@ -88,9 +88,10 @@ final class JournalPretoucher implements AutoCloseable {
         }
     }
 
-    /** Appending thread: its writes now go to file offsets {@code [start, limit)} mapped at {@code base}. */
+    /** Appending thread: its writes now go to file offsets {@code [start, limit)} mapped at {@code base} (populate it now). */
     void onMapping(final long base, final long start, final long limit) {
         prefault.onMapping(base, start, limit);
+        wake();
     }
 
     private void wake() {
