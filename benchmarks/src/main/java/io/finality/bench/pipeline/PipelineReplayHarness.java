@@ -108,6 +108,8 @@ public final class PipelineReplayHarness {
     private static final int PIN_HELPER = Integer.getInteger("finality.bench.pinHelper", -1);
     /** {@code -Dfinality.bench.pinTouch=N} pins the journal's pretouch thread to CPU N (the node's {@code journal.pretouch_cpu}). */
     private static final int PIN_TOUCH = Integer.getInteger("finality.bench.pinTouch", -1);
+    /** {@code -Dfinality.bench.prefault=false} turns the journal's prefault off ({@code JournalContext.prefault}). */
+    private static final boolean PREFAULT = !"false".equals(System.getProperty("finality.bench.prefault"));
     /**
      * {@code -Dfinality.bench.fused=true}: one thread scans and applies each slot ({@code pipeline.fused_stages}); its
      * CPU is the scan's in {@code -Dfinality.bench.pin} (leave the engine's at -1).
@@ -148,7 +150,7 @@ public final class PipelineReplayHarness {
         final JournaledStateEngine engine = new JournaledStateEngine(PolicyBook.withDefaults(),
             new JournalContext().directory(dir.resolve("journal")).durability(JournalContext.Durability.NONE)
                 .snapshotEverySteps(0).pretouchThreadStart(PIN_TOUCH >= 0 ? () -> pin(PIN_TOUCH) : null)
-                .prefault(!"false".equals(System.getProperty("finality.bench.prefault"))),
+                .prefault(PREFAULT),
             new FileSnapshotStore(dir.resolve("engine.snapshot")));
         final WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(INVOICES));
         final WatchKeyIndex outpoints = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1 << 16));

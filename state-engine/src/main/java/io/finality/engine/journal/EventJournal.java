@@ -31,17 +31,15 @@ public final class EventJournal implements AutoCloseable {
 
     private final SingleChronicleQueue queue;
     private final JournalPretoucher pretoucher;
-    private final boolean prefault;
     private ExcerptAppender appender;
     private java.util.function.Supplier<java.io.File> appenderFile;
     /** The appender's bytes store at its last append: a new one is announced to the pretouch thread. */
     private BytesStore<?, ?> mappedStore;
 
-    private EventJournal(final SingleChronicleQueue queue, final long pretouchBytes, final Runnable pretouchThreadStart,
-        final boolean prefault) {
+    /** A journal over {@code queue}, with the pretouch thread {@code context} asks for (none when null: read-only). */
+    private EventJournal(final SingleChronicleQueue queue, final JournalContext context) {
         this.queue = queue;
-        this.pretoucher = pretouchBytes > 0 ? new JournalPretoucher(pretouchBytes, pretouchThreadStart) : null;
-        this.prefault = prefault;
+        this.pretoucher = context != null && context.pretouchBytes() > 0 ? new JournalPretoucher(context) : null;
     }
 
     /** Open (creating if needed) the journal of a context. */
@@ -56,14 +54,14 @@ public final class EventJournal implements AutoCloseable {
             .rollCycle(RollCycles.FAST_DAILY)
             .timeoutMS(context.recoveryTimeoutMs())
             .syncMode(sync)
-            .build(), context.pretouchBytes(), context.pretouchThreadStart(), context.prefault());
+            .build(), context);
     }
 
     /** Open an existing journal for reading only (e.g. {@code finality tail}). */
     public static EventJournal openReadOnly(final java.nio.file.Path directory) {
         ChronicleGuard.disableAnalytics();
         return new EventJournal(SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_DAILY)
-            .readOnly(true).build(), 0, null, false);
+            .readOnly(true).build(), null);
     }
 
     /**
@@ -81,7 +79,7 @@ public final class EventJournal implements AutoCloseable {
             bytes.write(document.byteArray(), 0, length);
             if (pretoucher != null) {
                 final BytesStore<?, ?> store = bytes.bytesStore();
-                if (prefault && store != mappedStore) {
+                if (store != mappedStore && pretoucher.prefaults()) {
                     mappedStore = store;
                     announceMapping(store);
                 }

@@ -62,15 +62,16 @@ final class JournalPrefault {
         }
         long from = Math.max(populatedUpTo, Math.max(position, m.start())) & PAGE_MASK;
         final long to = Math.min(position + AHEAD_BYTES, m.limit()) & PAGE_MASK;
-        while (from < to && !off) {
+        while (from < to) {
             // a step at a time, yielding between: the first touch of a page can stop this vCPU for microseconds each,
             // and whatever shares it (the scan's probe helper) should wait for a step at most, not for megabytes
             final long step = Math.min(STEP_BYTES, to - from);
             final int error = populateWrite(m.base() + (from - m.start()), step);
             if (error == EINVAL) {
                 turnOff("the kernel refused MADV_POPULATE_WRITE (errno " + error + ", Linux 5.14+ needed)", null);
-            } else if (error != 0) {
-                // ENOMEM: the appender has left this mapping; wait for the next one
+            }
+            if (error != 0) {
+                // off, or ENOMEM: the appender has left this mapping; wait for the next one
                 break;
             }
             from += step;
@@ -80,12 +81,13 @@ final class JournalPrefault {
         return off ? -1 : populatedUpTo;
     }
 
+    /** 0, the errno of a failed call, or -1 when JNA is missing (prefaulting is then off). */
     private int populateWrite(final long address, final long length) {
         try {
             return Libc.madvise(address, length, MADV_POPULATE_WRITE) == 0 ? 0 : Native.getLastError();
         } catch (final LinkageError ex) {
             turnOff("JNA or the C library could not be loaded", ex);
-            return 0;
+            return -1;
         }
     }
 

@@ -43,7 +43,8 @@ final class JournalPretoucher implements AutoCloseable {
 
     private final long aheadBytes;
     private final Runnable threadStart;
-    private final JournalPrefault prefault = new JournalPrefault();
+    /** Null when the context turns the prefault off. */
+    private final JournalPrefault prefault;
     private volatile long prefaulted = -1;
     private final AtomicLong writePosition = new AtomicLong();
     private final AtomicLong touchedUpTo = new AtomicLong();
@@ -62,12 +63,13 @@ final class JournalPretoucher implements AutoCloseable {
     private boolean warned;
 
     /**
-     * Start touching up to {@code aheadBytes} past the appender's position; the thread first runs {@code threadStart}
-     * (null: nothing), e.g. to pin itself ({@link JournalContext#pretouchThreadStart}).
+     * Start touching up to {@link JournalContext#pretouchBytes} past the appender's position (and prefaulting, if the
+     * context asks for it); the thread first runs {@link JournalContext#pretouchThreadStart}, e.g. to pin itself.
      */
-    JournalPretoucher(final long aheadBytes, final Runnable threadStart) {
-        this.aheadBytes = aheadBytes;
-        this.threadStart = threadStart;
+    JournalPretoucher(final JournalContext context) {
+        this.aheadBytes = context.pretouchBytes();
+        this.threadStart = context.pretouchThreadStart();
+        this.prefault = context.prefault() ? new JournalPrefault() : null;
         thread = new Thread(this::run, THREAD_NAME);
         thread.setDaemon(true);
         thread.start();
@@ -86,6 +88,11 @@ final class JournalPretoucher implements AutoCloseable {
         } else if (position >= wakeAt.get()) {
             wake();
         }
+    }
+
+    /** Whether the appender's mapping is prefaulted: only then does {@link #onMapping} need calling. */
+    boolean prefaults() {
+        return prefault != null;
     }
 
     /** Appending thread: its writes now go to file offsets {@code [start, limit)} mapped at {@code base} (populate it now). */
@@ -147,7 +154,7 @@ final class JournalPretoucher implements AutoCloseable {
         }
         final long position = writePosition.get();
         // the pages the appender writes next first, then the reading further ahead
-        final long populated = prefault.populateAhead(position);
+        final long populated = prefault == null ? -1 : prefault.populateAhead(position);
         prefaulted = populated;
         if (touched < position) {
             touched = position & -PAGE;
