@@ -156,9 +156,9 @@ public final class PipelineReplayHarness {
         final WatchKeyIndex outpoints = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1 << 16));
         final LatencyRecorder recorder = new LatencyRecorder(FLOOR ? FloorStages.noEngine() : engine);
         final ProbeHelper helper = PROBE_HELPER && !FLOOR ? new ProbeHelper(PIN_HELPER >= 0 ? () -> pin(PIN_HELPER) : null) : null;
+        final BitcoinBlockScanner bitcoinScanner = new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000), helper);
         final TimedScanStage scan = new TimedScanStage(FLOOR ? FloorStages.readStage(FLOOR_CPU_NANOS)
-            : new MatchingScanStage(index, new InvoiceWatchCommands())
-                .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpoints, 1_000), helper)));
+            : new MatchingScanStage(index, new InvoiceWatchCommands()).scanner(ChainFamily.BITCOIN, bitcoinScanner));
         final Pipeline pipeline = new Pipeline(new PipelineContext().ringSize(RING_SIZE).maxPayloadBytes(4 << 20)
             .memoryBudgetBytes(512L << 20).initialPayloadBytes(2 << 20)
             .waitStrategy(wait).fusedStages(FUSED), scan, recorder).start();
@@ -182,7 +182,12 @@ public final class PipelineReplayHarness {
             if (!latencyOnly) {
                 replayPhase(pipeline, blocks, engine, seconds, bitcoinjMbs);
             }
+            final long takeOversBefore = bitcoinScanner.helperTakeOvers();
             latency(pipeline, blocks, recorder, scan, engine, seconds);
+            if (helper != null) {
+                System.out.printf("  probe helper: %d chunks taken over by the scan thread in the latency phase (the helper had"
+                    + " stopped in them)%n", bitcoinScanner.helperTakeOvers() - takeOversBefore);
+            }
         } finally {
             pipeline.close();
             if (helper != null) {

@@ -182,8 +182,9 @@ public final class BitcoinBlockScanner implements BlockScanner {
         markSpentOutpoints();
         if (helper != null && length >= sharedMinBytes) {
             final AddressIndex reader = index.concurrentReader();
-            if (reader != null) {
-                return scanBlockShared(buffer, length, chainCode, index, reader, matches);
+            // begin() refuses while the helper is still inside a chunk of the block before last (rare: see SharedProbeJob)
+            if (reader != null && shared.begin(buffer, length, chainCode, reader)) {
+                return scanBlockShared(buffer, length, index, matches);
             }
         }
         while (block.hasNextTransaction()) {
@@ -204,26 +205,20 @@ public final class BitcoinBlockScanner implements BlockScanner {
     }
 
     /**
-     * {@link #scanBlock} with the probes shared with the helper (the block wrapped, the batch started): walk the
+     * {@link #scanBlock} with the probes shared with the helper (the block wrapped, the batch started, the shared job
+     * begun): walk the
      * whole block queueing every output into {@link #shared}, which the helper probes meanwhile; probe what is left;
      * then record the whole block at once, exactly as a flush of its transactions (so the match list, its order and
      * the outpoint watch's rules are those of the batched path: bits tested against the watch as it stood at the
      * start, every transaction after a payment's addition checked in full).
      */
-    private int scanBlockShared(
-        final DirectBuffer buffer,
-        final int length,
-        final int chainCode,
-        final AddressIndex index,
-        final AddressIndex reader,
-        final MatchList matches) {
+    private int scanBlockShared(final DirectBuffer buffer, final int length, final AddressIndex index, final MatchList matches) {
         final BlockFlyweight block = this.block;
         final TransactionFlyweight tx = this.tx;
         final SharedProbeJob shared = this.shared;
         // a transaction takes at least 10 bytes (version, two counts, lock time), and the walk stops at the block's
         // count; sized before the walk so nothing grows mid-block
         ensurePending(Math.min(block.txCount(), length / 10 + 1));
-        shared.begin(buffer, length, chainCode, reader);
         helper.open(shared);
         int status = ScanError.OK;
         while (block.hasNextTransaction()) {
@@ -355,9 +350,30 @@ public final class BitcoinBlockScanner implements BlockScanner {
         return ScanError.OK;
     }
 
-    /** Test hook: blocks whose probes on the helper thread threw, so this thread probed them again (expected: none). */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: a block's scan may end while its {@link ProbeHelper} is still inside a chunk of probes it has stopped
+     * in the middle of (the scan thread probed that chunk again rather than wait); this waits for that probe to end.
+     */
+    @Override
+    public void awaitIndexReaders() {
+        if (shared != null) {
+            shared.awaitHelperIdle();
+        }
+    }
+
+    /** Test hook: probes that threw on the helper thread, so that this thread probed them again (expected: none). */
     long helperFailures() {
         return shared == null ? 0 : shared.helperFailures();
+    }
+
+    /**
+     * Chunks of probes the scan thread took over from a helper that had not finished them in time (each one a helper
+     * that lost its CPU in the middle of a chunk). Written by the scan thread; another thread reads a recent value.
+     */
+    public long helperTakeOvers() {
+        return shared == null ? 0 : shared.takeOvers();
     }
 
     /** Offset of the failure reported by the last scan call. */

@@ -9,7 +9,9 @@ import java.util.concurrent.locks.LockSupport;
  * idle meanwhile). One daemon thread named {@value #THREAD_NAME}; parked when idle (no CPU at all between blocks),
  * unparked by the scanner at the start of a large block, polling for work while the block is open (yielding its
  * CPU between polls: see {@code run}), parked again once the scanner closes it. The scanner never waits for this thread to start a chunk
- * (it steals every unclaimed chunk after its walk), so a helper that gets no CPU only costs the scan its help.
+ * (it steals every unclaimed chunk after its walk), nor long for it to finish one (it probes a chunk again itself when
+ * the helper has not finished it in {@value SharedProbeJob#TAKE_OVER_NANOS} ns), so a helper that gets no CPU, or
+ * loses it in the middle of a chunk, only costs the scan its help.
  *
  * <p>Thread rules: constructed and closed by the owner of the scanner (start-up and shutdown); {@link #open} and
  * {@link #idle} only by the one scanner's thread. One helper serves one scanner.

@@ -12,19 +12,33 @@ import org.agrona.DirectBuffer;
  * {@link TransactionFlyweight#wrap}, publishing its progress every {@value #CHUNK} outputs with an ordered write;
  * both threads claim whole rows (chunks) by CAS on one counter and probe them, the helper through the index's
  * {@link AddressIndex#concurrentReader reader}, the scan thread through the index itself once its walk is done
- * (work stealing: with a helper that never gets a CPU the scan thread probes everything, and it never waits for a
- * chunk nobody has claimed). Each chunk's slots are written by its claimer only; an atomic count of completed
- * chunks tells the scan thread when every slot is final.
+ * (work stealing: with a helper that never gets a CPU the scan thread probes everything).
  *
- * <p>The claim counter holds the block's generation in its high 32 bits and the next chunk in its low 32 bits, so a
- * helper that read the counter during one block and tries its CAS during the next one fails instead of claiming a
- * chunk of the next block that is not walked yet. A block starts by resetting the progress (which can only make
- * nothing claimable), then setting the claim counter to the new generation (volatile), which publishes the block's
- * buffer, reader and rows to a helper whose CAS then succeeds. Rows are allocated by the walk the first time a block
- * reaches them and kept; the array of rows grows only in {@link #begin}, between blocks, while no helper reads it.
+ * <p><b>The scan thread never waits long for the helper.</b> A chunk the helper claimed and has not finished after
+ * {@value #TAKE_OVER_NANOS} ns is probed again by the scan thread into rows of its own, and the helper's answer for it is
+ * ignored. (Measured, docs/BENCHMARKS.md "A helper that stops": a helper whose CPU stops in the middle of a chunk, for
+ * the journal's first touch of new memory or the hypervisor, held the scan for up to 8 ms when the scan waited for it.)
+ * So the helper may still be inside a chunk of a block the scanner has finished; three rules make that safe:
+ * <ul>
+ *   <li>Everything a chunk's probe reads (block buffer, chain, reader, the rows of offsets and lengths) and writes (its
+ *       slots and its done mark) lives in one of two {@link Rows}, used by alternate blocks. A block does not reuse the
+ *       rows of the block before last while the helper is still inside one of that block's chunks: it is scanned
+ *       without the helper instead ({@link #begin} returns false).</li>
+ *   <li>The helper announces the chunk it is about to claim ({@link #helperBusy}, set before its CAS, cleared after its
+ *       probe), so {@link #begin} and {@link #awaitHelperIdle} see every probe that may still read.</li>
+ *   <li>The owner of the index must not mutate it while the helper reads: the scan stage calls
+ *       {@link #awaitHelperIdle} (through {@link BitcoinBlockScanner#awaitIndexReaders}) before every mutation.</li>
+ * </ul>
  *
- * <p>Thread rules: {@link #begin}, {@link #onOutput}, {@link #endWalk}, {@link #finish} and the accessors on the scan
- * thread; {@link #helpOnce} on the helper thread.
+ * <p>The claim counter holds the block's generation in its high {@value #GENERATION_BITS} bits and the next chunk in
+ * its low {@value #CHUNK_BITS} bits, so a helper that read the counter during one block and tries its CAS during the
+ * next one fails instead of claiming a chunk of the next block that is not walked yet. A block starts by resetting the
+ * progress (which can only make nothing claimable), then setting the claim counter to the new generation (volatile),
+ * which publishes the block's rows to a helper whose CAS then succeeds. Rows are allocated by the walk the first time a
+ * block reaches them and kept; the arrays of rows grow only in {@link #begin}, between blocks, for rows no probe reads.
+ *
+ * <p>Thread rules: {@link #begin}, {@link #onOutput}, {@link #endWalk}, {@link #finish}, {@link #awaitHelperIdle} and
+ * the accessors on the scan thread; {@link #helpOnce} on the helper thread.
  */
 final class SharedProbeJob implements TransactionFlyweight.OutputListener {
     /** Outputs per claimed chunk: one {@link AddressIndex#lookupBatch} call, as the scanner's batch. */
@@ -32,19 +46,30 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
     private static final int CHUNK_SHIFT = 8;
     /** Smallest output: an 8-byte value and a one-byte script length. */
     private static final int MIN_OUTPUT_BYTES = 9;
-    /** Spins (about 10-40 ns each) before the scan thread waiting for the helper's last chunks yields its CPU. */
-    private static final int SPINS_BEFORE_YIELD = 1_000;
+    /**
+     * How long the scan thread, its own probes done, waits for a chunk the helper is probing before it probes that
+     * chunk itself: a chunk takes the helper 4-7 us, so a helper that is running is nearly always done by then, and one
+     * that has lost its CPU costs the scan this long plus one chunk instead of however long the CPU is gone.
+     */
+    static final long TAKE_OVER_NANOS = 20_000;
+    /** Claim counter: the next chunk in the low bits (up to 16 M chunks, far past any block), the generation above. */
+    private static final int CHUNK_BITS = 24;
+    private static final int GENERATION_BITS = Long.SIZE - CHUNK_BITS;
+    private static final long CHUNK_MASK = (1L << CHUNK_BITS) - 1;
+    /** Where a chunk's slots are: the helper's (in its rows, once marked done), probed here, or taken over (own rows). */
+    private static final byte FROM_HELPER = 0;
+    private static final byte PROBED_HERE = 1;
+    private static final byte TAKEN_OVER = 2;
 
     private static final VarHandle CLAIM;
-    private static final VarHandle COMPLETED;
     private static final VarHandle PUBLISHED;
     private static final VarHandle WALK_DONE;
+    private static final VarHandle DONE = MethodHandles.arrayElementVarHandle(long[].class);
 
     static {
         try {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             CLAIM = lookup.findVarHandle(SharedProbeJob.class, "claim", long.class);
-            COMPLETED = lookup.findVarHandle(SharedProbeJob.class, "completed", int.class);
             PUBLISHED = lookup.findVarHandle(SharedProbeJob.class, "published", int.class);
             WALK_DONE = lookup.findVarHandle(SharedProbeJob.class, "walkDone", boolean.class);
         } catch (final ReflectiveOperationException e) {
@@ -52,72 +77,104 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
         }
     }
 
-    // Written by the scan thread before the claim counter's volatile write of a block, read by the claimers after.
-    private DirectBuffer buffer;
-    private int chainCode;
-    private AddressIndex reader;
-    private int[][] scriptOffsets = new int[0][];
-    private int[][] scriptLengths = new int[0][];
-    private int[][] slots = new int[0][];
-
     /**
-     * Set by a claimer whose probe threw (an index must not throw, but a helper that died holding a chunk would leave
-     * the scan thread waiting forever): written before the chunk counts complete; the scan thread then probes the
-     * whole block again itself, so a throwing index throws on the scan thread, as without a helper.
+     * What one block's probes read and write. Written by the scan thread in {@link #begin} and the walk, before the
+     * claim counter's volatile write and the progress's ordered writes that publish them; the helper writes only a
+     * chunk's slots and then its done mark (ordered), the scan thread reads those slots only after seeing the mark.
      */
-    private boolean failed;
-    /** Scan thread: blocks whose helper probe threw (then probed again on the scan thread): tests expect none. */
-    private long helperFailures;
-    /** Scan thread only: outputs queued by the walk, and the block's generation. */
-    private int queued;
-    private int generation;
+    private static final class Rows {
+        DirectBuffer buffer;
+        int chainCode;
+        AddressIndex reader;
+        int[][] scriptOffsets = new int[0][];
+        int[][] scriptLengths = new int[0][];
+        int[][] slots = new int[0][];
+        /** Per chunk, the generation whose slots the helper has written (0: none yet). */
+        long[] done = new long[0];
 
-    /** Generation (high 32 bits) and next unclaimed chunk (low 32 bits). */
+        void ensureRows(final int rows) {
+            if (rows > scriptOffsets.length) {
+                scriptOffsets = Arrays.copyOf(scriptOffsets, rows);
+                scriptLengths = Arrays.copyOf(scriptLengths, rows);
+                slots = Arrays.copyOf(slots, rows);
+                done = Arrays.copyOf(done, rows);
+            }
+        }
+    }
+
+    private final Rows[] rowsByParity = {new Rows(), new Rows()};
+    /** Scan thread: the open block's rows. */
+    private Rows rows = rowsByParity[0];
+    /** Scan thread: the slots of chunks it took over from the helper, and where each chunk's slots are. */
+    private int[][] ownSlots = new int[0][];
+    private byte[] source = new byte[0];
+    /** Scan thread only: outputs queued by the walk, the block's generation (1 for the first), chunks taken over. */
+    private int queued;
+    private long generation;
+    private long takeOvers;
+
+    /** Generation (high bits) and next unclaimed chunk (low {@value #CHUNK_BITS} bits). */
     private volatile long claim;
-    /** Chunks whose slots are written. */
-    private volatile int completed;
     /** Outputs the walk has published: a multiple of {@value #CHUNK} until the walk is done, then all of them. */
     private volatile int published;
     /** Whether {@link #published} is final. */
     private volatile boolean walkDone;
+    /** The claim value of the chunk the helper is claiming or probing; 0 when it is in no probe. */
+    private volatile long helperBusy;
+    /** Helper thread only (read by the scan thread): probes that threw on the helper (the scan thread then took them over). */
+    private volatile long helperFailures;
 
     /**
      * Scan thread: open a block of {@code length} bytes in {@code buffer}; its probes go through {@code reader} on the
-     * helper thread. Grows the array of rows for the block's bound on outputs (only when a larger block arrives).
+     * helper thread. Grows the rows for the block's bound on outputs (only when a larger block arrives).
+     *
+     * @return false, opening nothing, if the helper is still inside a chunk of the block before last, whose rows this
+     *     block would reuse: scan it without the helper.
      */
-    void begin(final DirectBuffer buffer, final int length, final int chainCode, final AddressIndex reader) {
-        final int rows = (length / MIN_OUTPUT_BYTES + 1 + CHUNK - 1) >>> CHUNK_SHIFT;
-        if (rows > scriptOffsets.length) {
-            scriptOffsets = Arrays.copyOf(scriptOffsets, rows);
-            scriptLengths = Arrays.copyOf(scriptLengths, rows);
-            slots = Arrays.copyOf(slots, rows);
+    boolean begin(final DirectBuffer buffer, final int length, final int chainCode, final AddressIndex reader) {
+        final long busy = helperBusy;
+        if (busy != 0 && busy >>> CHUNK_BITS != generation) {
+            return false;
+        }
+        final long next = generation + 1;
+        final Rows r = rowsByParity[(int) (next & 1)];
+        final int rowCount = (length / MIN_OUTPUT_BYTES + 1 + CHUNK - 1) >>> CHUNK_SHIFT;
+        r.ensureRows(rowCount);
+        if (rowCount > ownSlots.length) {
+            ownSlots = Arrays.copyOf(ownSlots, rowCount);
+            source = Arrays.copyOf(source, rowCount);
         }
         // Progress first: reset values can only make nothing claimable, whichever generation a helper believes in.
         PUBLISHED.setRelease(this, 0);
         WALK_DONE.setRelease(this, false);
-        COMPLETED.setRelease(this, 0);
-        this.buffer = buffer;
-        this.chainCode = chainCode;
-        this.reader = reader;
+        r.buffer = buffer;
+        r.chainCode = chainCode;
+        r.reader = reader;
+        rows = r;
         queued = 0;
-        generation++;
-        claim = (long) generation << 32;
+        generation = next;
+        claim = next << CHUNK_BITS;
+        return true;
     }
 
     @Override
     public void onOutput(
         final DirectBuffer buffer, final int outputIndex, final int valueOffset, final int scriptOffset, final int scriptLength) {
+        final Rows r = rows;
         final int q = queued;
         final int row = q >>> CHUNK_SHIFT;
         final int column = q & (CHUNK - 1);
-        if (column == 0 && scriptOffsets[row] == null) {
+        if (column == 0 && r.scriptOffsets[row] == null) {
             // the first block this large: rows are kept, so this is warm-up only
-            scriptOffsets[row] = new int[CHUNK];
-            scriptLengths[row] = new int[CHUNK];
-            slots[row] = new int[CHUNK];
+            r.scriptOffsets[row] = new int[CHUNK];
+            r.scriptLengths[row] = new int[CHUNK];
+            r.slots[row] = new int[CHUNK];
+            if (ownSlots[row] == null) {
+                ownSlots[row] = new int[CHUNK];
+            }
         }
-        scriptOffsets[row][column] = scriptOffset;
-        scriptLengths[row][column] = scriptLength;
+        r.scriptOffsets[row][column] = scriptOffset;
+        r.scriptLengths[row][column] = scriptLength;
         queued = q + 1;
         if (column == CHUNK - 1) {
             PUBLISHED.setRelease(this, q + 1);
@@ -131,36 +188,62 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
     }
 
     /**
-     * Scan thread, after {@link #endWalk}: probe every chunk nobody has claimed through {@code index}, then wait
-     * (spinning, then yielding) until the helper's chunks are complete too. Afterwards every slot of the block is final.
+     * Scan thread, after {@link #endWalk}: probe every chunk nobody has claimed through {@code index}, then take each
+     * of the helper's chunks once it is done, or, if it is not done {@value #TAKE_OVER_NANOS} ns after this thread
+     * began to wait, probe it again here. Afterwards every slot of the block is final; the helper may still be inside
+     * one of its chunks (see the class comment).
      */
     void finish(final AddressIndex index) {
+        final Rows r = rows;
         final int chunks = (queued + CHUNK - 1) >>> CHUNK_SHIFT;
+        final byte[] source = this.source;
+        Arrays.fill(source, 0, chunks, FROM_HELPER);
         while (true) {
             final long c = claim;
-            final int k = (int) c;
+            final int k = (int) (c & CHUNK_MASK);
             if (k >= chunks) {
                 break;
             }
             if (CLAIM.compareAndSet(this, c, c + 1)) {
-                probe(k, queued, index);
+                index.lookupBatch(r.chainCode, r.buffer, r.scriptOffsets[k], r.scriptLengths[k], chunkLength(k), r.slots[k]);
+                source[k] = PROBED_HERE;
             }
         }
-        int waits = 0;
-        while ((int) COMPLETED.getAcquire(this) != chunks) {
-            // a chunk takes the helper some microseconds; longer, and it may be queued on this very CPU: let it run
-            if (++waits < SPINS_BEFORE_YIELD) {
+        long waitStart = 0;
+        for (int k = 0; k < chunks; k++) {
+            if (source[k] == PROBED_HERE) {
+                continue;
+            }
+            while ((long) DONE.getAcquire(r.done, k) != generation) {
+                final long now = System.nanoTime();
+                if (waitStart == 0) {
+                    waitStart = now;
+                } else if (now - waitStart > TAKE_OVER_NANOS) {
+                    index.lookupBatch(r.chainCode, r.buffer, r.scriptOffsets[k], r.scriptLengths[k], chunkLength(k), ownSlots[k]);
+                    source[k] = TAKEN_OVER;
+                    takeOvers++;
+                    break;
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private int chunkLength(final int k) {
+        return Math.min(CHUNK, queued - (k << CHUNK_SHIFT));
+    }
+
+    /**
+     * Scan thread, between blocks: return once the helper is in no probe, so that the index may be mutated (a stopped
+     * helper costs the wait here, before an invoice is opened or cancelled, instead of in a block's scan).
+     */
+    void awaitHelperIdle() {
+        int spins = 0;
+        while (helperBusy != 0) {
+            if (++spins < 1_000) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield();
-            }
-        }
-        if (failed) {
-            failed = false;
-            helperFailures++;
-            for (int k = 0; k < chunks; k++) {
-                final int n = Math.min(CHUNK, queued - (k << CHUNK_SHIFT));
-                index.lookupBatch(chainCode, buffer, scriptOffsets[k], scriptLengths[k], n, slots[k]);
             }
         }
     }
@@ -172,34 +255,38 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
      */
     boolean helpOnce() {
         final long c = claim;
-        final int k = (int) c;
+        final int k = (int) (c & CHUNK_MASK);
         final boolean done = (boolean) WALK_DONE.getAcquire(this);
         final int p = (int) PUBLISHED.getAcquire(this);
         final int from = k << CHUNK_SHIFT;
         if (p - from < CHUNK && !(done && p > from)) {
             return false;
         }
+        // announced before the claim, so that begin() and awaitHelperIdle() see any probe that may follow it
+        helperBusy = c;
         if (CLAIM.compareAndSet(this, c, c + 1)) {
+            final long gen = c >>> CHUNK_BITS;
+            final Rows r = rowsByParity[(int) (gen & 1)];
             try {
-                probe(k, p, reader);
+                r.reader.lookupBatch(r.chainCode, r.buffer, r.scriptOffsets[k], r.scriptLengths[k], Math.min(CHUNK, p - from), r.slots[k]);
+                DONE.setRelease(r.done, k, gen);
             } catch (final RuntimeException | Error e) {
-                failed = true;
-                COMPLETED.getAndAdd(this, 1);
+                // no done mark: the scan thread takes the chunk over and, if the index throws there too, throws
+                helperFailures++;
             }
         }
+        helperBusy = 0;
         return true;
     }
 
-    /** Probe chunk {@code k} of the block's {@code outputs} published outputs and count it complete. */
-    private void probe(final int k, final int outputs, final AddressIndex index) {
-        final int n = Math.min(CHUNK, outputs - (k << CHUNK_SHIFT));
-        index.lookupBatch(chainCode, buffer, scriptOffsets[k], scriptLengths[k], n, slots[k]);
-        COMPLETED.getAndAdd(this, 1);
-    }
-
-    /** Scan thread: blocks whose helper probe threw. */
+    /** Probes that threw on the helper thread (the scan thread probed those chunks again). */
     long helperFailures() {
         return helperFailures;
+    }
+
+    /** Scan thread: chunks it took over from a helper that had not finished them in time. */
+    long takeOvers() {
+        return takeOvers;
     }
 
     /** Scan thread, after {@link #finish}: outputs the walk queued. */
@@ -209,11 +296,12 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
 
     /** Scan thread, after {@link #finish}: the script offset of output {@code i} of the block. */
     int scriptOffset(final int i) {
-        return scriptOffsets[i >>> CHUNK_SHIFT][i & (CHUNK - 1)];
+        return rows.scriptOffsets[i >>> CHUNK_SHIFT][i & (CHUNK - 1)];
     }
 
     /** Scan thread, after {@link #finish}: the invoice slot (or {@link AddressIndex#MISSING}) of output {@code i}. */
     int slot(final int i) {
-        return slots[i >>> CHUNK_SHIFT][i & (CHUNK - 1)];
+        final int k = i >>> CHUNK_SHIFT;
+        return (source[k] == TAKEN_OVER ? ownSlots[k] : rows.slots[k])[i & (CHUNK - 1)];
     }
 }

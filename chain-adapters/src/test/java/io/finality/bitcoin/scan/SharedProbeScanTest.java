@@ -1,6 +1,7 @@
 package io.finality.bitcoin.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -10,8 +11,11 @@ import io.finality.core.ring.MatchList;
 import io.finality.core.spi.AddressIndex;
 import io.finality.core.test.TestScale;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.DirectBuffer;
@@ -19,6 +23,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The probe helper must not change what the scanner reports: every real block, scanned with a helper and without,
@@ -114,7 +119,7 @@ class SharedProbeScanTest {
             final List<String> expected = compare(bytes, fast, slowed, spentOutpoints, where);
             assertTrue(slot[0] == 1_000 || Integer.parseInt(expected.get(1)) > 0, "expected matches; " + where);
             for (int cut = 0; cut < 2; cut++) {
-                final byte[] truncated = java.util.Arrays.copyOf(bytes, BlockFlyweight.HEADER_LENGTH + random.nextInt(bytes.length));
+                final byte[] truncated = Arrays.copyOf(bytes, BlockFlyweight.HEADER_LENGTH + random.nextInt(bytes.length));
                 compare(truncated, fast, slowed, spentOutpoints, where + " truncated to " + truncated.length);
             }
             for (int flip = 0; flip < 2; flip++) {
@@ -160,6 +165,119 @@ class SharedProbeScanTest {
             }
         }
         System.out.println("SharedProbeScanTest seed " + seed + ", " + mutants + " mutants agree");
+    }
+
+    /**
+     * A helper that stops in the middle of a chunk (its reader blocks, as a vCPU that loses its CPU would) must not
+     * hold up the scan: the block it stopped in ends with the chunk probed again on the scan thread; the next block is
+     * still shared (the other rows), the one after is scanned alone (its rows are the stopped chunk's); every report
+     * equals the helper-less scanner's, block after block; and {@link BitcoinBlockScanner#awaitIndexReaders}, which
+     * the scan stage calls before it mutates the index, returns only once the stopped probe has ended.
+     */
+    @Test
+    @Timeout(120)
+    void shouldNotWaitForAHelperThatStopsInTheMiddleOfAChunk() throws Exception {
+        final List<RealBlocks.Block> large = RealBlocks.large();
+        final Random random = new Random(TestScale.seed(0x570_99EDL));
+        final MapIndex scripts = new MapIndex();
+        final List<byte[]> spent = new ArrayList<>();
+        for (RealBlocks.Block b : large) {
+            BatchedScanDifferentialTest.watchSample(new UnsafeBuffer(b.bytes()), random, scripts, spent, new ArrayList<>(), b.toString());
+        }
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicBoolean armed = new AtomicBoolean(true);
+        final AtomicLong helperCalls = new AtomicLong();
+        final AddressIndex stopping = new AddressIndex() {
+            @Override
+            public int lookup(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+                return scripts.lookup(chainCode, key, offset, length);
+            }
+
+            @Override
+            public AddressIndex concurrentReader() {
+                return new AddressIndex() {
+                    @Override
+                    public int lookup(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+                        return scripts.lookup(chainCode, key, offset, length);
+                    }
+
+                    @Override
+                    public void lookupBatch(final int chainCode, final DirectBuffer key, final int[] offsets, final int[] lengths,
+                        final int count, final int[] slotsOut) {
+                        helperCalls.incrementAndGet();
+                        if (armed.compareAndSet(true, false)) {
+                            entered.countDown();
+                            // stopped, but worse than silent: it keeps writing a wrong slot into its chunk's answers,
+                            // which must reach no report (the scan thread takes the chunk over, and no block reuses
+                            // the chunk's rows while this probe lasts)
+                            while (release.getCount() > 0) {
+                                Arrays.fill(slotsOut, 0, count, 0);
+                                Thread.onSpinWait();
+                            }
+                        }
+                        scripts.lookupBatch(chainCode, key, offsets, lengths, count, slotsOut);
+                    }
+                };
+            }
+        };
+        final OutpointWatch referenceWatch = watchOf(spent);
+        final OutpointWatch sharedWatch = watchOf(spent);
+        final BitcoinBlockScanner reference = new BitcoinBlockScanner(referenceWatch);
+        final ProbeHelper helper = new ProbeHelper();
+        try {
+            final BitcoinBlockScanner scanner = new BitcoinBlockScanner(sharedWatch, helper, 0);
+            int next = 0;
+            // scan until the helper has claimed a chunk and stopped in it (it needs to wake up first)
+            while (entered.getCount() > 0) {
+                assertTrue(next < 200, "the helper never claimed a chunk in 200 blocks");
+                scanAndCompare(large.get(next++ % large.size()), reference, referenceWatch, scanner, sharedWatch, stopping);
+            }
+            assertTrue(scanner.helperTakeOvers() >= 1, "the scan thread must have probed the stopped chunk itself");
+            assertEquals(1, release.getCount());
+            // the next block shares the other rows (the helper is stopped, so the scan thread probes every chunk);
+            // the one after would reuse the stopped chunk's rows, so it is scanned alone, and so on while it is stopped
+            for (int i = 0; i < 8; i++) {
+                scanAndCompare(large.get(next++ % large.size()), reference, referenceWatch, scanner, sharedWatch, stopping);
+            }
+            final long callsWhileStopped = helperCalls.get();
+            final Thread waiter = new Thread(scanner::awaitIndexReaders, "await-index-readers");
+            waiter.start();
+            waiter.join(200);
+            assertTrue(waiter.isAlive(), "awaitIndexReaders returned while the helper was still inside a probe");
+            release.countDown();
+            waiter.join(10_000);
+            assertFalse(waiter.isAlive(), "awaitIndexReaders did not return after the helper's probe ended");
+            // and with the helper back, sharing goes on, with the same answers
+            for (int i = 0; i < large.size() && helperCalls.get() == callsWhileStopped; i++) {
+                scanAndCompare(large.get(next++ % large.size()), reference, referenceWatch, scanner, sharedWatch, stopping);
+            }
+            assertTrue(helperCalls.get() > callsWhileStopped, "the helper never helped again");
+            assertEquals(0, scanner.helperFailures());
+        } finally {
+            release.countDown();
+            helper.close();
+        }
+    }
+
+    private static OutpointWatch watchOf(final List<byte[]> outpoints) {
+        final OutpointWatch watch = new OutpointWatch(new MapIndex(), 10);
+        for (byte[] outpoint : outpoints) {
+            watch.add(CHAIN, new UnsafeBuffer(outpoint), 0);
+        }
+        return watch;
+    }
+
+    private static void scanAndCompare(
+        final RealBlocks.Block block, final BitcoinBlockScanner reference, final OutpointWatch referenceWatch,
+        final BitcoinBlockScanner scanner, final OutpointWatch sharedWatch, final AddressIndex index) {
+        final UnsafeBuffer buffer = new UnsafeBuffer(block.bytes());
+        final MatchList expected = new MatchList(4);
+        final int expectedStatus = reference.scanBlock(buffer, 0, buffer.capacity(), CHAIN, index, expected);
+        final MatchList actual = new MatchList(4);
+        final int status = scanner.scanBlock(buffer, 0, buffer.capacity(), CHAIN, index, actual);
+        assertSame(BatchedScanDifferentialTest.report(expectedStatus, reference.errorOffset(), expected, referenceWatch),
+            BatchedScanDifferentialTest.report(status, scanner.errorOffset(), actual, sharedWatch), block.toString());
     }
 
     /** Equal line lists, reporting the first difference only (a block's lines run to megabytes). */

@@ -43,10 +43,25 @@ public final class MatchingScanStage implements ScanStage {
                 event.matches().clear();
                 scanner.scan(event, index);
             }
-            case INVOICE_OPEN -> commands.onInvoiceOpen(event, index);
-            case INVOICE_CANCEL -> commands.onInvoiceCancel(event, index);
+            case INVOICE_OPEN -> {
+                awaitIndexReaders();
+                commands.onInvoiceOpen(event, index);
+            }
+            case INVOICE_CANCEL -> {
+                awaitIndexReaders();
+                commands.onInvoiceCancel(event, index);
+            }
             default -> {
                 // BLOCK_DISCONNECTED, MEMPOOL_TX_GONE and TICK carry no payload to match.
+            }
+        }
+    }
+
+    /** A scanner's helper thread may still read the index after its scan returned: the index changes only once none does. */
+    private void awaitIndexReaders() {
+        for (BlockScanner scanner : scannersByFamily) {
+            if (scanner != null) {
+                scanner.awaitIndexReaders();
             }
         }
     }

@@ -22,4 +22,12 @@ public interface BlockScanner {
      * @return {@link #OK} or a scanner-specific error code (also stored in the event).
      */
     int scan(ChainEvent event, AddressIndex index);
+
+    /**
+     * Return once no other thread of this scanner still reads the index passed to {@link #scan}: the scan stage calls
+     * it before every mutation of that index. A scanner that reads the index from its caller's thread only (this
+     * default) returns at once.
+     */
+    default void awaitIndexReaders() {
+    }
 }
