@@ -19,10 +19,12 @@ import org.agrona.ExpandableArrayBuffer;
  * <p>Every input of every block that pays no watched script is asked about ({@link #contains}), and almost none is
  * watched, so a negative answer must be cheap: a bit set, one bit per watched outpoint, rejects most inputs with one
  * read of a few kilobytes that stay in cache, before the index hashes the 36-byte key and reads its own filter
- * (which cost ~40 % of a cold 1 MB block's scan in the pipeline: docs/BENCHMARKS.md). The bit's position comes
- * from the first eight bytes of the txid, already a uniform SHA-256 output, mixed with the output index: no hashing.
- * (Someone grinding txids onto watched positions only buys the index lookup every input paid before.) The set keeps
- * at least {@value #BITS_PER_OUTPOINT} bits per watched outpoint, so a few per cent of inputs pass.
+ * (which cost ~40 % of a cold 1 MB block's scan in the pipeline: docs/BENCHMARKS.md). Each watched outpoint sets two
+ * bits of one 64-bit word, so the test stays one read; the word and the two bits come from the first eight bytes of
+ * the txid, already a uniform SHA-256 output, mixed with the output index: no hashing. (Someone grinding txids onto
+ * watched positions only buys the index lookup every input paid before.) The set keeps at least
+ * {@value #BITS_PER_OUTPOINT} bits per watched outpoint, so at most 1 bit in 8 is set and under 2 % of other inputs
+ * pass (one bit per outpoint let 6 % pass, each then re-read and looked up at ~0.4 µs: docs/BENCHMARKS.md).
  * A byte per bit counts the outpoints on it, so an expiry clears its bit exactly when the last one goes (a count that
  * reaches 255 sticks: its bit stays set, false positives only); the set is rebuilt from the log only when it doubles.
  * (Rebuilding it instead whenever expired bits outnumbered live outpoints paused the scan thread for ~30 ms every
@@ -34,7 +36,7 @@ public final class OutpointWatch {
     /** Bytes of a serialized outpoint: previous txid and output index. */
     public static final int OUTPOINT_LENGTH = 36;
     private static final int RECORD = 8 + OUTPOINT_LENGTH;
-    /** Bit-set size per watched outpoint (a power of two): at most 1 in 16 bits set, so ~6 % of other inputs pass. */
+    /** Bit-set size per watched outpoint (a power of two): at most 1 in 8 bits set (two per outpoint), so ~1.7 % of other inputs pass. */
     static final int BITS_PER_OUTPOINT = 16;
     /** Smallest bit set: 2^15 bits, 4 KiB. */
     private static final int MIN_BITS_LOG2 = 15;
@@ -143,22 +145,35 @@ public final class OutpointWatch {
     }
 
     /**
-     * 1 if the outpoint at {@code buffer[offset, offset + 36)} has its bit set in {@code bits} (2^{@code log2} bits), else
-     * 0: maybe watched, or certainly not. As a 0/1 long so that the walk can OR it over a transaction's inputs.
+     * 1 if the outpoint at {@code buffer[offset, offset + 36)} has both its bits set in {@code bits} (2^{@code log2} bits),
+     * else 0: maybe watched, or certainly not. As a 0/1 long so that the walk can OR it over a transaction's inputs.
      */
     static long marked(final long[] bits, final int log2, final DirectBuffer buffer, final int offset) {
-        final int position = position(buffer, offset, log2);
-        return (bits[position >>> 6] >>> position) & 1L;
+        final long h = hash(buffer, offset);
+        final long mask = (1L << h) | (1L << (h >>> 6));
+        return (~bits[word(h, log2)] & mask) == 0 ? 1L : 0L;
     }
 
-    /** The bit of an outpoint: the top bits of its txid's first eight bytes mixed with its output index. */
-    private static int position(final DirectBuffer buffer, final int offset, final int log2) {
-        final long h = buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN) ^ buffer.getInt(offset + 32, ByteOrder.LITTLE_ENDIAN) * MIX;
-        return (int)(h >>> (Long.SIZE - log2));
+    /**
+     * The first eight bytes of an outpoint's txid (already a uniform SHA-256 output) mixed with its output index: the
+     * top bits pick its word of the bit set, the low twelve its two bits in that word.
+     */
+    private static long hash(final DirectBuffer buffer, final int offset) {
+        return buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN) ^ buffer.getInt(offset + 32, ByteOrder.LITTLE_ENDIAN) * MIX;
+    }
+
+    private static int word(final long hash, final int log2) {
+        return (int)(hash >>> (Long.SIZE - (log2 - 6)));
     }
 
     private void setBit(final DirectBuffer buffer, final int offset) {
-        final int position = position(buffer, offset, bitsLog2);
+        final long h = hash(buffer, offset);
+        final int base = word(h, bitsLog2) << 6;
+        setBit(base + ((int)h & 63));
+        setBit(base + ((int)(h >>> 6) & 63));
+    }
+
+    private void setBit(final int position) {
         final int count = counts[position] & 0xFF;
         if (count < 0xFF) {
             counts[position] = (byte)(count + 1);
@@ -167,7 +182,13 @@ public final class OutpointWatch {
     }
 
     private void clearBit(final DirectBuffer buffer, final int offset) {
-        final int position = position(buffer, offset, bitsLog2);
+        final long h = hash(buffer, offset);
+        final int base = word(h, bitsLog2) << 6;
+        clearBit(base + ((int)h & 63));
+        clearBit(base + ((int)(h >>> 6) & 63));
+    }
+
+    private void clearBit(final int position) {
         final int count = counts[position] & 0xFF;
         if (count == 0xFF) {
             return;

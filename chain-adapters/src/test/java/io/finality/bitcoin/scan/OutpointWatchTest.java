@@ -1,10 +1,12 @@
 package io.finality.bitcoin.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finality.core.buffer.Hex;
 import io.finality.core.spi.MutableAddressIndex;
+import io.finality.core.test.TestScale;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -81,6 +84,37 @@ class OutpointWatchTest {
         // at most 1 bit in 16 set plus the stale bits of expired outpoints: well under a fifth pass
         assertTrue(lookupsForUnwatched < unwatchedProbes / 5,
             "seed " + seed + ": " + lookupsForUnwatched + " index lookups for " + unwatchedProbes + " unwatched outpoints");
+    }
+
+    /**
+     * At its fullest (as many outpoints as the smallest bit set holds before it grows: 2^15 bits at 16 per outpoint),
+     * the bit set must still keep all but a few of 200,000 other outpoints away from the index: two bits per outpoint
+     * in one word let ~1.7 % through (computed); one bit per outpoint let 1 in 16 through, and fails this.
+     */
+    @Test
+    void shouldLetFewOtherInputsPastTheBitSetAtItsFullest() {
+        final SplittableRandom random = new SplittableRandom(TestScale.seed(0xB175L));
+        final CountingIndex index = new CountingIndex();
+        final OutpointWatch watch = new OutpointWatch(index, 100);
+        final int fullest = (1 << 15) / OutpointWatch.BITS_PER_OUTPOINT;
+        for (int i = 0; i < fullest; i++) {
+            watch.add(1, randomOutpoint(random), 0);
+        }
+        assertEquals(fullest, watch.size());
+        assertEquals(1 << 15, watch.bitSetSize(), "the bit set must not have grown yet");
+        final int probes = 200_000;
+        final long lookupsBefore = index.lookups;
+        for (int i = 0; i < probes; i++) {
+            assertFalse(watch.contains(1, randomOutpoint(random), 0));
+        }
+        final long passed = index.lookups - lookupsBefore;
+        assertTrue(passed < probes / 40, passed + " of " + probes + " unwatched outpoints got past the bit set");
+    }
+
+    private static UnsafeBuffer randomOutpoint(final SplittableRandom random) {
+        final byte[] bytes = new byte[OutpointWatch.OUTPOINT_LENGTH];
+        random.nextBytes(bytes);
+        return new UnsafeBuffer(bytes);
     }
 
     /** Random outpoints; every tenth shares its txid with the one before, with another output index. */
