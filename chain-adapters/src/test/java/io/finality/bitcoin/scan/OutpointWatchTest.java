@@ -81,7 +81,7 @@ class OutpointWatchTest {
         }
         assertEquals(lookupsBefore, index.lookups, "seed " + seed + ": bits left set after every outpoint expired");
         assertTrue(probes > 100_000 && unwatchedProbes > probes / 2, "seed " + seed + ": the probes must be mostly unwatched");
-        // at most 1 bit in 16 set plus the stale bits of expired outpoints: well under a fifth pass
+        // at most 1 bit in 8 set (two per outpoint) plus the stale bits of expired outpoints: well under a fifth pass
         assertTrue(lookupsForUnwatched < unwatchedProbes / 5,
             "seed " + seed + ": " + lookupsForUnwatched + " index lookups for " + unwatchedProbes + " unwatched outpoints");
     }
