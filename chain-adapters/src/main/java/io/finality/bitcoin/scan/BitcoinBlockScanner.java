@@ -206,9 +206,8 @@ public final class BitcoinBlockScanner implements BlockScanner {
 
     /**
      * {@link #scanBlock} with the probes shared with the helper (the block wrapped, the batch started, the shared job
-     * begun): walk the
-     * whole block queueing every output into {@link #shared}, which the helper probes meanwhile; probe what is left;
-     * then record the whole block at once, exactly as a flush of its transactions (so the match list, its order and
+     * begun): walk the whole block queueing every output into {@link #shared}, which the helper probes meanwhile; probe
+     * what is left; then record the whole block at once, exactly as a flush of its transactions (so the match list, its order and
      * the outpoint watch's rules are those of the batched path: bits tested against the watch as it stood at the
      * start, every transaction after a payment's addition checked in full).
      */

@@ -48,7 +48,7 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
     private static final int MIN_OUTPUT_BYTES = 9;
     /**
      * How long the scan thread, its own probes done, waits for a chunk the helper is probing before it probes that
-     * chunk itself: a chunk takes the helper 4-7 us, so a helper that is running is nearly always done by then, and one
+     * chunk itself: a chunk takes the helper 4-10 us, so a helper that is running is nearly always done by then, and one
      * that has lost its CPU costs the scan this long plus one chunk instead of however long the CPU is gone.
      */
     static final long TAKE_OVER_NANOS = 20_000;
