@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.DirectBuffer;
@@ -42,6 +41,12 @@ class SharedProbeScanTest {
     private static ProbeHelper unstarted;
     private static ProbeHelper slow;
 
+    /** What the reader does before each chunk it probes: its call number (from 1) and the chunk's answers. */
+    @FunctionalInterface
+    interface BeforeChunk {
+        void run(long call, int[] slotsOut, int count);
+    }
+
     /**
      * An index whose {@link #concurrentReader} reads the same thread-safe-for-reads delegate and counts its chunks;
      * {@code slowEvery} > 0 parks the reader for a few microseconds every that many calls.
@@ -52,6 +57,14 @@ class SharedProbeScanTest {
         private final AddressIndex reader;
 
         SharedIndex(final AddressIndex delegate, final int slowEvery) {
+            this(delegate, (call, slotsOut, count) -> {
+                if (slowEvery > 0 && call % slowEvery == 0) {
+                    LockSupport.parkNanos(20_000);
+                }
+            });
+        }
+
+        SharedIndex(final AddressIndex delegate, final BeforeChunk beforeChunk) {
             this.delegate = delegate;
             this.reader = new AddressIndex() {
                 @Override
@@ -62,10 +75,7 @@ class SharedProbeScanTest {
                 @Override
                 public void lookupBatch(final int chainCode, final DirectBuffer key, final int[] offsets, final int[] lengths,
                     final int count, final int[] slotsOut) {
-                    final long calls = readerCalls.incrementAndGet();
-                    if (slowEvery > 0 && calls % slowEvery == 0) {
-                        LockSupport.parkNanos(20_000);
-                    }
+                    beforeChunk.run(readerCalls.incrementAndGet(), slotsOut, count);
                     delegate.lookupBatch(chainCode, key, offsets, lengths, count, slotsOut);
                 }
             };
@@ -175,7 +185,9 @@ class SharedProbeScanTest {
      * the scan stage calls before it mutates the index, returns only once the stopped probe has ended.
      */
     @Test
-    @Timeout(120)
+    // a liveness bound, not a timing: the test takes a second or two, and a scan that waits for the stopped helper
+    // (until it is released, or for however long) runs into it
+    @Timeout(30)
     void shouldNotWaitForAHelperThatStopsInTheMiddleOfAChunk() throws Exception {
         final List<RealBlocks.Block> large = RealBlocks.large();
         final Random random = new Random(TestScale.seed(0x570_99EDL));
@@ -186,41 +198,19 @@ class SharedProbeScanTest {
         }
         final CountDownLatch entered = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
-        final AtomicBoolean armed = new AtomicBoolean(true);
-        final AtomicLong helperCalls = new AtomicLong();
-        final AddressIndex stopping = new AddressIndex() {
-            @Override
-            public int lookup(final int chainCode, final DirectBuffer key, final int offset, final int length) {
-                return scripts.lookup(chainCode, key, offset, length);
+        // stopped in its first chunk, but worse than silent: it keeps writing a wrong slot into that chunk's answers,
+        // which must reach no report (the scan thread takes the chunk over, and no block reuses the chunk's rows while
+        // this probe lasts)
+        final SharedIndex stopping = new SharedIndex(scripts, (call, slotsOut, count) -> {
+            if (call == 1) {
+                entered.countDown();
+                while (release.getCount() > 0) {
+                    Arrays.fill(slotsOut, 0, count, 0);
+                    Thread.onSpinWait();
+                }
             }
-
-            @Override
-            public AddressIndex concurrentReader() {
-                return new AddressIndex() {
-                    @Override
-                    public int lookup(final int chainCode, final DirectBuffer key, final int offset, final int length) {
-                        return scripts.lookup(chainCode, key, offset, length);
-                    }
-
-                    @Override
-                    public void lookupBatch(final int chainCode, final DirectBuffer key, final int[] offsets, final int[] lengths,
-                        final int count, final int[] slotsOut) {
-                        helperCalls.incrementAndGet();
-                        if (armed.compareAndSet(true, false)) {
-                            entered.countDown();
-                            // stopped, but worse than silent: it keeps writing a wrong slot into its chunk's answers,
-                            // which must reach no report (the scan thread takes the chunk over, and no block reuses
-                            // the chunk's rows while this probe lasts)
-                            while (release.getCount() > 0) {
-                                Arrays.fill(slotsOut, 0, count, 0);
-                                Thread.onSpinWait();
-                            }
-                        }
-                        scripts.lookupBatch(chainCode, key, offsets, lengths, count, slotsOut);
-                    }
-                };
-            }
-        };
+        });
+        final AtomicLong helperCalls = stopping.readerCalls;
         final OutpointWatch referenceWatch = watchOf(spent);
         final OutpointWatch sharedWatch = watchOf(spent);
         final BitcoinBlockScanner reference = new BitcoinBlockScanner(referenceWatch);
