@@ -16,7 +16,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Renders {@code /metrics} in the Prometheus text exposition format 0.0.4: ring counters and backlog, events
- * journaled (in total and by type), per chain blocks connected and disconnected, reorgs, transactions
+ * journaled (in total and by type), the scan helper's take-overs, per chain blocks connected and disconnected, reorgs, transactions
  * scanned, matches, connection state and errors, detection latency as summaries (quantiles over every step
  * since start), the age of the last applied step, and errors by kind.
  *
@@ -56,6 +56,8 @@ final class MetricsRenderer {
             out.append("finality_last_step_age_seconds ").append(seconds(age)).append('\n');
         }
         counter(out, "finality_events_written_total", "Payment events journaled (the last event sequence).", node.eventsWritten());
+        counter(out, "finality_scan_helper_takeovers_total", "Chunks of a large Bitcoin block's probes the scan thread took over"
+            + " from its probe helper, which had stopped in them (pipeline.scan_helper).", node.scanHelperTakeOvers());
 
         header(out, "finality_events_total", "Payment events journaled by this process, by type.", "counter");
         eventTypes.refresh();

@@ -81,6 +81,7 @@ public final class FinalityNode implements AutoCloseable {
     private final WatchKeyIndex outpointIndex;
     /** The Bitcoin scanner's probe thread ({@code pipeline.scan_helper}), or null; closed after the pipeline. */
     private final ProbeHelper probeHelper;
+    private final BitcoinBlockScanner bitcoinScanner;
     private final JournaledStateEngine engine;
     private final Pipeline pipeline;
     private final StepMetrics metrics = new StepMetrics();
@@ -114,10 +115,10 @@ public final class FinalityNode implements AutoCloseable {
         context.pipeline().threadAffinity(pinning);
         probeHelper = context.pipeline().scanHelper() && Runtime.getRuntime().availableProcessors() >= 2
             ? new ProbeHelper(CpuPinning.threadStart(pinning, context.pipeline().scanHelperCpu(), "scan probe helper", LOG)) : null;
+        bitcoinScanner = new BitcoinBlockScanner(new OutpointWatch(outpointIndex, context.outpointRetentionBlocks()), probeHelper);
         final MatchingScanStage scan = new MatchingScanStage(scripts, new InvoiceWatchCommands())
             .scanner(ChainFamily.ETHEREUM, new EthereumBlockScanner())
-            .scanner(ChainFamily.BITCOIN, new BitcoinBlockScanner(new OutpointWatch(outpointIndex,
-                context.outpointRetentionBlocks()), probeHelper));
+            .scanner(ChainFamily.BITCOIN, bitcoinScanner);
         pipeline = new Pipeline(context.pipeline(), scan, new MeteredStateEngine(engine, metrics)).start();
         for (InvoiceRecord r : unseen) {
             publishOrFail(EventKind.INVOICE_OPEN, r.chain(), openPayload(r));
@@ -191,6 +192,15 @@ public final class FinalityNode implements AutoCloseable {
      */
     public long eventsWritten() {
         return engine.nextEventSequence() - 1;
+    }
+
+    /**
+     * Chunks of a large Bitcoin block's probes that the scan thread took over from the probe helper, which had stopped
+     * in them ({@code pipeline.scan_helper}; 0 without it). A plain read of a field the scan thread writes, as
+     * {@link #eventsWritten}: for metrics only.
+     */
+    public long scanHelperTakeOvers() {
+        return bitcoinScanner.helperTakeOvers();
     }
 
     /**

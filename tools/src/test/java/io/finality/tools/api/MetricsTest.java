@@ -109,6 +109,8 @@ class MetricsTest {
             assertTrue(p50 > 0 && p50 <= max && max < 30 && sum >= max && sum <= 4 * max * 1.01, page);
             assertTrue(after.get("finality_last_step_age_seconds") < 30, page);
             assertEquals(0, after.get("finality_ring_backlog"));
+            // no probe helper in this node (pipeline.scan_helper off), so nothing to take over
+            assertEquals(0, after.get("finality_scan_helper_takeovers_total"), page);
             assertEquals(2, delta(before, after, "finality_errors_total", "kind=\"apiClientErrors\""), "the 401 and the 413");
             for (String kind : List.of("scanErrors", "engineErrors", "malformedSteps", "unscannedSlots", "truncatedFields", "journalFailed",
                 "apiServerErrors")) {
