@@ -515,15 +515,12 @@ public final class BitcoinBlockScanner implements BlockScanner {
      * with many outputs) or its transactions are flushed; keeps the hits (script offset, invoice slot) in walk order.
      * The queue is fixed at construction; the hit arrays grow only while warming up to the most hits a batch has held.
      */
-    private static final class OutputBatch implements TransactionFlyweight.OutputListener {
+    private static final class OutputBatch extends OutputQueue {
         DirectBuffer buffer;
         AddressIndex index;
         int chainCode;
 
-        final int[] scriptOffsets;
-        final int[] scriptLengths;
         final int[] slots;
-        int queued;
 
         int hitCount;
         int[] hitOffsets = new int[16];
@@ -539,30 +536,24 @@ public final class BitcoinBlockScanner implements BlockScanner {
             this.buffer = buffer;
             this.index = index;
             this.chainCode = chainCode;
-            queued = 0;
+            count = 0;
             hitCount = 0;
         }
 
         @Override
-        public void onOutput(
-            final DirectBuffer buffer, final int outputIndex, final int valueOffset, final int scriptOffset, final int scriptLength) {
-            final int q = queued;
-            scriptOffsets[q] = scriptOffset;
-            scriptLengths[q] = scriptLength;
-            queued = q + 1;
-            if (q + 1 == scriptOffsets.length) {
-                probe();
-            }
+        protected void onFull() {
+            probe();
         }
 
         /** Probe the queued scripts, keep their hits, empty the queue. */
         void probe() {
-            final int n = queued;
+            final int n = count;
             if (n == 0) {
                 return;
             }
-            queued = 0;
+            count = 0;
             final int[] slots = this.slots;
+            final int[] scriptOffsets = this.scriptOffsets;
             index.lookupBatch(chainCode, buffer, scriptOffsets, scriptLengths, n, slots);
             for (int i = 0; i < n; i++) {
                 if (slots[i] != AddressIndex.MISSING) {

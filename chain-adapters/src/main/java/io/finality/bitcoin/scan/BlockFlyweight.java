@@ -167,9 +167,9 @@ public final class BlockFlyweight {
         return nextTransaction(tx, null);
     }
 
-    /** As {@link #nextTransaction(TransactionFlyweight)}, handing each output to {@code listener} on the way. */
-    public int nextTransaction(final TransactionFlyweight tx, final TransactionFlyweight.OutputListener listener) {
-        final int status = tx.wrap(buffer, cursor, limit, listener);
+    /** As {@link #nextTransaction(TransactionFlyweight)}, queueing each output's script into {@code queue} on the way. */
+    public int nextTransaction(final TransactionFlyweight tx, final OutputQueue queue) {
+        final int status = tx.wrap(buffer, cursor, limit, queue);
         if (status != ScanError.OK) {
             return error(status, tx.errorOffset());
         }

@@ -8,8 +8,8 @@ import org.agrona.DirectBuffer;
 
 /**
  * One large block's output probes, shared between the scan thread and a {@link ProbeHelper}: the scan thread's walk
- * queues every output script of the block (offset and length, in rows of {@value #CHUNK}) as the listener of
- * {@link TransactionFlyweight#wrap}, publishing its progress every {@value #CHUNK} outputs with an ordered write;
+ * queues every output script of the block (offset and length, in rows of {@value #CHUNK}) as the {@link OutputQueue}
+ * of {@link TransactionFlyweight#wrap}, publishing its progress every {@value #CHUNK} outputs with an ordered write;
  * both threads claim whole rows (chunks) by CAS on one counter and probe them, the helper through the index's
  * {@link AddressIndex#concurrentReader reader}, the scan thread through the index itself once its walk is done
  * (work stealing: with a helper that never gets a CPU the scan thread probes everything).
@@ -37,10 +37,10 @@ import org.agrona.DirectBuffer;
  * which publishes the block's rows to a helper whose CAS then succeeds. Rows are allocated by the walk the first time a
  * block reaches them and kept; the arrays of rows grow only in {@link #begin}, between blocks, for rows no probe reads.
  *
- * <p>Thread rules: {@link #begin}, {@link #onOutput}, {@link #endWalk}, {@link #finish}, {@link #awaitHelperIdle} and
+ * <p>Thread rules: {@link #begin}, {@link #onFull}, {@link #endWalk}, {@link #finish}, {@link #awaitHelperIdle} and
  * the accessors on the scan thread; {@link #helpOnce} on the helper thread.
  */
-final class SharedProbeJob implements TransactionFlyweight.OutputListener {
+final class SharedProbeJob extends OutputQueue {
     /** Outputs per claimed chunk: one {@link AddressIndex#lookupBatch} call, as the scanner's batch. */
     static final int CHUNK = 256;
     private static final int CHUNK_SHIFT = 8;
@@ -108,8 +108,11 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
     /** Scan thread: the slots of chunks it took over from the helper, and where each chunk's slots are. */
     private int[][] ownSlots = new int[0][];
     private byte[] source = new byte[0];
-    /** Scan thread only: outputs queued by the walk, the block's generation (1 for the first), chunks taken over. */
-    private int queued;
+    /**
+     * Scan thread only: rows the walk has filled (the queue's arrays are the next row's), the block's generation (1 for
+     * the first), chunks taken over.
+     */
+    private int fullRows;
     private long generation;
     private long takeOvers;
 
@@ -151,20 +154,26 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
         r.chainCode = chainCode;
         r.reader = reader;
         rows = r;
-        queued = 0;
+        openRow(r, 0);
+        fullRows = 0;
         generation = next;
         claim = next << CHUNK_BITS;
         return true;
     }
 
+    /** Scan thread: the walk filled a row; publish it and queue into the next. */
     @Override
-    public void onOutput(
-        final DirectBuffer buffer, final int outputIndex, final int valueOffset, final int scriptOffset, final int scriptLength) {
-        final Rows r = rows;
-        final int q = queued;
-        final int row = q >>> CHUNK_SHIFT;
-        final int column = q & (CHUNK - 1);
-        if (column == 0 && r.scriptOffsets[row] == null) {
+    protected void onFull() {
+        final int row = fullRows + 1;
+        PUBLISHED.setRelease(this, row << CHUNK_SHIFT);
+        fullRows = row;
+        // a block of n bytes has fewer than n / 9 + 1 outputs and begin() made rows for that many: row is in range
+        openRow(rows, row);
+    }
+
+    /** Point the queue at row {@code row} of {@code r}, empty; a row is allocated the first time a block reaches it. */
+    private void openRow(final Rows r, final int row) {
+        if (r.scriptOffsets[row] == null) {
             // the first block this large: rows are kept, so this is warm-up only
             r.scriptOffsets[row] = new int[CHUNK];
             r.scriptLengths[row] = new int[CHUNK];
@@ -173,17 +182,14 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
                 ownSlots[row] = new int[CHUNK];
             }
         }
-        r.scriptOffsets[row][column] = scriptOffset;
-        r.scriptLengths[row][column] = scriptLength;
-        queued = q + 1;
-        if (column == CHUNK - 1) {
-            PUBLISHED.setRelease(this, q + 1);
-        }
+        scriptOffsets = r.scriptOffsets[row];
+        scriptLengths = r.scriptLengths[row];
+        count = 0;
     }
 
     /** Scan thread: the walk is over (at the end of the block or at an error); every queued output may be probed. */
     void endWalk() {
-        PUBLISHED.setRelease(this, queued);
+        PUBLISHED.setRelease(this, queued());
         WALK_DONE.setRelease(this, true);
     }
 
@@ -195,6 +201,7 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
      */
     void finish(final AddressIndex index) {
         final Rows r = rows;
+        final int queued = queued();
         final int chunks = (queued + CHUNK - 1) >>> CHUNK_SHIFT;
         final byte[] source = this.source;
         Arrays.fill(source, 0, chunks, FROM_HELPER);
@@ -230,7 +237,7 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
     }
 
     private int chunkLength(final int k) {
-        return Math.min(CHUNK, queued - (k << CHUNK_SHIFT));
+        return Math.min(CHUNK, queued() - (k << CHUNK_SHIFT));
     }
 
     /**
@@ -289,9 +296,9 @@ final class SharedProbeJob implements TransactionFlyweight.OutputListener {
         return takeOvers;
     }
 
-    /** Scan thread, after {@link #finish}: outputs the walk queued. */
+    /** Scan thread: outputs the walk has queued into this block's rows. */
     int queued() {
-        return queued;
+        return (fullRows << CHUNK_SHIFT) + count;
     }
 
     /** Scan thread, after {@link #finish}: the script offset of output {@code i} of the block. */

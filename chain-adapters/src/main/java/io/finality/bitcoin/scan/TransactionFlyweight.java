@@ -82,12 +82,12 @@ public final class TransactionFlyweight {
     }
 
     /**
-     * As {@link #wrap(DirectBuffer, int, int)}, also handing each output to {@code listener} as the
-     * validating pass reaches it, so a caller that only needs the outputs walks them once. The listener
-     * sees outputs of a transaction that may still turn out malformed further on: it must hold what it
-     * records until this method returns {@link ScanError#OK}.
+     * As {@link #wrap(DirectBuffer, int, int)}, also queueing each output's script into {@code queue} as the
+     * validating pass reaches it, so a caller that only needs the outputs walks them once. The queue receives
+     * outputs of a transaction that may still turn out malformed further on: its owner must hold what it records
+     * until this method returns {@link ScanError#OK}.
      */
-    public int wrap(final DirectBuffer buffer, final int offset, final int limit, final OutputListener listener) {
+    public int wrap(final DirectBuffer buffer, final int offset, final int limit, final OutputQueue queue) {
         this.buffer = buffer;
         this.offset = offset;
         this.limit = limit;
@@ -168,7 +168,6 @@ public final class TransactionFlyweight {
         }
         outputsOffset = pos;
         for (int i = 0; i < nOut; i++) {
-            final int valueAt = pos;
             int len;
             if (limit - pos > 8 && (len = byteAt(pos + 8)) < 0xFD && len <= limit - pos - MIN_OUTPUT_LENGTH) {
                 pos += MIN_OUTPUT_LENGTH + len;
@@ -182,8 +181,15 @@ public final class TransactionFlyweight {
                 }
                 len = varValue;
             }
-            if (listener != null) {
-                listener.onOutput(buffer, i, valueAt, pos - len, len);
+            if (queue != null) {
+                // OutputQueue's protocol written out in place: a call here would not be inlined (see OutputQueue)
+                final int q = queue.count;
+                queue.scriptOffsets[q] = pos - len;
+                queue.scriptLengths[q] = len;
+                queue.count = q + 1;
+                if (q + 1 == queue.scriptOffsets.length) {
+                    queue.onFull();
+                }
             }
         }
         outputsEnd = pos;
@@ -240,15 +246,6 @@ public final class TransactionFlyweight {
      */
     public boolean spendsMarkedOutpoint() {
         return spendsMarkedOutpoint;
-    }
-
-    /**
-     * Receives each output during {@link #wrap(DirectBuffer, int, int, OutputListener)}: index, and the
-     * offsets of its 8-byte little-endian value and of its script. Called on the wrapping thread.
-     */
-    @FunctionalInterface
-    public interface OutputListener {
-        void onOutput(DirectBuffer buffer, int outputIndex, int valueOffset, int scriptOffset, int scriptLength);
     }
 
     /** The status of the last {@link #wrap}. */

@@ -28,7 +28,7 @@ final class ReferenceTransactionWalk {
     private int status;
     private int varValue;
 
-    int wrap(final DirectBuffer buffer, final int offset, final int limit, final TransactionFlyweight.OutputListener listener) {
+    int wrap(final DirectBuffer buffer, final int offset, final int limit, final OutputListener listener) {
         this.buffer = buffer;
         this.offset = offset;
         this.limit = limit;
@@ -239,5 +239,11 @@ final class ReferenceTransactionWalk {
 
     int lockTimeOffset() {
         return lockTimeOffset;
+    }
+
+    /** Receives each output as the walk reaches it: index, and the offsets of its value and of its script. */
+    @FunctionalInterface
+    interface OutputListener {
+        void onOutput(DirectBuffer buffer, int outputIndex, int valueOffset, int scriptOffset, int scriptLength);
     }
 }
