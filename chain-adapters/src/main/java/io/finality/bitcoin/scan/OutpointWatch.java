@@ -2,7 +2,6 @@ package io.finality.bitcoin.scan;
 
 import io.finality.core.spi.AddressIndex;
 import io.finality.core.spi.MutableAddressIndex;
-import java.nio.ByteOrder;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -149,9 +148,13 @@ public final class OutpointWatch {
      * else 0: maybe watched, or certainly not. As a 0/1 long so that the walk can OR it over a transaction's inputs.
      */
     static long marked(final long[] bits, final int log2, final DirectBuffer buffer, final int offset) {
-        final long h = hash(buffer, offset);
-        final long mask = (1L << h) | (1L << (h >>> 6));
-        return (~bits[word(h, log2)] & mask) == 0 ? 1L : 0L;
+        // Two steps of under 35 bytes of bytecode each, C2's limit for inlining at a call site it does not judge hot:
+        // the walk calls this once per input, and its profile may predate the watch (docs/BENCHMARKS.md, "Bitcoin scanner")
+        return markedHash(bits, log2, hash(buffer, offset));
+    }
+
+    private static long markedHash(final long[] bits, final int log2, final long h) {
+        return (~bits[word(h, log2)] & ((1L << h) | (1L << (h >>> 6)))) == 0 ? 1L : 0L;
     }
 
     /**
@@ -159,7 +162,8 @@ public final class OutpointWatch {
      * top bits pick its word of the bit set, the low twelve its two bits in that word.
      */
     private static long hash(final DirectBuffer buffer, final int offset) {
-        return buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN) ^ buffer.getInt(offset + 32, ByteOrder.LITTLE_ENDIAN) * MIX;
+        // native order: only this process reads these bits, and the order-taking reads are too big to inline at a cold site
+        return buffer.getLong(offset) ^ buffer.getInt(offset + 32) * MIX;
     }
 
     private static int word(final long hash, final int log2) {
