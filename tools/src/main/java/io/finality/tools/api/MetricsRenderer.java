@@ -16,9 +16,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Renders {@code /metrics} in the Prometheus text exposition format 0.0.4: ring counters and backlog, events
- * journaled (in total and by type), the scan helper's take-overs, per chain blocks connected and disconnected, reorgs, transactions
- * scanned, matches, connection state and errors, detection latency as summaries (quantiles over every step
- * since start), the age of the last applied step, and errors by kind.
+ * journaled (in total and by type), the scan helper's take-overs, the watch indexes' maintenance pauses, per chain
+ * blocks connected and disconnected, reorgs, transactions scanned, matches, connection state and errors, detection
+ * latency as summaries (quantiles over every step since start), the age of the last applied step, and errors by kind.
  *
  * <p>Thread rules: any API worker thread; it only reads counters other threads publish.
  */
@@ -58,6 +58,17 @@ final class MetricsRenderer {
         counter(out, "finality_events_written_total", "Payment events journaled (the last event sequence).", node.eventsWritten());
         counter(out, "finality_scan_helper_takeovers_total", "Chunks of a large Bitcoin block's probes the scan thread took over"
             + " from its probe helper, which had stopped in them (pipeline.scan_helper).", node.scanHelperTakeOvers());
+        header(out, "finality_matcher_pauses_total", "Maintenance passes of a watch index (growth, pre-filter rebuild, arena"
+            + " compaction), each a pause of the scan thread; index: scripts (invoices) or outpoints (spent by payments).", "counter");
+        for (FinalityNode.WatchIndex index : FinalityNode.WatchIndex.values()) {
+            out.append("finality_matcher_pauses_total{index=\"").append(label(index)).append("\"} ")
+                .append(node.indexPauses(index)).append('\n');
+        }
+        header(out, "finality_matcher_pause_max_seconds", "The longest maintenance pause of a watch index so far.", "gauge");
+        for (FinalityNode.WatchIndex index : FinalityNode.WatchIndex.values()) {
+            out.append("finality_matcher_pause_max_seconds{index=\"").append(label(index)).append("\"} ")
+                .append(seconds(node.indexMaxPauseNanos(index))).append('\n');
+        }
 
         header(out, "finality_events_total", "Payment events journaled by this process, by type.", "counter");
         eventTypes.refresh();
@@ -115,6 +126,10 @@ final class MetricsRenderer {
                 .append("\",kind=\"").append(kind).append("\"} ").append(value).append('\n'));
         }
         return out.toString();
+    }
+
+    private static String label(final FinalityNode.WatchIndex index) {
+        return index.name().toLowerCase(Locale.ROOT);
     }
 
     /** Chains with a connection, and any other chain something happened on. */

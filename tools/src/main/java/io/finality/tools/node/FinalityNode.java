@@ -203,6 +203,28 @@ public final class FinalityNode implements AutoCloseable {
         return bitcoinScanner.helperTakeOvers();
     }
 
+    /** The two indexes the scan thread owns and probes: watched scripts (invoices) and the outpoints payments spent. */
+    public enum WatchIndex {
+        SCRIPTS, OUTPOINTS
+    }
+
+    /**
+     * Maintenance passes of {@code which} index so far (growth, pre-filter rebuild, arena compaction): each one a pause
+     * of the scan thread, which owns the index. A plain read of a field the scan thread writes: for metrics only.
+     */
+    public long indexPauses(final WatchIndex which) {
+        return index(which).pauseCount();
+    }
+
+    /** The longest of {@link #indexPauses} so far, in nanoseconds (0 before the first). For metrics only, as that. */
+    public long indexMaxPauseNanos(final WatchIndex which) {
+        return index(which).maxPauseNanos();
+    }
+
+    private WatchKeyIndex index(final WatchIndex which) {
+        return which == WatchIndex.SCRIPTS ? scripts : outpointIndex;
+    }
+
     /**
      * How deep below a chain's tip a rescan may read: the engine's reorg retention, within which every payment
      * it credited is still tracked one by one (see {@code InvoiceEngine#rescannable}).
