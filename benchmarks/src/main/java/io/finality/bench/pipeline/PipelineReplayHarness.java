@@ -183,7 +183,14 @@ public final class PipelineReplayHarness {
                 replayPhase(pipeline, blocks, engine, seconds, bitcoinjMbs);
             }
             final long takeOversBefore = bitcoinScanner.helperTakeOvers();
+            final long scriptPausesBefore = index.pauseCount();
+            final long outpointPausesBefore = outpoints.pauseCount();
             latency(pipeline, blocks, recorder, scan, engine, seconds);
+            // the indexes' growth and maintenance passes stop the scan thread: did any fall in the measured phase?
+            System.out.printf("  matcher: maintenance pauses in the latency phase: script index %d, outpoint index %d (%d keys);"
+                    + " longest of the run %.3f / %.3f ms%n", index.pauseCount() - scriptPausesBefore,
+                outpoints.pauseCount() - outpointPausesBefore, outpoints.size(), index.maxPauseNanos() / 1e6,
+                outpoints.maxPauseNanos() / 1e6);
             if (helper != null) {
                 System.out.printf("  probe helper: %d chunks taken over by the scan thread in the latency phase (the helper had"
                     + " stopped in them)%n", bitcoinScanner.helperTakeOvers() - takeOversBefore);

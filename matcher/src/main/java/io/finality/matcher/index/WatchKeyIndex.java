@@ -41,8 +41,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       even those.</li>
  *   <li>The optional pre-filter is a Bloom filter with all three bits of a key in one 64-bit word: one
  *       cache-resident read rejects most misses before the table (DRAM) is touched. Removal leaves stale bits
- *       (false positives only); the filter is rebuilt from the table's fingerprints once stale entries
- *       outnumber live ones.</li>
+ *       (false positives only); once stale entries outnumber live ones (and at least 1,024), a fresh filter is
+ *       filled from the table's fingerprints, {@value #REBUILD_QUOTA} slots per later mutation or in
+ *       {@link #doMaintenance}, and replaces the stale one when done: no pause (a rebuild in one pass stopped the scan
+ *       thread for 5 ms at 131,072 slots and 386 ms at 10 M keys, docs/BENCHMARKS.md).</li>
  *   <li>Table and pre-filter regions of 2 MiB or more sit on 2 MiB transparent huge pages where the platform allows
  *       ({@link HugePageAllocator}; {@link WatchKeyIndexContext#hugePages}): at 10 M keys random probes into the 8 MiB
  *       filter and 256 MiB table would otherwise miss the TLB on most reads.</li>
@@ -54,7 +56,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * while the owner does not mutate). Only the scan stage (stage 1) calls it once the pipeline runs: invoice
  * open and cancel arrive through the ring, so lookups never race with updates. Start-up loading happens on
  * the thread that then starts the pipeline (a happens-before edge through the Disruptor start).
- * {@link #lookup} and {@link #lookupBatch} never allocate and never throw for any key; mutations allocate only when growing or compacting.
+ * {@link #lookup} and {@link #lookupBatch} never allocate and never throw for any key; mutations allocate only when growing,
+ * compacting or starting a filter rebuild.
  */
 public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     /** Longest watch key: the consensus limit on a Bitcoin script. */
@@ -74,6 +77,11 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     private static final long ZERO_HASH_FINGERPRINT = 0x5BD1E9955BD1E995L;
     /** Old-table positions drained per mutation while growing; at least 1 / load factor keeps ahead of inserts. */
     public static final int MIGRATE_QUOTA = 64;
+    /**
+     * Table slots read into a rebuilt pre-filter per mutation (and per unit of {@link #doMaintenance}): ~1 KB of reads.
+     * A rebuild is due after max(1024, size) removals; one due while another runs waits for it.
+     */
+    public static final int REBUILD_QUOTA = 64;
     /** Compact the key arena only once this much sits on its free lists, so small indexes never bother. */
     private static final long ARENA_COMPACT_MIN_BYTES = 1 << 20;
 
@@ -112,6 +120,13 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     /** The pre-filter for the grown table, filled while the old table drains; lookups use {@link #filter} until then. */
     private UnsafeBuffer nextFilter;
     private int nextFilterWordMask;
+    /**
+     * A fresh pre-filter for the same table, filled {@value #REBUILD_QUOTA} slots per mutation while removals have left
+     * the current one stale; lookups use {@link #filter} (a superset) until the scan reaches the end. Null when none.
+     */
+    private UnsafeBuffer rebuilt;
+    /** The next table slot the rebuild reads. */
+    private int rebuildAt;
 
     private long pauseCount;
     private long maxPauseNanos;
@@ -304,6 +319,8 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         }
         if (old != null) {
             migrate(MIGRATE_QUOTA);
+        } else if (rebuilt != null) {
+            rebuildFilter(REBUILD_QUOTA);
         }
         final long fp = fingerprint(chainCode, key, offset, length);
         if (old != null) {
@@ -337,6 +354,10 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             if (nextFilter != null) {
                 filterAdd(nextFilter, nextFilterWordMask, fp);
             }
+            if (rebuilt != null) {
+                // wherever the slot is, behind the rebuild's scan or ahead of it
+                filterAdd(rebuilt, filterWordMask, fp);
+            }
         }
         return MISSING;
     }
@@ -351,6 +372,8 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         checkKeyLength(length);
         if (old != null) {
             migrate(MIGRATE_QUOTA);
+        } else if (rebuilt != null) {
+            rebuildFilter(REBUILD_QUOTA);
         }
         final long fp = fingerprint(chainCode, key, offset, length);
         int removed = MISSING;
@@ -361,7 +384,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
                 if (at >= 0) {
                     removed = old.getInt(at + INVOICE_OFFSET);
                     arena.free(old.getInt(at + REF_OFFSET));
-                    backwardShift(old, oldMask, oldShift, at >>> SLOT_SHIFT);
+                    backwardShift(old, oldMask, oldShift, at >>> SLOT_SHIFT, null, 0);
                 }
             }
         }
@@ -372,15 +395,16 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             }
             removed = table.getInt(at + INVOICE_OFFSET);
             arena.free(table.getInt(at + REF_OFFSET));
-            backwardShift(table, mask, shift, at >>> SLOT_SHIFT);
+            // a slot the shift moves may cross the rebuild's scan, from ahead of it to behind: the move adds it
+            backwardShift(table, mask, shift, at >>> SLOT_SHIFT, rebuilt, filterWordMask);
         }
         size--;
 
-        if (preFilter && ++filterStale > Math.max(1024, size)) {
-            final long start = System.nanoTime();
-            finishMigration();
-            rebuildFilter();
-            recordPause(start);
+        if (preFilter && ++filterStale > Math.max(1024, size) && old == null && rebuilt == null) {
+            // no pause: a fresh filter fills a few slots per mutation (a growth under way brings its own fresh filter)
+            rebuilt = allocate(filter.capacity());
+            rebuildAt = 0;
+            filterStale = 0;
         }
         if (arena.freeBytes() > ARENA_COMPACT_MIN_BYTES && arena.freeBytes() > 2 * arena.liveBytes()) {
             final long start = System.nanoTime();
@@ -393,13 +417,17 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
 
     /**
      * Background duty for the owning thread's idle time (e.g. an Agrona agent's {@code doWork} when the ring is
-     * empty): moves up to about {@code maxSlots} slots of a table being drained after growth. Mutations also drain
-     * {@value #MIGRATE_QUOTA} slots each, so calling this is optional; it only shortens the drain.
+     * empty): moves up to about {@code maxSlots} slots of a table being drained after growth, or else reads up to
+     * {@code maxSlots} slots into a pre-filter being rebuilt. Mutations also drain {@value #MIGRATE_QUOTA} slots and read
+     * {@value #REBUILD_QUOTA} each, so calling this is optional; it only shortens the work.
      *
      * @return the number of old slots processed, 0 when there is nothing to do.
      */
     public int doMaintenance(final int maxSlots) {
-        return old == null ? 0 : migrate(Math.max(1, maxSlots));
+        if (old != null) {
+            return migrate(Math.max(1, maxSlots));
+        }
+        return rebuilt == null ? 0 : rebuildFilter(Math.max(1, maxSlots));
     }
 
     /** Whether a table drained after growth is still being moved into the current one. */
@@ -420,7 +448,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     /** Off-heap bytes held: table, pre-filter and key arena. */
     public long offHeapBytes() {
         return (long) table.capacity() + (old == null ? 0 : old.capacity()) + (filter == null ? 0 : filter.capacity())
-            + (nextFilter == null ? 0 : nextFilter.capacity()) + arena.capacityBytes();
+            + (nextFilter == null ? 0 : nextFilter.capacity()) + (rebuilt == null ? 0 : rebuilt.capacity()) + arena.capacityBytes();
     }
 
     /** Test hook: the start address of the current probe table. */
@@ -428,12 +456,26 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         return table.addressOffset();
     }
 
+    /** Whether a fresh pre-filter is being filled to replace the stale one (see {@link #REBUILD_QUOTA}). */
+    public boolean rebuildingFilter() {
+        return rebuilt != null;
+    }
+
+    /** Test hook: the fraction of the current pre-filter's bits that are set (the index must have one). */
+    double filterFill() {
+        long set = 0;
+        for (int at = 0, end = filter.capacity(); at < end; at += Long.BYTES) {
+            set += Long.bitCount(filter.getLong(at));
+        }
+        return set / (filter.capacity() * 8.0);
+    }
+
     /** Test hook: the start address of the current pre-filter (the index must have one). */
     long filterAddress() {
         return filter.addressOffset();
     }
 
-    /** How many stop-the-world maintenance passes (growth, filter rebuild, arena compaction) have run. */
+    /** How many stop-the-world maintenance passes (growth, arena compaction) have run; filter rebuilds do not pause. */
     public long pauseCount() {
         return pauseCount;
     }
@@ -466,6 +508,10 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         if (nextFilter != null) {
             HugePageAllocator.free(nextFilter);
             nextFilter = null;
+        }
+        if (rebuilt != null) {
+            HugePageAllocator.free(rebuilt);
+            rebuilt = null;
         }
         arena.close();
     }
@@ -508,9 +554,11 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
 
     /**
      * Deletes slot {@code hole} of {@code t}: pulls later members of the cluster into the hole unless their home lies
-     * cyclically within (hole, j], where moving them would put them before their home. No tombstones.
+     * cyclically within (hole, j], where moving them would put them before their home. No tombstones. Each member moved
+     * is also added to {@code rebuilding} (a pre-filter being rebuilt, whose scan it may cross), when not null.
      */
-    private static void backwardShift(final UnsafeBuffer t, final int m, final int sh, final int removed) {
+    private static void backwardShift(
+        final UnsafeBuffer t, final int m, final int sh, final int removed, final UnsafeBuffer rebuilding, final int wordMask) {
         int hole = removed;
         int j = hole;
         while (true) {
@@ -524,6 +572,9 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             final boolean stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
             if (!stays) {
                 t.putBytes(hole << SLOT_SHIFT, t, at, SLOT_LENGTH);
+                if (rebuilding != null) {
+                    filterAdd(rebuilding, wordMask, slotFp);
+                }
                 hole = j;
             }
         }
@@ -553,6 +604,11 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             return;
         }
         final long start = System.nanoTime();
+        if (rebuilt != null) {
+            // the grown table's filter, filled as the old table drains, is fresh: this rebuild is moot
+            HugePageAllocator.free(rebuilt);
+            rebuilt = null;
+        }
         old = table;
         oldCapacity = capacity;
         oldMask = mask;
@@ -657,15 +713,30 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         f.putLong(at, f.getLong(at) | filterMask(fp));
     }
 
-    private void rebuildFilter() {
-        filter.setMemory(0, filter.capacity(), (byte) 0);
-        for (int at = 0, end = capacity << SLOT_SHIFT; at < end; at += SLOT_LENGTH) {
+    /**
+     * Read up to {@code quota} more table slots into {@link #rebuilt}; after the last, it replaces the stale filter.
+     * Every key is in it by then: each slot is read once, a key put meanwhile is added by the put, and one a removal's
+     * backward shift moves (perhaps from ahead of the scan to behind it) is added by the move.
+     *
+     * @return slots read.
+     */
+    private int rebuildFilter(final int quota) {
+        final UnsafeBuffer rebuilt = this.rebuilt;
+        final int from = rebuildAt;
+        final int to = (int) Math.min(capacity, (long) from + quota);
+        for (int at = from << SLOT_SHIFT, end = to << SLOT_SHIFT; at < end; at += SLOT_LENGTH) {
             final long fp = table.getLong(at);
             if (fp != EMPTY) {
-                filterAdd(filter, filterWordMask, fp);
+                filterAdd(rebuilt, filterWordMask, fp);
             }
         }
-        filterStale = 0;
+        rebuildAt = to;
+        if (to == capacity) {
+            HugePageAllocator.free(filter);
+            filter = rebuilt;
+            this.rebuilt = null;
+        }
+        return to - from;
     }
 
     private void compactArena() {

@@ -155,6 +155,64 @@ class WatchKeyIndexTest {
         }
     }
 
+    /**
+     * Steady churn at a fixed size, as the outpoint index sees it (payments add outpoints, expiry removes the oldest):
+     * every removal leaves stale filter bits, so the filter is rebuilt again and again, a few slots per mutation
+     * while keys keep moving under the rebuild's scan (backward shifts). Every live key must be found at every step by
+     * both lookups, no rebuild may pause, and the filter must stay as sparse as a fresh one (a filter never rebuilt
+     * would fill up: every lookup would pass it).
+     */
+    @Test
+    void shouldRebuildTheFilterUnderChurnWithoutAPauseOrAMissedKey() {
+        final int live = 5_000;
+        try (WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(live))) {
+            for (int i = 0; i < live; i++) {
+                buffer.putInt(0, i);
+                index.put(3, buffer, 0, 36, i);
+            }
+            final double fresh = index.filterFill();
+            final long pausesBefore = index.pauseCount();
+            final int[] offsets = new int[live];
+            final int[] lengths = new int[live];
+            final int[] slots = new int[live];
+            final UnsafeBuffer keys = new UnsafeBuffer(new byte[live * 36]);
+            int rebuilds = 0;
+            boolean wasRebuilding = false;
+            // 40 generations of keys: 200,000 removals, a rebuild due every ~5,000 of them
+            for (int next = live; next < 41 * live; next++) {
+                buffer.putInt(0, next - live);
+                assertEquals(next - live, index.remove(3, buffer, 0, 36));
+                buffer.putInt(0, next);
+                assertEquals(AddressIndex.MISSING, index.put(3, buffer, 0, 36, next));
+                if (index.rebuildingFilter() != wasRebuilding) {
+                    rebuilds += wasRebuilding ? 1 : 0;
+                    wasRebuilding = !wasRebuilding;
+                }
+                if (next % 997 == 0 || wasRebuilding && next % 61 == 0) {
+                    // every live key, and the one just removed, through both lookups
+                    for (int k = 0; k < live; k++) {
+                        final int key = next - live + 1 + k;
+                        keys.putBytes(k * 36, new byte[36]);
+                        keys.putInt(k * 36, key);
+                        offsets[k] = k * 36;
+                        lengths[k] = 36;
+                        buffer.putInt(0, key);
+                        assertEquals(key, index.lookup(3, buffer, 0, 36), "key " + key + " at step " + next);
+                    }
+                    index.lookupBatch(3, keys, offsets, lengths, live, slots);
+                    for (int k = 0; k < live; k++) {
+                        assertEquals(next - live + 1 + k, slots[k], "batched key at step " + next);
+                    }
+                    buffer.putInt(0, next - live);
+                    assertEquals(AddressIndex.MISSING, index.lookup(3, buffer, 0, 36));
+                }
+            }
+            assertTrue(rebuilds >= 30, "filter rebuilds completed: " + rebuilds);
+            assertEquals(pausesBefore, index.pauseCount(), "no pause at a fixed size");
+            assertTrue(index.filterFill() < 2 * fresh, "filter fill " + index.filterFill() + " against " + fresh + " fresh");
+        }
+    }
+
     @Test
     void shouldNotAllocateOnLookup() {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

@@ -58,8 +58,8 @@ final class MetricsRenderer {
         counter(out, "finality_events_written_total", "Payment events journaled (the last event sequence).", node.eventsWritten());
         counter(out, "finality_scan_helper_takeovers_total", "Chunks of a large Bitcoin block's probes the scan thread took over"
             + " from its probe helper, which had stopped in them (pipeline.scan_helper).", node.scanHelperTakeOvers());
-        header(out, "finality_matcher_pauses_total", "Maintenance passes of a watch index (growth, pre-filter rebuild, arena"
-            + " compaction), each a pause of the scan thread; index: scripts (invoices) or outpoints (spent by payments).", "counter");
+        header(out, "finality_matcher_pauses_total", "Maintenance passes of a watch index (growth, arena compaction), each a"
+            + " pause of the scan thread; index: scripts (invoices) or outpoints (spent by payments).", "counter");
         for (FinalityNode.WatchIndex index : FinalityNode.WatchIndex.values()) {
             out.append("finality_matcher_pauses_total{index=\"").append(label(index)).append("\"} ")
                 .append(node.indexPauses(index)).append('\n');

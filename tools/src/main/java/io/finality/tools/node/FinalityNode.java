@@ -209,7 +209,7 @@ public final class FinalityNode implements AutoCloseable {
     }
 
     /**
-     * Maintenance passes of {@code which} index so far (growth, pre-filter rebuild, arena compaction): each one a pause
+     * Maintenance passes of {@code which} index so far (growth, arena compaction): each one a pause
      * of the scan thread, which owns the index. A plain read of a field the scan thread writes: for metrics only.
      */
     public long indexPauses(final WatchIndex which) {
