@@ -44,7 +44,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  *       (false positives only); once stale entries outnumber live ones (and at least 1,024), a fresh filter is
  *       filled from the table's fingerprints, {@value #REBUILD_QUOTA} slots per later mutation or in
  *       {@link #doMaintenance}, and replaces the stale one when done: no pause (a rebuild in one pass stopped the scan
- *       thread for 5 ms at 131,072 slots and 386 ms at 10 M keys, docs/BENCHMARKS.md).</li>
+ *       thread for 5-7 ms at 131,072 slots, 551 ms at 11 M keys: docs/BENCHMARKS.md).</li>
  *   <li>Table and pre-filter regions of 2 MiB or more sit on 2 MiB transparent huge pages where the platform allows
  *       ({@link HugePageAllocator}; {@link WatchKeyIndexContext#hugePages}): at 10 M keys random probes into the 8 MiB
  *       filter and 256 MiB table would otherwise miss the TLB on most reads.</li>
