@@ -1,10 +1,8 @@
 package io.finality.matcher.index;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -25,11 +23,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  * </pre>
  *
  * <p>Records are 8-byte aligned; a reference is {@code chunk << 25 | offset >>> 3} over chunks of at most
- * {@value #CHUNK_SIZE} bytes (the first chunk starts small and doubles by copying until it reaches that size;
- * later chunks are allocated full size). A freed record goes on a free list for its exact record length (its
- * chain-code word then links to the next free record), so churn of the usual 20..34-byte keys reuses memory
- * without any pause. The owning index copies the live records into a fresh arena ({@link #copyFrom}) only
- * when free records far outweigh live ones, i.e. after a mass removal.
+ * {@value #CHUNK_SIZE} bytes: the first is sized for the expected keys, each later one twice the one before up to that
+ * size. Nothing is copied when the arena grows, and a chunk of 2 MiB or more is a lazily zeroed mapping
+ * ({@link HugePageAllocator}), so growth costs the writing thread no pause. (The first chunk used to double by copying:
+ * at 3.6 M keys, 128 MiB copied into a freshly zeroed 256 MiB stopped a put for 161-176 ms, docs/BENCHMARKS.md.)
+ * A freed record goes on a free list for its exact record length (its chain-code word then links to the next free
+ * record), so churn of the usual 20..34-byte keys reuses memory without any pause. The owning index copies the live
+ * records into a fresh arena ({@link #copyFrom}) only when free records far outweigh live ones, i.e. after a mass
+ * removal.
  *
  * <p>Thread rules: owned by one {@link WatchKeyIndex}, used only from that index's single writer thread.
  */
@@ -44,6 +45,7 @@ final class KeyArena implements AutoCloseable {
     private static final int NONE = -1;
 
     private final UnsafeBuffer[] chunks = new UnsafeBuffer[MAX_CHUNKS];
+    private final boolean hugePages;
     private int chunkCount;
     /** Head reference of the free list per record length / 8, or {@link #NONE}. */
     private final int[] freeHeads = new int[recordLength(WatchKeyIndex.MAX_KEY_LENGTH) / 8 + 1];
@@ -52,7 +54,9 @@ final class KeyArena implements AutoCloseable {
     private long freeBytes;
     private long wastedBytes;
 
-    KeyArena(final long expectedBytes) {
+    /** An arena whose first chunk holds {@code expectedBytes}; chunks of 2 MiB or more on huge pages if {@code hugePages}. */
+    KeyArena(final long expectedBytes, final boolean hugePages) {
+        this.hugePages = hugePages;
         final int first = (int) Math.min(CHUNK_SIZE, BitUtil.findNextPositivePowerOfTwo(Math.max(MIN_CHUNK, expectedBytes)));
         chunks[0] = allocate(first);
         chunkCount = 1;
@@ -155,34 +159,38 @@ final class KeyArena implements AutoCloseable {
 
     private UnsafeBuffer reserve(final int recordLength) {
         UnsafeBuffer chunk = chunks[chunkCount - 1];
-        while (tail + recordLength > chunk.capacity()) {
-            if (chunk.capacity() < CHUNK_SIZE) {
-                final UnsafeBuffer bigger = allocate(chunk.capacity() * 2);
-                bigger.putBytes(0, chunk, 0, tail);
-                BufferUtil.free(chunk);
-                chunks[chunkCount - 1] = bigger;
-                chunk = bigger;
-            } else {
-                if (chunkCount == MAX_CHUNKS) {
-                    throw new IllegalStateException("watch key arena full: " + MAX_CHUNKS + " chunks of " + CHUNK_SIZE + " bytes");
-                }
-                wastedBytes += chunk.capacity() - tail;
-                chunk = allocate(CHUNK_SIZE);
-                chunks[chunkCount++] = chunk;
-                tail = 0;
+        if (tail + recordLength > chunk.capacity()) {
+            if (chunkCount == MAX_CHUNKS) {
+                throw new IllegalStateException("watch key arena full: " + MAX_CHUNKS + " chunks");
             }
+            wastedBytes += chunk.capacity() - tail;
+            // twice the last chunk (a record of up to ~10 KB fits any chunk from 16 KiB on)
+            final int size = Math.min(CHUNK_SIZE, Math.max(chunk.capacity() * 2, BitUtil.findNextPositivePowerOfTwo(recordLength)));
+            chunk = allocate(size);
+            chunks[chunkCount++] = chunk;
+            tail = 0;
         }
         return chunk;
     }
 
-    private static UnsafeBuffer allocate(final int size) {
-        return new UnsafeBuffer(ByteBuffer.allocateDirect(size));
+    private UnsafeBuffer allocate(final int size) {
+        return HugePageAllocator.allocate(size, hugePages);
+    }
+
+    /** Test hook: chunks allocated so far. */
+    int chunkCount() {
+        return chunkCount;
+    }
+
+    /** Test hook: chunk {@code i}. */
+    UnsafeBuffer chunk(final int i) {
+        return chunks[i];
     }
 
     @Override
     public void close() {
         for (int i = 0; i < chunkCount; i++) {
-            BufferUtil.free(chunks[i]);
+            HugePageAllocator.free(chunks[i]);
             chunks[i] = null;
         }
         chunkCount = 0;

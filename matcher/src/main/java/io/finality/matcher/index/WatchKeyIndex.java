@@ -152,7 +152,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         final long wanted = (long) Math.ceil(context.expectedKeys() / (double) loadFactor);
         final int initialCapacity = (int) Math.min(MAX_CAPACITY, BitUtil.findNextPositivePowerOfTwo(Math.max(MIN_CAPACITY, wanted)));
         allocateTable(initialCapacity);
-        arena = new KeyArena((long) context.expectedKeys() * KeyArena.recordLength(26));
+        arena = new KeyArena((long) context.expectedKeys() * KeyArena.recordLength(26), hugePages);
     }
 
     @Override
@@ -740,7 +740,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     }
 
     private void compactArena() {
-        final KeyArena fresh = new KeyArena(arena.liveBytes());
+        final KeyArena fresh = new KeyArena(arena.liveBytes(), hugePages);
         for (int at = REF_OFFSET, end = capacity << SLOT_SHIFT; at < end; at += SLOT_LENGTH) {
             if (table.getLong(at - REF_OFFSET) != EMPTY) {
                 table.putInt(at, fresh.copyFrom(arena, table.getInt(at)));
