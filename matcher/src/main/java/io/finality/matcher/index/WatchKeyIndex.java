@@ -121,12 +121,17 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     private UnsafeBuffer nextFilter;
     private int nextFilterWordMask;
     /**
-     * A fresh pre-filter for the same table, filled {@value #REBUILD_QUOTA} slots per mutation while removals have left
-     * the current one stale; lookups use {@link #filter} (a superset) until the scan reaches the end. Null when none.
+     * A fresh pre-filter for the same table, zeroed and then filled {@value #REBUILD_QUOTA} slots' worth per mutation
+     * while removals have left the current one stale; lookups use {@link #filter} (a superset) until it is done. Null
+     * when none.
      */
     private UnsafeBuffer rebuilt;
+    /** Bytes of {@link #rebuilt} zeroed so far: its scan of the table starts once all are. */
+    private int rebuiltZeroed;
     /** The next table slot the rebuild reads. */
     private int rebuildAt;
+    /** The filter a finished rebuild replaced, kept for the next rebuild of a table this size (none allocates then). */
+    private UnsafeBuffer spareFilter;
 
     private long pauseCount;
     private long maxPauseNanos;
@@ -354,7 +359,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             if (nextFilter != null) {
                 filterAdd(nextFilter, nextFilterWordMask, fp);
             }
-            if (rebuilt != null) {
+            if (rebuildScanning()) {
                 // wherever the slot is, behind the rebuild's scan or ahead of it
                 filterAdd(rebuilt, filterWordMask, fp);
             }
@@ -396,13 +401,20 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             removed = table.getInt(at + INVOICE_OFFSET);
             arena.free(table.getInt(at + REF_OFFSET));
             // a slot the shift moves may cross the rebuild's scan, from ahead of it to behind: the move adds it
-            backwardShift(table, mask, shift, at >>> SLOT_SHIFT, rebuilt, filterWordMask);
+            backwardShift(table, mask, shift, at >>> SLOT_SHIFT, rebuildScanning() ? rebuilt : null, filterWordMask);
         }
         size--;
 
         if (preFilter && ++filterStale > Math.max(1024, size) && old == null && rebuilt == null) {
-            // no pause: a fresh filter fills a few slots per mutation (a growth under way brings its own fresh filter)
-            rebuilt = allocate(filter.capacity());
+            // no pause: a fresh filter is zeroed and filled a few slots per mutation (a growth brings its own fresh filter)
+            if (spareFilter != null) {
+                rebuilt = spareFilter;
+                spareFilter = null;
+                rebuiltZeroed = 0;
+            } else {
+                rebuilt = allocate(filter.capacity());
+                rebuiltZeroed = rebuilt.capacity();
+            }
             rebuildAt = 0;
             filterStale = 0;
         }
@@ -421,7 +433,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
      * {@code maxSlots} slots into a pre-filter being rebuilt. Mutations also drain {@value #MIGRATE_QUOTA} slots and read
      * {@value #REBUILD_QUOTA} each, so calling this is optional; it only shortens the work.
      *
-     * @return the number of old slots processed, 0 when there is nothing to do.
+     * @return the number of slots processed, 0 when there is nothing to do.
      */
     public int doMaintenance(final int maxSlots) {
         if (old != null) {
@@ -448,7 +460,8 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     /** Off-heap bytes held: table, pre-filter and key arena. */
     public long offHeapBytes() {
         return (long) table.capacity() + (old == null ? 0 : old.capacity()) + (filter == null ? 0 : filter.capacity())
-            + (nextFilter == null ? 0 : nextFilter.capacity()) + (rebuilt == null ? 0 : rebuilt.capacity()) + arena.capacityBytes();
+            + (nextFilter == null ? 0 : nextFilter.capacity()) + (rebuilt == null ? 0 : rebuilt.capacity())
+            + (spareFilter == null ? 0 : spareFilter.capacity()) + arena.capacityBytes();
     }
 
     /** Test hook: the start address of the current probe table. */
@@ -509,10 +522,7 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             HugePageAllocator.free(nextFilter);
             nextFilter = null;
         }
-        if (rebuilt != null) {
-            HugePageAllocator.free(rebuilt);
-            rebuilt = null;
-        }
+        freeRebuildFilters();
         arena.close();
     }
 
@@ -604,11 +614,8 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
             return;
         }
         final long start = System.nanoTime();
-        if (rebuilt != null) {
-            // the grown table's filter, filled as the old table drains, is fresh: this rebuild is moot
-            HugePageAllocator.free(rebuilt);
-            rebuilt = null;
-        }
+        // the grown table's filter, filled as the old table drains, is fresh: a rebuild is moot, a spare the wrong size
+        freeRebuildFilters();
         old = table;
         oldCapacity = capacity;
         oldMask = mask;
@@ -714,14 +721,22 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     }
 
     /**
-     * Read up to {@code quota} more table slots into {@link #rebuilt}; after the last, it replaces the stale filter.
-     * Every key is in it by then: each slot is read once, a key put meanwhile is added by the put, and one a removal's
-     * backward shift moves (perhaps from ahead of the scan to behind it) is added by the move.
+     * Zero up to {@code quota} slots' worth more of {@link #rebuilt}, or once it is zero read up to {@code quota} more
+     * table slots into it; after the last, it replaces the stale filter, which is kept as the next rebuild's. Every key is
+     * in it by then: each slot is read once during the scan, a key put meanwhile is added by the put, and one a
+     * removal's backward shift moves (perhaps from ahead of the scan to behind it) is added by the move.
      *
-     * @return slots read.
+     * @return slots' worth of work done.
      */
     private int rebuildFilter(final int quota) {
         final UnsafeBuffer rebuilt = this.rebuilt;
+        if (rebuiltZeroed < rebuilt.capacity()) {
+            // a reused filter is zeroed first, as many bytes per step as the scan reads
+            final int bytes = (int) Math.min(rebuilt.capacity() - rebuiltZeroed, (long) quota << SLOT_SHIFT);
+            rebuilt.setMemory(rebuiltZeroed, bytes, (byte) 0);
+            rebuiltZeroed += bytes;
+            return quota;
+        }
         final int from = rebuildAt;
         final int to = (int) Math.min(capacity, (long) from + quota);
         for (int at = from << SLOT_SHIFT, end = to << SLOT_SHIFT; at < end; at += SLOT_LENGTH) {
@@ -732,11 +747,27 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         }
         rebuildAt = to;
         if (to == capacity) {
-            HugePageAllocator.free(filter);
+            spareFilter = filter;
             filter = rebuilt;
             this.rebuilt = null;
         }
         return to - from;
+    }
+
+    /** Whether a rebuild has begun its scan of the table (before that, nothing is added to its filter). */
+    private boolean rebuildScanning() {
+        return rebuilt != null && rebuiltZeroed == rebuilt.capacity();
+    }
+
+    private void freeRebuildFilters() {
+        if (rebuilt != null) {
+            HugePageAllocator.free(rebuilt);
+            rebuilt = null;
+        }
+        if (spareFilter != null) {
+            HugePageAllocator.free(spareFilter);
+            spareFilter = null;
+        }
     }
 
     private void compactArena() {

@@ -213,6 +213,43 @@ class WatchKeyIndexTest {
         }
     }
 
+    /** Once a rebuild has left a spare filter, churn with its rebuilds allocates nothing (the spare is zeroed and reused). */
+    @Test
+    void shouldNotAllocateWhileChurnRebuildsTheFilter() {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        final int live = 2_000;
+        try (WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(live))) {
+            int next = 0;
+            for (; next < live; next++) {
+                buffer.putInt(0, next);
+                index.put(3, buffer, 0, 36, next);
+            }
+            long allocated = -1;
+            int rebuildsMeasured = 0;
+            for (int pass = 0; pass < 3; pass++) {
+                final long before = threads.getCurrentThreadAllocatedBytes();
+                int rebuilds = 0;
+                boolean was = index.rebuildingFilter();
+                // ten generations of keys: about ten rebuilds, each reusing the filter the one before replaced
+                for (final int end = next + 10 * live; next < end; next++) {
+                    buffer.putInt(0, next - live);
+                    index.remove(3, buffer, 0, 36);
+                    buffer.putInt(0, next);
+                    index.put(3, buffer, 0, 36, next);
+                    if (index.rebuildingFilter() != was) {
+                        was = !was;
+                        rebuilds += was ? 0 : 1;
+                    }
+                }
+                allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                rebuildsMeasured = rebuilds;
+            }
+            assertTrue(rebuildsMeasured >= 5, "rebuilds in the measured pass: " + rebuildsMeasured);
+            assertEquals(0, allocated, "bytes allocated by 20,000 removes and puts");
+            assertEquals(live, index.size());
+        }
+    }
+
     @Test
     void shouldNotAllocateOnLookup() {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
