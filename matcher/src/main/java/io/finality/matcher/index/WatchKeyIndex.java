@@ -506,24 +506,20 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     /** Frees the off-heap memory; the index must not be used afterwards. */
     @Override
     public void close() {
-        if (table != null) {
-            HugePageAllocator.free(table);
-            table = null;
-        }
-        if (old != null) {
-            HugePageAllocator.free(old);
-            old = null;
-        }
-        if (filter != null) {
-            HugePageAllocator.free(filter);
-            filter = null;
-        }
-        if (nextFilter != null) {
-            HugePageAllocator.free(nextFilter);
-            nextFilter = null;
-        }
+        table = release(table);
+        old = release(old);
+        filter = release(filter);
+        nextFilter = release(nextFilter);
         freeRebuildFilters();
         arena.close();
+    }
+
+    /** Frees {@code region} if there is one; returns null, for the field that held it. */
+    private static UnsafeBuffer release(final UnsafeBuffer region) {
+        if (region != null) {
+            HugePageAllocator.free(region);
+        }
+        return null;
     }
 
     private long fingerprint(final int chainCode, final DirectBuffer key, final int offset, final int length) {
@@ -760,14 +756,8 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
     }
 
     private void freeRebuildFilters() {
-        if (rebuilt != null) {
-            HugePageAllocator.free(rebuilt);
-            rebuilt = null;
-        }
-        if (spareFilter != null) {
-            HugePageAllocator.free(spareFilter);
-            spareFilter = null;
-        }
+        rebuilt = release(rebuilt);
+        spareFilter = release(spareFilter);
     }
 
     private void compactArena() {
