@@ -97,7 +97,11 @@ public final class FinalityNode implements AutoCloseable {
         this.context = context;
         this.validator = new InvoiceValidator(context.policies(), context.tokens());
         store = InvoiceStore.open(new InvoiceStoreContext().path(context.dataDirectory().resolve("invoices")));
-        scripts = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(context.expectedKeys()));
+        // sized for what the store holds (slots are dense: one per invoice ever stored) and an eighth more: an index grown
+        // while loading would still be draining its old table, through the scan thread's mutations, once blocks arrive
+        final long stored = store.nextSlot();
+        scripts = new WatchKeyIndex(new WatchKeyIndexContext()
+            .expectedKeys((int) Math.min(WatchKeyIndex.MAX_KEYS, Math.max(context.expectedKeys(), stored + stored / 8))));
         outpointIndex = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(1024));
         final CpuPinning pinning = new CpuPinning();
         engine = new JournaledStateEngine(context.policies(),

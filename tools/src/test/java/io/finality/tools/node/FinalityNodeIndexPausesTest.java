@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The watch indexes' maintenance pauses, which {@code /metrics} shows, count the index the node really probes: a node
  * sized for 16 watched keys that is handed 200 invoices grows its script index (each growth a pause of the scan
- * thread), while its outpoint index, which nothing paid into, never pauses.
+ * thread), while its outpoint index, which nothing paid into, never pauses; restarted, it sizes the script index for
+ * its store and grows nothing.
  */
 @Timeout(60)
 class FinalityNodeIndexPausesTest {
@@ -25,15 +26,10 @@ class FinalityNodeIndexPausesTest {
 
     @Test
     void shouldCountTheGrowthPausesOfTheScriptIndexItProbes(@TempDir final Path dir) throws Exception {
-        final NodeContext context = new NodeContext().dataDirectory(dir).policies(PolicyBook.withDefaults())
-            .durability(JournalContext.Durability.NONE).expectedKeys(16);
+        final NodeContext context = context(dir);
         try (FinalityNode node = new FinalityNode(context)) {
             final long before = node.indexPauses(FinalityNode.WatchIndex.SCRIPTS);
-            for (int i = 0; i < INVOICES; i++) {
-                node.open(new InvoiceRequest("p-" + i, "bitcoin-regtest",
-                    BitcoinAddressCodec.fromScript(script("key-" + i), BitcoinNetwork.REGTEST), "0.001", EXPIRES, null, null, null));
-            }
-            assertTrue(node.awaitApplied(10_000));
+            openInvoices(node);
             // 16 expected keys make a table of 32 slots; 200 keys at the default load factor of 0.65 take four doublings
             final long grown = node.indexPauses(FinalityNode.WatchIndex.SCRIPTS) - before;
             assertTrue(grown >= 4, "script index pauses: " + grown);
@@ -41,5 +37,31 @@ class FinalityNodeIndexPausesTest {
             assertEquals(0, node.indexPauses(FinalityNode.WatchIndex.OUTPOINTS));
             assertEquals(0, node.indexMaxPauseNanos(FinalityNode.WatchIndex.OUTPOINTS));
         }
+    }
+
+    /** A restarted node sizes its script index for the invoices in its store: loading them grows nothing. */
+    @Test
+    void shouldSizeTheScriptIndexForTheStoreAtRestart(@TempDir final Path dir) throws Exception {
+        final NodeContext context = context(dir);
+        try (FinalityNode node = new FinalityNode(context)) {
+            openInvoices(node);
+        }
+        try (FinalityNode node = new FinalityNode(context)) {
+            assertEquals(0, node.indexPauses(FinalityNode.WatchIndex.SCRIPTS), "growth while loading 200 invoices");
+        }
+    }
+
+    /** A node whose indexes are sized for 16 watched keys. */
+    private static NodeContext context(final Path dir) {
+        return new NodeContext().dataDirectory(dir).policies(PolicyBook.withDefaults()).durability(JournalContext.Durability.NONE)
+            .expectedKeys(16);
+    }
+
+    private static void openInvoices(final FinalityNode node) throws Exception {
+        for (int i = 0; i < INVOICES; i++) {
+            node.open(new InvoiceRequest("p-" + i, "bitcoin-regtest",
+                BitcoinAddressCodec.fromScript(script("key-" + i), BitcoinNetwork.REGTEST), "0.001", EXPIRES, null, null, null));
+        }
+        assertTrue(node.awaitApplied(10_000));
     }
 }
