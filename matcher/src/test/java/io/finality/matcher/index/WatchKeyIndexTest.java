@@ -192,7 +192,7 @@ class WatchKeyIndexTest {
                     // every live key, and the one just removed, through both lookups
                     for (int k = 0; k < live; k++) {
                         final int key = next - live + 1 + k;
-                        keys.putBytes(k * 36, new byte[36]);
+                        keys.setMemory(k * 36, 36, (byte) 0);
                         keys.putInt(k * 36, key);
                         offsets[k] = k * 36;
                         lengths[k] = 36;
