@@ -29,5 +29,4 @@ public abstract class OutputQueue {
 
     /** The walk has just filled the arrays ({@code count == scriptOffsets.length}): make room. */
     protected abstract void onFull();
-
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -58,17 +59,11 @@ final class MetricsRenderer {
         counter(out, "finality_events_written_total", "Payment events journaled (the last event sequence).", node.eventsWritten());
         counter(out, "finality_scan_helper_takeovers_total", "Chunks of a large Bitcoin block's probes the scan thread took over"
             + " from its probe helper, which had stopped in them (pipeline.scan_helper).", node.scanHelperTakeOvers());
-        header(out, "finality_matcher_pauses_total", "Maintenance passes of a watch index (growth, arena compaction), each a"
-            + " pause of the scan thread; index: scripts (invoices) or outpoints (spent by payments).", "counter");
-        for (FinalityNode.WatchIndex index : FinalityNode.WatchIndex.values()) {
-            out.append("finality_matcher_pauses_total{index=\"").append(label(index)).append("\"} ")
-                .append(node.indexPauses(index)).append('\n');
-        }
-        header(out, "finality_matcher_pause_max_seconds", "The longest maintenance pause of a watch index so far.", "gauge");
-        for (FinalityNode.WatchIndex index : FinalityNode.WatchIndex.values()) {
-            out.append("finality_matcher_pause_max_seconds{index=\"").append(label(index)).append("\"} ")
-                .append(seconds(node.indexMaxPauseNanos(index))).append('\n');
-        }
+        perIndex(out, "finality_matcher_pauses_total", "Maintenance passes of a watch index (growth, arena compaction), each a"
+            + " pause of the scan thread; index: scripts (invoices) or outpoints (spent by payments).", "counter",
+            index -> Long.toString(node.indexPauses(index)));
+        perIndex(out, "finality_matcher_pause_max_seconds", "The longest maintenance pause of a watch index so far.", "gauge",
+            index -> seconds(node.indexMaxPauseNanos(index)));
 
         header(out, "finality_events_total", "Payment events journaled by this process, by type.", "counter");
         eventTypes.refresh();
@@ -128,8 +123,14 @@ final class MetricsRenderer {
         return out.toString();
     }
 
-    private static String label(final FinalityNode.WatchIndex index) {
-        return index.name().toLowerCase(Locale.ROOT);
+    /** One sample per watch index, labelled scripts or outpoints. */
+    private static void perIndex(final StringBuilder out, final String name, final String help, final String type,
+        final Function<FinalityNode.WatchIndex, String> value) {
+        header(out, name, help, type);
+        for (FinalityNode.WatchIndex index : FinalityNode.WatchIndex.values()) {
+            out.append(name).append("{index=\"").append(index.name().toLowerCase(Locale.ROOT)).append("\"} ")
+                .append(value.apply(index)).append('\n');
+        }
     }
 
     /** Chains with a connection, and any other chain something happened on. */
