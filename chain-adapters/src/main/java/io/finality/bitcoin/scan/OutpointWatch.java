@@ -78,7 +78,7 @@ public final class OutpointWatch {
 
     /** True if {@code buffer[offset, offset + 36)} is a watched outpoint: its bit first, the index only if that is set. */
     public boolean contains(final int chainCode, final DirectBuffer buffer, final int offset) {
-        return marked(bits, bitsLog2, buffer, offset) != 0
+        return markedHash(bits, bitsLog2, hash(buffer, offset)) != 0
             && outpoints.lookup(chainCode, buffer, offset, OUTPOINT_LENGTH) != AddressIndex.MISSING;
     }
 
@@ -144,13 +144,14 @@ public final class OutpointWatch {
     }
 
     /**
-     * 1 if the outpoint at {@code buffer[offset, offset + 36)} has both its bits set in {@code bits} (2^{@code log2} bits),
-     * else 0: maybe watched, or certainly not. As a 0/1 long so that the walk can OR it over a transaction's inputs.
+     * 1 if the outpoint whose txid starts with {@code txidHead} and whose output index is {@code index} (both as read in
+     * native order) has both its bits set in {@code bits} (2^{@code log2} bits), else 0: maybe watched, or certainly not.
+     * As a 0/1 long so that the walk can OR it over a transaction's inputs. The walk reads the two words itself.
      */
-    static long marked(final long[] bits, final int log2, final DirectBuffer buffer, final int offset) {
+    static long marked(final long[] bits, final int log2, final long txidHead, final int index) {
         // Two steps of under 35 bytes of bytecode each, C2's limit for inlining at a call site it does not judge hot:
         // the walk calls this once per input, and its profile may predate the watch (docs/BENCHMARKS.md, "Bitcoin scanner")
-        return markedHash(bits, log2, hash(buffer, offset));
+        return markedHash(bits, log2, hash(txidHead, index));
     }
 
     private static long markedHash(final long[] bits, final int log2, final long h) {
@@ -163,7 +164,11 @@ public final class OutpointWatch {
      */
     private static long hash(final DirectBuffer buffer, final int offset) {
         // native order: only this process reads these bits, and the order-taking reads are too big to inline at a cold site
-        return buffer.getLong(offset) ^ buffer.getInt(offset + 32) * MIX;
+        return hash(buffer.getLong(offset), buffer.getInt(offset + 32));
+    }
+
+    private static long hash(final long txidHead, final int index) {
+        return txidHead ^ index * MIX;
     }
 
     private static int word(final long hash, final int log2) {

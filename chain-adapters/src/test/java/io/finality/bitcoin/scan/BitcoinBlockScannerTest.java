@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.finality.core.chain.ChainId;
 import io.finality.core.ring.ChainEvent;
 import io.finality.core.ring.EventKind;
+import io.finality.core.ring.MatchList;
 import io.finality.core.test.TestData;
 import java.util.Arrays;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -110,6 +111,40 @@ class BitcoinBlockScannerTest {
         assertEquals(ScanError.OK, scanner.allTxids(offHeap, 0, block.length, directTxids, 0));
         assertEquals(0, heapTxids.compareTo(directTxids));
         assertTrue(heapTxids.getLong(0) != 0);
+    }
+
+    /**
+     * Heap and off-heap blocks take different reads (the txid hashes heap arrays in place and copies off-heap bytes
+     * through a scratch array, the index reads keys raw from either): both must record the same. A third of the
+     * outputs are watched, so batches hold many paying transactions.
+     */
+    @Test
+    void shouldRecordTheSameMatchesFromOffHeapBlocksAsFromHeapBlocks() {
+        final byte[] block = TestData.bytes(
+            "bitcoin/blocks/raw/derived_bitcoins_mainnet_713126_0000000000000000000593310d3b0cdc082af49f38b8a1611239072aef8433a8.raw");
+        final UnsafeBuffer heap = new UnsafeBuffer(block);
+        final UnsafeBuffer offHeap = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(block.length));
+        offHeap.putBytes(0, block);
+        final int chain = ChainId.BITCOIN_MAINNET.code();
+        final MapIndex index = new MapIndex();
+        final BlockFlyweight walk = new BlockFlyweight();
+        assertEquals(ScanError.OK, walk.wrap(heap, 0, block.length));
+        final int[] slot = {0};
+        assertEquals(ScanError.OK, walk.forEachTransaction(new TransactionFlyweight(), (i, t) -> {
+            while (t.nextOutput()) {
+                if (t.outputIndex() % 3 == 0) {
+                    index.put(chain, t.buffer(), t.scriptOffset(), t.scriptLength(), slot[0]++);
+                }
+            }
+        }));
+        final MatchList fromHeap = new MatchList(4);
+        final MatchList fromOffHeap = new MatchList(4);
+        assertEquals(ScanError.OK, new BitcoinBlockScanner().scanBlock(heap, 0, block.length, chain, index, fromHeap));
+        assertEquals(ScanError.OK, new BitcoinBlockScanner().scanBlock(offHeap, 0, block.length, chain, index, fromOffHeap));
+        final OutpointWatch none = new OutpointWatch(new MapIndex(), 10);
+        final java.util.List<String> expected = BatchedScanDifferentialTest.report(ScanError.OK, 0, fromHeap, none);
+        assertTrue(fromHeap.outputCount() > 1_000, "paying outputs " + fromHeap.outputCount());
+        assertEquals(expected, BatchedScanDifferentialTest.report(ScanError.OK, 0, fromOffHeap, none));
     }
 
     @Test

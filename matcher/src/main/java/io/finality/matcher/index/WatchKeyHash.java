@@ -51,8 +51,16 @@ public final class WatchKeyHash {
      * the low bits (the pre-filter's word) depend on every input bit as the high bits (the table position) already do.
      */
     static long ends(final int chainCode, final DirectBuffer key, final int offset, final int length) {
-        long h = (key.getLong(offset) ^ SEED ^ (((long) chainCode << 32) | length) * P1) * M0;
-        h ^= Long.rotateLeft(key.getLong(offset + length - Long.BYTES) * M1, 32);
+        return ends(chainCode, key.getLong(offset), key.getLong(offset + length - Long.BYTES), length);
+    }
+
+    /**
+     * {@link #ends(int, DirectBuffer, int, int)} from the key's first and last 8 bytes as read (native order), for a
+     * caller that reads them itself: the index's batch pass, which checks a key's range once instead of per read.
+     */
+    static long ends(final int chainCode, final long first, final long last, final int length) {
+        long h = (first ^ SEED ^ (((long) chainCode << 32) | length) * P1) * M0;
+        h ^= Long.rotateLeft(last * M1, 32);
         h ^= h >>> 29;
         h *= M2;
         return h ^ (h >>> 32);

@@ -223,10 +223,12 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
         Arrays.fill(slotsOut, base, base + n, MISSING);
         // Pass 1, every key's fingerprint; EMPTY marks a length the index rejects. No slot ever holds EMPTY as a
         // fingerprint, so such a key can never match in the table even if it passes the filter (nothing to exclude).
-        for (int i = 0; i < n; i++) {
-            final int length = lengths[base + i];
-            fps[i] = Integer.compareUnsigned(length, MAX_KEY_LENGTH) <= 0
-                ? fingerprint(chainCode, key, offsets[base + i], length) : EMPTY;
+        if (hasher == KeyHasher.DEFAULT) {
+            fingerprintsRaw(chainCode, key, offsets, lengths, base, n, fps);
+        } else {
+            for (int i = 0; i < n; i++) {
+                fps[i] = fingerprintOrEmpty(chainCode, key, offsets[base + i], lengths[base + i]);
+            }
         }
         long any = 0;
         if (preFilter) {
@@ -292,6 +294,38 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Pass 1 of {@link #lookupChunk} with the production hash: a key of the lengths {@link WatchKeyHash#ends} covers
+     * (every standard output script) that lies inside {@code key} has its two words read raw, its range checked once
+     * here instead of by each of the buffer's two bounds-checked reads (the pass is compute-bound: docs/BENCHMARKS.md,
+     * "Reading raw where the walk has checked"). Any other key takes {@link #fingerprintOrEmpty},
+     * checked reads and all, so one outside the buffer fails as it did.
+     */
+    private void fingerprintsRaw(
+        final int chainCode, final DirectBuffer key, final int[] offsets, final int[] lengths, final int base, final int n,
+        final long[] fps) {
+        final byte[] array = key.byteArray();
+        final long address = key.addressOffset();
+        final int capacity = key.capacity();
+        for (int i = 0; i < n; i++) {
+            final int offset = offsets[base + i];
+            final int length = lengths[base + i];
+            if (length - WatchKeyHash.ENDS_MIN >= 0 && length <= WatchKeyHash.ENDS_MAX && offset >= 0 && offset <= capacity - length) {
+                final long first = UnsafeApi.getLong(array, address + offset);
+                final long last = UnsafeApi.getLong(array, address + offset + length - Long.BYTES);
+                final long hash = WatchKeyHash.ends(chainCode, first, last, length);
+                fps[i] = hash == EMPTY ? ZERO_HASH_FINGERPRINT : hash;
+            } else {
+                fps[i] = fingerprintOrEmpty(chainCode, key, offset, length);
+            }
+        }
+    }
+
+    /** The fingerprint of a key, or {@link #EMPTY} for a length the index rejects (which then can never match). */
+    private long fingerprintOrEmpty(final int chainCode, final DirectBuffer key, final int offset, final int length) {
+        return Integer.compareUnsigned(length, MAX_KEY_LENGTH) <= 0 ? fingerprint(chainCode, key, offset, length) : EMPTY;
     }
 
     /** The lookup after the pre-filter: the old table while it drains (for undrained homes), then the current one. */

@@ -1,6 +1,7 @@
 package io.finality.matcher.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
@@ -68,6 +69,41 @@ class WatchKeyIndexBatchTest {
     void shouldAnswerAsLookupWhileAGrownTableDrains() {
         // Sized for 16 keys: every doubling leaves an old table that only later mutations drain.
         run(TestScale.seed(0xBA7C_0005L), new WatchKeyIndexContext().expectedKeys(16), KeyHasher.DEFAULT, 20_000);
+    }
+
+    /**
+     * The batch pass reads keys of the usual lengths raw, from the buffer's array or address: on a heap buffer that views
+     * its array at an offset it must answer as {@link WatchKeyIndex#lookup}, for a key that ends where the buffer does too,
+     * and a key reaching past the buffer's end must fail as it does in {@code lookup}, not read past it.
+     */
+    @Test
+    void shouldReadKeysInPlaceFromAHeapBufferUpToItsEndAndNoFurther() {
+        final SplittableRandom random = new SplittableRandom(TestScale.seed(0xBA7C_0006L));
+        final byte[] array = new byte[8 + 40 * 25];
+        final UnsafeBuffer heap = new UnsafeBuffer(array, 8, 40 * 25);
+        final int count = 25;
+        final int[] offsets = new int[count];
+        final int[] lengths = new int[count];
+        final int[] slots = new int[count];
+        try (WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(100))) {
+            for (int i = 0; i < count; i++) {
+                lengths[i] = 15 + i;
+                offsets[i] = i == count - 1 ? heap.capacity() - lengths[i] : i * 40;
+                fill(heap, offsets[i], lengths[i], random);
+                if ((i & 1) == 0) {
+                    index.put(CHAIN, heap, offsets[i], lengths[i], i);
+                }
+            }
+            index.lookupBatch(CHAIN, heap, offsets, lengths, count, slots);
+            for (int i = 0; i < count; i++) {
+                assertEquals((i & 1) == 0 ? i : AddressIndex.MISSING, slots[i], "key " + i + " of length " + lengths[i]);
+                assertEquals(index.lookup(CHAIN, heap, offsets[i], lengths[i]), slots[i], "key " + i);
+            }
+            final int[] pastTheEnd = {heap.capacity() - 20};
+            final int[] length = {24};
+            assertThrows(IndexOutOfBoundsException.class, () -> index.lookup(CHAIN, heap, pastTheEnd[0], length[0]));
+            assertThrows(IndexOutOfBoundsException.class, () -> index.lookupBatch(CHAIN, heap, pastTheEnd, length, 1, new int[1]));
+        }
     }
 
     @Test
