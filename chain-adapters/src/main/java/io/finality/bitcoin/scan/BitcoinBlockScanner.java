@@ -61,16 +61,16 @@ public final class BitcoinBlockScanner implements BlockScanner {
     private final UnsafeBuffer txid = new UnsafeBuffer(new byte[DoubleSha256.LENGTH]);
     private final OutputBatch batch;
     /**
-     * The walked transactions of the open batch, in block order, recorded when the batch is probed: per transaction
-     * only its index, start, end, first input and input count, from which {@link #recorded} views it again. Keeping
-     * a flyweight per pending transaction instead (256 of ~120 bytes, all rewritten per batch) took a cache's worth
-     * of stores and made the walk ~4 % slower (docs/BENCHMARKS.md, "Bitcoin scanner").
+     * The walked transactions of the open batch, in block order, recorded when the batch is probed: they are
+     * consecutive, so per transaction only its end (its start is the one before's end, the first's is kept, as is the
+     * first's index), from which {@link #recorded} views it again. Keeping a flyweight per pending transaction instead
+     * (256 of ~120 bytes, all rewritten per batch) took a cache's worth of stores and made the walk ~4 % slower
+     * (docs/BENCHMARKS.md, "Bitcoin scanner"); so did six stores per transaction rather than two ("Reading raw where
+     * the walk has checked").
      */
-    private int[] pendingTxIndex;
-    private int[] pendingOffset;
     private int[] pendingEnd;
-    private int[] pendingInputsOffset;
-    private int[] pendingInputCount;
+    private int pendingFirstOffset;
+    private int pendingFirstTxIndex;
     /** Whether the walk found an input whose outpoint's bit is set in the {@link OutpointWatch} (may be watched). */
     private boolean[] pendingMayConflict;
     /** Transactions per batch: a flush is due when this many are pending (a shared block holds them all instead). */
@@ -130,11 +130,7 @@ public final class BitcoinBlockScanner implements BlockScanner {
         this.pendingLimit = batchSize;
         this.sharedMinBytes = sharedMinBytes;
         this.batch = new OutputBatch(batchSize);
-        this.pendingTxIndex = new int[batchSize];
-        this.pendingOffset = new int[batchSize];
         this.pendingEnd = new int[batchSize];
-        this.pendingInputsOffset = new int[batchSize];
-        this.pendingInputCount = new int[batchSize];
         this.pendingMayConflict = new boolean[batchSize];
     }
 
@@ -245,12 +241,8 @@ public final class BitcoinBlockScanner implements BlockScanner {
 
     /** Room for {@code count} pending transactions (grows only while warming up to the largest block). */
     private void ensurePending(final int count) {
-        if (count > pendingTxIndex.length) {
-            pendingTxIndex = Arrays.copyOf(pendingTxIndex, count);
-            pendingOffset = Arrays.copyOf(pendingOffset, count);
+        if (count > pendingEnd.length) {
             pendingEnd = Arrays.copyOf(pendingEnd, count);
-            pendingInputsOffset = Arrays.copyOf(pendingInputsOffset, count);
-            pendingInputCount = Arrays.copyOf(pendingInputCount, count);
             pendingMayConflict = Arrays.copyOf(pendingMayConflict, count);
         }
     }
@@ -406,17 +398,19 @@ public final class BitcoinBlockScanner implements BlockScanner {
         // were not there yet, so after the first such addition every later transaction is asked in full
         final int watchedBefore = outpoints == null ? 0 : outpoints.size();
         int h = 0;
+        int offset = pendingFirstOffset;
         for (int k = 0; k < count; k++) {
             final int end = pendingEnd[k];
             if (h < hits && hitOffsets[h] < end) {
                 // validated by the walk already, with a limit at or past its end, so it wraps again the same way
-                final int status = recorded.wrap(buffer, pendingOffset[k], end);
+                final int status = recorded.wrap(buffer, offset, end);
                 assert status == ScanError.OK && recorded.end() == end : ScanError.name(status);
-                h = recordMatches(pendingTxIndex[k], recorded, h, matches);
+                h = recordMatches(pendingFirstTxIndex + k, recorded, h, matches);
             } else if (outpoints != null && (pendingMayConflict[k] || outpoints.size() != watchedBefore) && !outpoints.isEmpty()) {
-                recorded.wrapValidatedInputs(buffer, pendingOffset[k], end, pendingInputsOffset[k], pendingInputCount[k]);
+                recorded.wrapValidatedInputs(buffer, offset, end);
                 reportConflicts(recorded, batch.chainCode, matches);
             }
+            offset = end;
         }
         batch.hitCount = 0;
         pendingCount = 0;
@@ -442,12 +436,13 @@ public final class BitcoinBlockScanner implements BlockScanner {
     private boolean addPending(final int txIndex, final TransactionFlyweight tx) {
         final int n = pendingCount;
         // a batch is flushed at its limit, and a shared block's arrays are sized for its bound before its walk
-        assert n < pendingTxIndex.length : n;
-        pendingTxIndex[n] = txIndex;
-        pendingOffset[n] = tx.offset();
+        assert n < pendingEnd.length : n;
+        if (n == 0) {
+            pendingFirstOffset = tx.offset();
+            pendingFirstTxIndex = txIndex;
+        }
+        assert n == 0 || tx.offset() == pendingEnd[n - 1] && txIndex == pendingFirstTxIndex + n : "not consecutive: " + txIndex;
         pendingEnd[n] = tx.end();
-        pendingInputsOffset[n] = tx.inputsOffset();
-        pendingInputCount[n] = tx.inputCount();
         pendingMayConflict[n] = tx.spendsMarkedOutpoint();
         pendingCount = n + 1;
         return n + 1 == pendingLimit;

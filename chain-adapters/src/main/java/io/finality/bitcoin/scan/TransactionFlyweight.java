@@ -367,19 +367,22 @@ public final class TransactionFlyweight {
     }
 
     /**
-     * View the inputs of a transaction that an earlier {@link #wrap} validated, from what that wrap found: afterwards
+     * View the inputs of the transaction in {@code [offset, end)}, which an earlier {@link #wrap} validated: afterwards
      * {@link #coinbase()}, {@link #nextInput()} and the input accessors work as after the wrap, and nothing else does
-     * (no outputs, no txid) until the next {@link #wrap}. Nothing is checked: for the scanner's batch, which keeps a few
-     * offsets per pending transaction rather than a whole flyweight, and reads the inputs of each again at the flush.
+     * (no outputs, no txid) until the next {@link #wrap}. Only the header is read again (marker, input count): for the
+     * scanner's batch, which keeps only each pending transaction's end, and reads the inputs of a few again at the flush.
      */
-    void wrapValidatedInputs(final DirectBuffer buffer, final int offset, final int end, final int inputsOffset, final int inputCount) {
+    void wrapValidatedInputs(final DirectBuffer buffer, final int offset, final int end) {
         view(buffer);
         this.offset = offset;
         this.limit = end;
         this.end = end;
         this.status = ScanError.OK;
-        this.inputsOffset = inputsOffset;
-        this.inputCount = inputCount;
+        // validated: a zero after the version is the segwit marker (a legacy input count is never zero), then the flag
+        final int countOffset = byteAt(offset + 4) == 0 ? offset + 6 : offset + 4;
+        this.inputsOffset = varInt(countOffset);
+        this.inputCount = varValue;
+        assert inputsOffset > 0 && inputCount > 0 : "not validated: " + offset;
         this.outputCount = 0;
         this.outputsOffset = end;
         resetCursors();
