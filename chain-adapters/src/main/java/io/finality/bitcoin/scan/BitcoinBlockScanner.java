@@ -1,5 +1,6 @@
 package io.finality.bitcoin.scan;
 
+import io.finality.core.pipeline.MatchingScanStage;
 import io.finality.core.ring.ChainEvent;
 import io.finality.core.ring.EventKind;
 import io.finality.core.ring.MatchList;
@@ -351,6 +352,14 @@ public final class BitcoinBlockScanner implements BlockScanner {
     public void awaitIndexReaders() {
         if (shared != null) {
             shared.awaitHelperIdle();
+        }
+    }
+
+    /** Here: a slice of the outpoint watch's index upkeep (that index is read by this thread only). */
+    @Override
+    public void doIdleMaintenance() {
+        if (outpoints != null) {
+            outpoints.doMaintenance(MatchingScanStage.IDLE_MAINTENANCE_SLOTS);
         }
     }
 

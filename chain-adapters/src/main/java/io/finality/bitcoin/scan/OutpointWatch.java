@@ -71,6 +71,13 @@ public final class OutpointWatch {
         return outpoints.size();
     }
 
+    /** A slice of the outpoint index's unfinished upkeep, if any ({@link MutableAddressIndex#doMaintenance}). */
+    public void doMaintenance(final int maxSlots) {
+        if (outpoints.maintenanceDue()) {
+            outpoints.doMaintenance(maxSlots);
+        }
+    }
+
     /** True if no outpoint is watched: the scanner can skip input probes altogether. */
     public boolean isEmpty() {
         return outpoints.size() == 0;

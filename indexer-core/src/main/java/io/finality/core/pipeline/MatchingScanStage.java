@@ -13,6 +13,12 @@ import io.finality.core.spi.MutableAddressIndex;
  * <p>Thread rules: single-threaded (the scan thread).
  */
 public final class MatchingScanStage implements ScanStage {
+    /**
+     * Index slots of upkeep each time the stage has caught up with the ring (about 16 KB of reads, a few µs): without it
+     * a grown table or a stale pre-filter is finished only by later mutations, which may be few after an expiry sweep.
+     */
+    public static final int IDLE_MAINTENANCE_SLOTS = 1024;
+
     private final MutableAddressIndex index;
     private final BlockScanner[] scannersByFamily = new BlockScanner[ChainFamily.values().length];
     private final WatchCommandHandler commands;
@@ -53,6 +59,22 @@ public final class MatchingScanStage implements ScanStage {
             }
             default -> {
                 // BLOCK_DISCONNECTED, MEMPOOL_TX_GONE and TICK carry no payload to match.
+            }
+        }
+        if (endOfBatch) {
+            doIdleMaintenance();
+        }
+    }
+
+    /** Nothing more is in the ring: a slice of the index's and the scanners' unfinished upkeep, if any. */
+    private void doIdleMaintenance() {
+        if (index.maintenanceDue()) {
+            awaitIndexReaders();
+            index.doMaintenance(IDLE_MAINTENANCE_SLOTS);
+        }
+        for (BlockScanner scanner : scannersByFamily) {
+            if (scanner != null) {
+                scanner.doIdleMaintenance();
             }
         }
     }

@@ -30,4 +30,11 @@ public interface BlockScanner {
      */
     default void awaitIndexReaders() {
     }
+
+    /**
+     * Upkeep of the scanner's own structures (not the index passed to {@link #scan}) when the ring is empty: a bounded
+     * slice, a few microseconds at most. Nothing by default.
+     */
+    default void doIdleMaintenance() {
+    }
 }

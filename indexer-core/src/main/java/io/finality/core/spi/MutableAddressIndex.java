@@ -23,4 +23,22 @@ public interface MutableAddressIndex extends AddressIndex {
 
     /** Number of watched keys. */
     int size();
+
+    /**
+     * Whether {@link #doMaintenance} has work: something the index finishes a slice at a time (a grown table still to
+     * drain, a stale pre-filter being rebuilt). None by default.
+     */
+    default boolean maintenanceDue() {
+        return false;
+    }
+
+    /**
+     * A bounded slice of the work {@link #maintenanceDue} reports, for the owner's idle moments: about {@code maxSlots}
+     * table slots. Optional (mutations do the same work a little at a time); a mutation, so the same thread rules.
+     *
+     * @return the slots processed, 0 when there is nothing to do.
+     */
+    default int doMaintenance(final int maxSlots) {
+        return 0;
+    }
 }

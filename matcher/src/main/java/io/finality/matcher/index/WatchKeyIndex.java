@@ -469,11 +469,17 @@ public final class WatchKeyIndex implements MutableAddressIndex, AutoCloseable {
      *
      * @return the number of slots processed, 0 when there is nothing to do.
      */
+    @Override
     public int doMaintenance(final int maxSlots) {
         if (old != null) {
             return migrate(Math.max(1, maxSlots));
         }
         return rebuilt == null ? 0 : rebuildFilter(Math.max(1, maxSlots));
+    }
+
+    @Override
+    public boolean maintenanceDue() {
+        return old != null || rebuilt != null;
     }
 
     /** Whether a table drained after growth is still being moved into the current one. */

@@ -1,6 +1,7 @@
 package io.finality.matcher.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,6 +153,52 @@ class WatchKeyIndexTest {
             buffer.putInt(0, 7);
             assertEquals(AddressIndex.MISSING, index.put(2, buffer, 0, 34, 77));
             assertEquals(77, index.lookup(2, buffer, 0, 34));
+        }
+    }
+
+    /**
+     * Idle upkeep finishes what mutations would otherwise finish a slice at a time: a grown table still draining, then a
+     * pre-filter being rebuilt after mass removal; {@code maintenanceDue} says when there is some, and no key is lost.
+     */
+    @Test
+    void shouldFinishAGrownTableAndAStaleFilterInIdleMaintenance() {
+        final int keys = 6_000;
+        try (WatchKeyIndex index = new WatchKeyIndex(new WatchKeyIndexContext().expectedKeys(16))) {
+            assertFalse(index.maintenanceDue());
+            assertEquals(0, index.doMaintenance(1024));
+            int put = 0;
+            while (put < keys || !index.migrating()) {
+                buffer.putInt(0, put);
+                index.put(3, buffer, 0, 36, put++);
+            }
+            assertTrue(index.maintenanceDue(), "a grown table still drains");
+            int slices = 0;
+            while (index.doMaintenance(1024) > 0) {
+                slices++;
+            }
+            assertTrue(slices > 0);
+            assertFalse(index.migrating());
+            assertFalse(index.maintenanceDue());
+            // remove nine keys in ten until a rebuild of the pre-filter starts; from then only idle upkeep moves it on
+            int last = -1;
+            for (int k = 0; k < put && !index.rebuildingFilter(); k++) {
+                if (k % 10 != 0) {
+                    buffer.putInt(0, k);
+                    assertEquals(k, index.remove(3, buffer, 0, 36));
+                    last = k;
+                }
+            }
+            assertTrue(index.rebuildingFilter(), "no rebuild after removing up to key " + last);
+            assertTrue(index.maintenanceDue(), "a stale filter is being rebuilt");
+            while (index.doMaintenance(1024) > 0) {
+                slices++;
+            }
+            assertFalse(index.rebuildingFilter());
+            assertFalse(index.maintenanceDue());
+            for (int k = 0; k < put; k++) {
+                buffer.putInt(0, k);
+                assertEquals(k % 10 == 0 || k > last ? k : AddressIndex.MISSING, index.lookup(3, buffer, 0, 36), "key " + k);
+            }
         }
     }
 
