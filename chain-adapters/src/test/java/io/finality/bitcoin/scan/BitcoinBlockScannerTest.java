@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.finality.core.chain.ChainId;
+import io.finality.core.pipeline.MatchingScanStage;
 import io.finality.core.ring.ChainEvent;
 import io.finality.core.ring.EventKind;
 import io.finality.core.ring.MatchList;
@@ -145,6 +146,20 @@ class BitcoinBlockScannerTest {
         final java.util.List<String> expected = BatchedScanDifferentialTest.report(ScanError.OK, 0, fromHeap, none);
         assertTrue(fromHeap.outputCount() > 1_000, "paying outputs " + fromHeap.outputCount());
         assertEquals(expected, BatchedScanDifferentialTest.report(ScanError.OK, 0, fromOffHeap, none));
+    }
+
+    /** The scan stage's idle moments reach the outpoint watch's index through the scanner, and only when it has upkeep due. */
+    @Test
+    void shouldGiveItsOutpointIndexIdleUpkeepOnlyWhenDue() {
+        final MapIndex outpointIndex = new MapIndex();
+        final BitcoinBlockScanner watching = new BitcoinBlockScanner(new OutpointWatch(outpointIndex, 10));
+        watching.doIdleMaintenance();
+        assertEquals(0, outpointIndex.maintainedSlots);
+        outpointIndex.due = true;
+        watching.doIdleMaintenance();
+        assertEquals(MatchingScanStage.IDLE_MAINTENANCE_SLOTS, outpointIndex.maintainedSlots);
+        // without a watch there is nothing to keep up
+        scanner.doIdleMaintenance();
     }
 
     @Test

@@ -9,6 +9,21 @@ import org.agrona.DirectBuffer;
 /** A plain map-backed writable index for tests (the real one lives in the matcher module). */
 final class MapIndex implements MutableAddressIndex {
     private final Map<String, Integer> map = new HashMap<>();
+    /** What {@link #maintenanceDue} answers (a map has no upkeep of its own; tests set it). */
+    boolean due;
+    /** Slots handed to {@link #doMaintenance} so far. */
+    long maintainedSlots;
+
+    @Override
+    public boolean maintenanceDue() {
+        return due;
+    }
+
+    @Override
+    public int doMaintenance(final int maxSlots) {
+        maintainedSlots += maxSlots;
+        return maxSlots;
+    }
 
     private static String key(final int chainCode, final DirectBuffer key, final int offset, final int length) {
         return chainCode + ":" + Hex.toHex(key, offset, length);
