@@ -115,8 +115,8 @@ class BitcoinBlockScannerTest {
     }
 
     /**
-     * Heap and off-heap blocks take different reads (the txid hashes heap arrays in place and copies off-heap bytes
-     * through a scratch array, the index reads keys raw from either): both must record the same. A third of the
+     * Heap and off-heap blocks take different reads (the walk reads raw from an array or an address; the txid hashes heap
+     * arrays in place and copies off-heap bytes through a scratch array): both must record the same. A third of the
      * outputs are watched, so batches hold many paying transactions.
      */
     @Test
