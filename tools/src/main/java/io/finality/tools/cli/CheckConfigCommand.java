@@ -40,6 +40,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
             out.printf("  data_dir: %s%n", settings.node().dataDirectory());
             out.printf("  journal: durability=%s snapshot_every_steps=%d pretouch_cpu=%d%n", settings.node().durability(),
                 settings.node().snapshotEverySteps(), settings.node().pretouchCpu());
+            out.printf("  matcher: expected_keys=%d%n", settings.node().expectedKeys());
             out.printf("  api: %s%n", settings.hasApi() ? settings.apiAddress() : "off (no api section)");
             out.printf("  bitcoin: %s%n", settings.bitcoin() == null ? "off (no bitcoin section)"
                 : settings.bitcoin().network().name().toLowerCase(java.util.Locale.ROOT) + " via " + settings.bitcoin().node());

@@ -10,6 +10,7 @@ import io.finality.core.config.YamlConfig;
 import io.finality.core.pipeline.PipelineConfig;
 import io.finality.engine.journal.JournalContext;
 import io.finality.engine.policy.PolicyConfig;
+import io.finality.matcher.index.WatchKeyIndex;
 import io.finality.ethereum.sync.EthereumContext;
 import io.finality.tools.api.ApiContext;
 import io.finality.tools.node.NodeContext;
@@ -91,6 +92,10 @@ public final class RunConfig {
             .snapshotEverySteps(journal.longValue("snapshot_every_steps", 10_000, 1, Long.MAX_VALUE))
             .pretouchCpu(journal.intValue("pretouch_cpu", -1, -1, 1023));
         journal.rejectUnknownKeys();
+        final ConfigSection matcher = root.section("matcher");
+        // the script index is sized for this many keys, or for the invoices already stored and an eighth more if more
+        node.expectedKeys(matcher.intValue("expected_keys", node.expectedKeys(), 16, WatchKeyIndex.MAX_KEYS));
+        matcher.rejectUnknownKeys();
         final int scanCpu = node.pipeline().scanCpu();
         if (node.pretouchCpu() >= 0 && node.pretouchCpu() == scanCpu) {
             // pinned beside the scan thread, its long first reads stall exactly the thread it should spare

@@ -31,6 +31,16 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void shouldSizeTheScriptIndexForTheExpectedKeysGiven(@TempDir final Path dir) throws Exception {
+        final Path file = Files.writeString(dir.resolve("finality.yaml"), "matcher:\n  expected_keys: 2000000\n");
+        assertEquals(0, run("check-config", "--config", file.toString()), err.toString());
+        assertTrue(out.toString().contains("expected_keys=2000000"), out.toString());
+        assertInvalid(dir, "matcher:\n  expected_keys: 8\n", "matcher.expected_keys");
+        assertInvalid(dir, "matcher:\n  expected_keys: 900000000\n", "matcher.expected_keys");
+        assertInvalid(dir, "matcher:\n  expected_kyes: 1000\n", "matcher.expected_kyes");
+    }
+
+    @Test
     void shouldTakeAPretouchCpuOtherThanTheScanCpu(@TempDir final Path dir) throws Exception {
         final Path file = Files.writeString(dir.resolve("finality.yaml"), "pipeline:\n  scan_cpu: 0\njournal:\n  pretouch_cpu: 1\n");
         assertEquals(0, run("check-config", "--config", file.toString()), err.toString());
