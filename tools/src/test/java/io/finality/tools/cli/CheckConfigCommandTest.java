@@ -25,16 +25,12 @@ class CheckConfigCommandTest {
 
     @Test
     void shouldAcceptAValidConfigAndPrintTheEffectiveSettings(@TempDir final Path dir) throws Exception {
-        final Path file = Files.writeString(dir.resolve("finality.yaml"), "pipeline:\n  ring_size: 32\n  max_payload_bytes: 4MiB\n");
-        assertEquals(0, run("check-config", "--config", file.toString()), err.toString());
-        assertTrue(out.toString().contains("ring_size=32"), out.toString());
+        assertValid(dir, "pipeline:\n  ring_size: 32\n  max_payload_bytes: 4MiB\n", "ring_size=32");
     }
 
     @Test
     void shouldSizeTheScriptIndexForTheExpectedKeysGiven(@TempDir final Path dir) throws Exception {
-        final Path file = Files.writeString(dir.resolve("finality.yaml"), "matcher:\n  expected_keys: 2000000\n");
-        assertEquals(0, run("check-config", "--config", file.toString()), err.toString());
-        assertTrue(out.toString().contains("expected_keys=2000000"), out.toString());
+        assertValid(dir, "matcher:\n  expected_keys: 2000000\n", "expected_keys=2000000");
         assertInvalid(dir, "matcher:\n  expected_keys: 8\n", "matcher.expected_keys");
         assertInvalid(dir, "matcher:\n  expected_keys: 900000000\n", "matcher.expected_keys");
         assertInvalid(dir, "matcher:\n  expected_kyes: 1000\n", "matcher.expected_kyes");
@@ -42,9 +38,7 @@ class CheckConfigCommandTest {
 
     @Test
     void shouldTakeAPretouchCpuOtherThanTheScanCpu(@TempDir final Path dir) throws Exception {
-        final Path file = Files.writeString(dir.resolve("finality.yaml"), "pipeline:\n  scan_cpu: 0\njournal:\n  pretouch_cpu: 1\n");
-        assertEquals(0, run("check-config", "--config", file.toString()), err.toString());
-        assertTrue(out.toString().contains("pretouch_cpu=1"), out.toString());
+        assertValid(dir, "pipeline:\n  scan_cpu: 0\njournal:\n  pretouch_cpu: 1\n", "pretouch_cpu=1");
         assertInvalid(dir, "pipeline:\n  scan_cpu: 1\njournal:\n  pretouch_cpu: 1\n", "journal.pretouch_cpu");
         assertInvalid(dir, "journal:\n  pretouch_cpu: -2\n", "journal.pretouch_cpu");
     }
@@ -130,6 +124,13 @@ class CheckConfigCommandTest {
             + "    - { symbol: A, contract: '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48' }\n"
             + "    - { symbol: B, contract: '0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48' }\n", "listed twice");
         assertInvalid(dir, "ethereum:\n  node: ws://127.0.0.1:8545\n  nodes: 2\n", "ethereum.nodes");
+    }
+
+    /** {@code yaml} passes check-config, which prints {@code setting} among the effective settings. */
+    private void assertValid(final Path dir, final String yaml, final String setting) throws Exception {
+        final Path file = Files.writeString(dir.resolve("finality.yaml"), yaml);
+        assertEquals(0, run("check-config", "--config", file.toString()), err.toString());
+        assertTrue(out.toString().contains(setting), out.toString());
     }
 
     private void assertInvalid(final Path dir, final String yaml, final String named) throws Exception {
