@@ -223,6 +223,7 @@ class SharedProbeScanTest {
                 assertTrue(next < 200, "the helper never claimed a chunk in 200 blocks");
                 scanAndCompare(large.get(next++ % large.size()), reference, referenceWatch, scanner, sharedWatch, stopping);
             }
+            final int stoppedAt = next;
             assertTrue(scanner.helperTakeOvers() >= 1, "the scan thread must have probed the stopped chunk itself");
             assertEquals(1, release.getCount());
             // the next block shares the other rows (the helper is stopped, so the scan thread probes every chunk);
@@ -238,11 +239,17 @@ class SharedProbeScanTest {
             release.countDown();
             waiter.join(10_000);
             assertFalse(waiter.isAlive(), "awaitIndexReaders did not return after the helper's probe ended");
-            // and with the helper back, sharing goes on, with the same answers
-            for (int i = 0; i < large.size() && helperCalls.get() == callsWhileStopped; i++) {
+            // and with the helper back, sharing goes on, with the same answers. The helper claims a chunk only if it wakes
+            // before the scan thread's walk ends and claims them all, so, as for its first claim above, this may take many
+            // blocks (one -Pfull run failed when this loop allowed one pass over the large blocks only)
+            int blocksUntilHelped = 0;
+            while (helperCalls.get() == callsWhileStopped && blocksUntilHelped < 200) {
                 scanAndCompare(large.get(next++ % large.size()), reference, referenceWatch, scanner, sharedWatch, stopping);
+                blocksUntilHelped++;
             }
-            assertTrue(helperCalls.get() > callsWhileStopped, "the helper never helped again");
+            assertTrue(helperCalls.get() > callsWhileStopped, "the helper never helped again in " + blocksUntilHelped + " blocks");
+            System.out.println("SharedProbeScanTest: the helper stopped in a chunk of block " + stoppedAt + " and helped again "
+                + blocksUntilHelped + " blocks after its release");
             assertEquals(0, scanner.helperFailures());
         } finally {
             release.countDown();
