@@ -179,7 +179,7 @@ public final class EngineSnapshot {
             final int inputs = r.i32();
             for (int k = 0; k < inputs; k++) {
                 final int at = r.skip(MatchList.TXID_LENGTH);
-                p.addInput(r.in, at, r.i32());
+                p.appendInput(r.in, at, r.i32());
             }
         }
         // The totals are derived state: recompute them from the restored payments.

@@ -485,14 +485,15 @@ public final class InvoiceEngine {
             final int off = j * MatchList.TXID_LENGTH;
             final int prevIndex = matches.prevIndex(j);
             for (Payment p = index.withTxid(spenders, off); p != null; p = p.nextSameTxid()) {
-                if (p.sameTxid(spenders, off) && p.addInput(prevs, off, prevIndex)) {
-                    index.addInput(p, p.inputCount() - 1);
+                // a sighting reports every input again: known ones are found in the index, not in the payment's list
+                if (p.sameTxid(spenders, off) && !index.spends(p, prevs, off, prevIndex)) {
+                    index.addInput(p, p.appendInput(prevs, off, prevIndex));
                 }
             }
             int count = 0;
             for (PaymentIndex.SpendNode s = index.spending(prevs, off, prevIndex); s != null; s = s.next) {
                 final Payment p = s.payment;
-                if (!p.sameTxid(spenders, off) && conflictApplies(p.state(), inBlock) && p.spends(prevs, off, prevIndex)) {
+                if (!p.sameTxid(spenders, off) && conflictApplies(p.state(), inBlock) && p.inputIs(s.input, prevs, off, prevIndex)) {
                     count = candidate(count, p);
                 }
             }

@@ -17,9 +17,10 @@ import org.agrona.collections.Long2ObjectHashMap;
  * returned to it when the payment is forgotten, so steady state allocates none).
  */
 final class PaymentIndex {
-    /** One payment spending one outpoint. */
+    /** One payment spending one outpoint: its input {@code input} (so a candidate is confirmed by one comparison). */
     static final class SpendNode {
         Payment payment;
+        int input;
         SpendNode next;
     }
 
@@ -55,6 +56,7 @@ final class PaymentIndex {
             freeNodes = node.next;
         }
         node.payment = p;
+        node.input = i;
         node.next = byOutpoint.get(key);
         byOutpoint.put(key, node);
     }
@@ -107,6 +109,16 @@ final class PaymentIndex {
     /** First tracked payment whose txid key matches (follow {@link Payment#nextSameTxid()}). */
     Payment withTxid(final DirectBuffer txid, final int offset) {
         return byTxid.get(txidKey(txid, offset));
+    }
+
+    /** Whether tracked payment {@code p} is known to spend the outpoint: its nodes under the outpoint's key, confirmed. */
+    boolean spends(final Payment p, final DirectBuffer prevTxid, final int offset, final int index) {
+        for (SpendNode s = spending(prevTxid, offset, index); s != null; s = s.next) {
+            if (s.payment == p && p.inputIs(s.input, prevTxid, offset, index)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** First node of the payments spending an outpoint with this txid and index (candidates: compare fully). */

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.finality.core.chain.ChainId;
 import io.finality.core.event.InvoiceStatus;
 import io.finality.core.ring.MatchList;
+import io.finality.engine.model.Payment;
 import io.finality.engine.policy.PolicyBook;
 import java.util.List;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 /** One named test per rule of the state machine; each reads as the scenario it proves. */
@@ -126,6 +128,25 @@ class InvoiceEngineTest {
         f.mempool(BTC, tx(10).pays(1, 0, 500_000).spends(90, 1));
         f.newEvents();
         f.block(BTC, 1, 1, tx(11).spends(90, 1));
+        assertEquals(List.of("PAYMENT_INVALIDATED AWAITING_PAYMENT"), f.newEvents());
+    }
+
+    @Test
+    void shouldLearnAManyInputPaymentsInputsOnceAndCatchADoubleSpendOfItsLast() {
+        // as many inputs as the largest transaction of the shared test data; each sighting reports all of them again
+        final int inputs = 5_569;
+        f.open(1, BTC, 500_000, DEFAULT, HOUR);
+        final EngineFixture.Tx payment = tx(10).pays(1, 0, 500_000);
+        for (int i = 0; i < inputs; i++) {
+            payment.spends(100 + i % 100, i / 100);
+        }
+        f.mempool(BTC, payment);
+        f.mempool(BTC, payment);
+        final Payment tracked = f.engine.invoice(1).payment(new UnsafeBuffer(EngineFixture.id(10)), 0, 0);
+        assertEquals(inputs, tracked.inputCount(), "each input once, however often the transaction is seen");
+        f.newEvents();
+        // a block spends the payment's last input elsewhere: one invalidation, not one per time the input was reported
+        f.block(BTC, 1, 1, tx(11).spends(100 + (inputs - 1) % 100, (inputs - 1) / 100));
         assertEquals(List.of("PAYMENT_INVALIDATED AWAITING_PAYMENT"), f.newEvents());
     }
 

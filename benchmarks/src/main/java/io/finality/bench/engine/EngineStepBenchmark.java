@@ -3,6 +3,7 @@ package io.finality.bench.engine;
 import io.finality.core.chain.ChainId;
 import io.finality.core.ring.ChainEvent;
 import io.finality.core.ring.EventKind;
+import io.finality.core.ring.MatchList;
 import io.finality.engine.command.InvoiceCommandCodec;
 import io.finality.engine.journal.FileSnapshotStore;
 import io.finality.engine.journal.JournalContext;
@@ -79,6 +80,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class EngineStepBenchmark {
     private static final ChainId CHAIN = ChainId.BITCOIN_MAINNET;
     private static final int PAYMENTS_PER_BLOCK = 4;
+    /** Inputs of the many-input payment: as many as the largest transaction of the shared test data spends. */
+    private static final int MANY_INPUTS = 5_569;
 
     @Param({"1000000"})
     public int invoices;
@@ -88,6 +91,7 @@ public class EngineStepBenchmark {
     private ChainEvent slot;
     private final SplittableRandom rnd = new SplittableRandom(7);
     private final UnsafeBuffer txid = new UnsafeBuffer(new byte[32]);
+    private final UnsafeBuffer prevTxid = new UnsafeBuffer(new byte[32]);
     private long height;
     private long txCounter;
     private long nowMs = 1_000_000;
@@ -197,6 +201,35 @@ public class EngineStepBenchmark {
         }
         engine.onStep(b, height, true);
         events.events += engine.nextEventSequence() - before;
+    }
+
+    /**
+     * One payment whose transaction spends {@value #MANY_INPUTS} outpoints (a consolidation, or an attacker's payment to a
+     * public address): its mempool sighting, then the block that mines it. Every op spends new outpoints. Each sighting
+     * reports every input again, so this measures how the engine learns and checks a payment's inputs.
+     */
+    @Benchmark
+    public void mempoolThenBlockManyInputs(final Events events) {
+        final long before = engine.nextEventSequence();
+        nextTxid();
+        final int invoice = rnd.nextInt(invoices);
+        slot.reset(EventKind.MEMPOOL_TX, CHAIN);
+        addManyInputPayment(slot.matches(), invoice);
+        engine.onStep(slot, height, true);
+        final ChainEvent b = block();
+        addManyInputPayment(b.matches(), invoice);
+        engine.onStep(b, height, true);
+        events.events += engine.nextEventSequence() - before;
+    }
+
+    private void addManyInputPayment(final MatchList matches, final int invoice) {
+        matches.addOutput(0, txid, 0, 0, 0, 500_000, invoice, 0);
+        // every output of one earlier transaction (a consolidation of a batch payout's change, say)
+        prevTxid.putLong(0, txCounter * 0x9E37_79B9_7F4A_7C15L);
+        prevTxid.putLong(8, 0xC0DE);
+        for (int i = 0; i < MANY_INPUTS; i++) {
+            matches.addSpend(txid, 0, prevTxid, 0, i);
+        }
     }
 
     /** Payment records the engine ever created: flat once steady (printed per trial, so a leak shows). */

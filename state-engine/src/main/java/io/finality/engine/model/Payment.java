@@ -217,32 +217,26 @@ public final class Payment {
     }
 
     /**
-     * Remember an outpoint this payment's transaction spends.
+     * Remember an outpoint this payment's transaction spends. The caller knows it is new: the engine asks its spend index
+     * (a hash lookup) rather than this payment's list, so learning a transaction's inputs is linear in their number,
+     * not quadratic (a 5,569-input payment took 75 ms per sighting that way: docs/BENCHMARKS.md, "State engine").
      *
-     * @return true if it was new (false if already known).
+     * @return the new input's position, for {@link #inputIs}.
      */
-    public boolean addInput(final DirectBuffer prevTxid, final int offset, final int prevIndex) {
-        if (spends(prevTxid, offset, prevIndex)) {
-            return false;
-        }
+    public int appendInput(final DirectBuffer prevTxid, final int offset, final int prevIndex) {
         if (inputCount == inputIndexes.length) {
             final int capacity = Math.max(2, inputCount * 2);
             inputIndexes = Arrays.copyOf(inputIndexes, capacity);
             inputTxids = Arrays.copyOf(inputTxids, capacity * MatchList.TXID_LENGTH);
         }
         prevTxid.getBytes(offset, inputTxids, inputCount * MatchList.TXID_LENGTH, MatchList.TXID_LENGTH);
-        inputIndexes[inputCount++] = prevIndex;
-        return true;
+        inputIndexes[inputCount] = prevIndex;
+        return inputCount++;
     }
 
-    /** True if this payment's transaction spends the outpoint. */
-    public boolean spends(final DirectBuffer prevTxid, final int offset, final int prevIndex) {
-        for (int i = 0; i < inputCount; i++) {
-            if (inputIndexes[i] == prevIndex && equalAt(inputTxids, i * MatchList.TXID_LENGTH, prevTxid, offset)) {
-                return true;
-            }
-        }
-        return false;
+    /** True if this payment's input {@code i} spends the outpoint (txid at {@code offset}, output {@code prevIndex}). */
+    public boolean inputIs(final int i, final DirectBuffer prevTxid, final int offset, final int prevIndex) {
+        return inputIndexes[i] == prevIndex && equalAt(inputTxids, i * MatchList.TXID_LENGTH, prevTxid, offset);
     }
 
     public int inputCount() {
