@@ -82,6 +82,8 @@ public class EngineStepBenchmark {
     private static final int PAYMENTS_PER_BLOCK = 4;
     /** Inputs of the many-input payment: as many as the largest transaction of the shared test data spends. */
     private static final int MANY_INPUTS = 5_569;
+    /** Outputs of the transaction that pays one invoice many times: about what a standard transaction can hold. */
+    private static final int MANY_OUTPUTS = 3_000;
 
     @Param({"1000000"})
     public int invoices;
@@ -220,6 +222,32 @@ public class EngineStepBenchmark {
         addManyInputPayment(b.matches(), invoice);
         engine.onStep(b, height, true);
         events.events += engine.nextEventSequence() - before;
+    }
+
+    /**
+     * One transaction with {@value #MANY_OUTPUTS} outputs that all pay the same invoice (dust to a public address, say):
+     * its mempool sighting, then its block. Each output is a payment of its own. Not changed yet: each payment event
+     * re-evaluates the invoice over all its payments, and each output is looked up among them, so this grows with the
+     * square of the outputs (docs/BENCHMARKS.md, "A payment that spends thousands of outpoints").
+     */
+    @Benchmark
+    public void mempoolThenBlockManyOutputsOneInvoice(final Events events) {
+        final long before = engine.nextEventSequence();
+        nextTxid();
+        final int invoice = rnd.nextInt(invoices);
+        slot.reset(EventKind.MEMPOOL_TX, CHAIN);
+        addManyOutputs(slot.matches(), invoice);
+        engine.onStep(slot, height, true);
+        final ChainEvent b = block();
+        addManyOutputs(b.matches(), invoice);
+        engine.onStep(b, height, true);
+        events.events += engine.nextEventSequence() - before;
+    }
+
+    private void addManyOutputs(final MatchList matches, final int invoice) {
+        for (int i = 0; i < MANY_OUTPUTS; i++) {
+            matches.addOutput(0, txid, 0, i, 0, 294, invoice, 0);
+        }
     }
 
     private void addManyInputPayment(final MatchList matches, final int invoice) {
