@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ObjIntConsumer;
 import java.util.stream.Stream;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -212,16 +213,7 @@ public class EngineStepBenchmark {
      */
     @Benchmark
     public void mempoolThenBlockManyInputs(final Events events) {
-        final long before = engine.nextEventSequence();
-        nextTxid();
-        final int invoice = rnd.nextInt(invoices);
-        slot.reset(EventKind.MEMPOOL_TX, CHAIN);
-        addManyInputPayment(slot.matches(), invoice);
-        engine.onStep(slot, height, true);
-        final ChainEvent b = block();
-        addManyInputPayment(b.matches(), invoice);
-        engine.onStep(b, height, true);
-        events.events += engine.nextEventSequence() - before;
+        mempoolThenBlockOf(events, this::addManyInputPayment);
     }
 
     /**
@@ -232,14 +224,19 @@ public class EngineStepBenchmark {
      */
     @Benchmark
     public void mempoolThenBlockManyOutputsOneInvoice(final Events events) {
+        mempoolThenBlockOf(events, this::addManyOutputs);
+    }
+
+    /** A new transaction paying a random invoice as {@code payment} writes it: its mempool sighting, then its block. */
+    private void mempoolThenBlockOf(final Events events, final ObjIntConsumer<MatchList> payment) {
         final long before = engine.nextEventSequence();
         nextTxid();
         final int invoice = rnd.nextInt(invoices);
         slot.reset(EventKind.MEMPOOL_TX, CHAIN);
-        addManyOutputs(slot.matches(), invoice);
+        payment.accept(slot.matches(), invoice);
         engine.onStep(slot, height, true);
         final ChainEvent b = block();
-        addManyOutputs(b.matches(), invoice);
+        payment.accept(b.matches(), invoice);
         engine.onStep(b, height, true);
         events.events += engine.nextEventSequence() - before;
     }
