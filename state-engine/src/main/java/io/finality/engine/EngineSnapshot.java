@@ -182,8 +182,8 @@ public final class EngineSnapshot {
                 p.appendInput(r.in, at, r.i32());
             }
         }
-        // The totals are derived state: recompute them from the restored payments.
-        engine.refreshTotals(inv);
+        // The output index and the totals are derived state: rebuild them from the restored payments.
+        engine.restoreDerived(inv);
     }
 
     private static final class Writer {

@@ -6,13 +6,13 @@ import io.finality.core.chain.ChainId;
 import io.finality.core.event.InvoiceStatus;
 import io.finality.core.event.PaymentEventType;
 import io.finality.core.ring.MatchList;
+import io.finality.engine.model.InputLink;
 import io.finality.engine.model.Invoice;
 import io.finality.engine.model.InvoiceSpec;
 import io.finality.engine.model.Payment;
 import io.finality.engine.model.PaymentPool;
 import io.finality.engine.model.PaymentState;
 import io.finality.engine.policy.ConfirmationPolicy;
-import io.finality.engine.policy.LatePaymentAction;
 import io.finality.engine.policy.PolicyBook;
 import java.util.Arrays;
 import org.agrona.DirectBuffer;
@@ -23,7 +23,8 @@ import org.agrona.DirectBuffer;
  *
  * <h2>Rules</h2>
  * An invoice's status is a pure function of its payments, the chain tip, the policy and two
- * recorded facts (closed at expiry + grace, cancelled), evaluated after every change:
+ * recorded facts (closed at expiry + grace, cancelled), evaluated after every change (after a change to one
+ * payment, from the last evaluation's totals in constant time: see {@link InvoiceEvaluator}):
  * <ol>
  *   <li>cancelled: CANCELLED (payments to it are reported late and never count);</li>
  *   <li>a late payment stands and the policy sends late payments to review: MANUAL_REVIEW;</li>
@@ -77,6 +78,12 @@ public final class InvoiceEngine {
     private final TrackedPayments[] trackedByChain = new TrackedPayments[CHAIN_CODES];
     private final SlotList[] awaitingByChain = new SlotList[CHAIN_CODES];
     private final PaymentIndex[] indexByChain = new PaymentIndex[CHAIN_CODES];
+    private final OutputIndex[] outputsByChain = new OutputIndex[CHAIN_CODES];
+    /** Bumped whenever a chain's tip or finalized height moves: an invoice evaluated in an older epoch is re-walked. */
+    private final long[] epochByChain = new long[CHAIN_CODES];
+    private long epochCounter;
+    private final InvoiceEvaluator evaluator = new InvoiceEvaluator(tipByChain, finalizedByChain, epochByChain);
+    private long spendStamp;
     private final TrackedPayments[] settlingByChain = new TrackedPayments[CHAIN_CODES];
     private final PaymentPool pool = new PaymentPool();
     private final U128 settledSum = new U128();
@@ -84,12 +91,12 @@ public final class InvoiceEngine {
     private Payment[] candidates = new Payment[16];
     private long trackSerial;
     private final ExpiryQueue expiries = new ExpiryQueue();
-    private final U128 seen = new U128();
-    private final U128 onChain = new U128();
-    private final U128 confirmed = new U128();
     private Invoice[] bySlot = new Invoice[1024];
     private int invoiceCount;
     private int[] scratchSlots = new int[256];
+    /** Invoices a prune settled payments of: their gaps are closed once at its end. */
+    private Invoice[] gappedInvoices = new Invoice[64];
+    private int gapped;
     private long nowMs = Long.MIN_VALUE;
     private long markCounter;
 
@@ -109,6 +116,7 @@ public final class InvoiceEngine {
             trackedByChain[i] = new TrackedPayments();
             awaitingByChain[i] = new SlotList();
             indexByChain[i] = new PaymentIndex();
+            outputsByChain[i] = new OutputIndex();
             settlingByChain[i] = new TrackedPayments();
         }
     }
@@ -164,6 +172,7 @@ public final class InvoiceEngine {
     void restoreChain(final int chainCode, final long tip, final long finalized) {
         tipByChain[chainCode] = tip;
         finalizedByChain[chainCode] = finalized;
+        epochByChain[chainCode] = ++epochCounter;
     }
 
     void restoreClock(final long timeMs) {
@@ -184,6 +193,12 @@ public final class InvoiceEngine {
         bySlot[spec.slot()] = inv;
         invoiceCount++;
         return inv;
+    }
+
+    /** The live payment of invoice {@code slot} for an output, or null (tests). */
+    Payment payment(final int slot, final DirectBuffer txid, final int offset, final int outputIndex) {
+        final Invoice inv = invoice(slot);
+        return inv == null ? null : outputsByChain[inv.chain().code()].find(inv, txid, offset, outputIndex);
     }
 
     /** Snapshot restore: a reset record for a restored payment. */
@@ -221,10 +236,16 @@ public final class InvoiceEngine {
         track(chain, p);
     }
 
-    /** Snapshot restore: recompute the derived totals of an invoice (its status is restored as recorded). */
-    void refreshTotals(final Invoice inv) {
+    /**
+     * Snapshot restore: index an invoice's restored payments by output and recompute its derived totals (its
+     * status is restored as recorded).
+     */
+    void restoreDerived(final Invoice inv) {
+        for (int i = 0; i < inv.paymentCount(); i++) {
+            outputsByChain[inv.chain().code()].add(inv.payment(i));
+        }
         final InvoiceStatus recorded = inv.status();
-        evaluate(inv);
+        evaluator.evaluate(inv);
         inv.status(recorded);
     }
 
@@ -272,7 +293,7 @@ public final class InvoiceEngine {
         }
         final InvoiceStatus previous = inv.status();
         inv.cancel();
-        inv.status(evaluate(inv));
+        inv.status(evaluator.evaluate(inv));
         sink.onEvent(PaymentEventType.INVOICE_CANCELLED, inv, null, previous, null);
         return true;
     }
@@ -290,6 +311,7 @@ public final class InvoiceEngine {
         if (finalizedHeight > finalizedByChain[code]) {
             finalizedByChain[code] = finalizedHeight;
         }
+        epochByChain[code] = ++epochCounter;
         applyOutputs(chain, true, false, height, hash, hashOffset, matches);
         applySpends(chain, true, matches);
         reevaluateAwaiting(chain);
@@ -335,6 +357,7 @@ public final class InvoiceEngine {
     public void blockDisconnected(final ChainId chain, final long height, final DirectBuffer hash, final int hashOffset) {
         final int code = chain.code();
         tipByChain[code] = height - 1;
+        epochByChain[code] = ++epochCounter;
         final TrackedPayments tracked = trackedByChain[code];
         for (int i = 0, n = tracked.size(); i < n; i++) {
             final Payment p = tracked.get(i);
@@ -376,7 +399,7 @@ public final class InvoiceEngine {
             }
             inv.close();
             final InvoiceStatus previous = inv.status();
-            final InvoiceStatus next = evaluate(inv);
+            final InvoiceStatus next = evaluator.evaluate(inv);
             inv.status(next);
             if (next == InvoiceStatus.EXPIRED) {
                 sink.onEvent(PaymentEventType.INVOICE_EXPIRED, inv, null, previous, null);
@@ -395,6 +418,7 @@ public final class InvoiceEngine {
         final int hashOffset,
         final MatchList matches) {
         final DirectBuffer txids = matches.txids();
+        final OutputIndex outputs = outputsByChain[chain.code()];
         for (int i = 0, n = matches.outputCount(); i < n; i++) {
             final Invoice inv = invoice(matches.invoiceSlot(i));
             if (inv == null || inv.chain() != chain) {
@@ -407,14 +431,15 @@ public final class InvoiceEngine {
             // on the never-counted path of a wrong asset, with its own reason.
             final boolean overflow = (matches.flags(i) & MatchList.FLAG_AMOUNT_OVERFLOW) != 0;
             final boolean wrongAsset = overflow || wrongAsset(inv, matches, i);
-            Payment p = inv.payment(txids, txidOffset, outIdx);
-            if (p == null && rescan && recordedElsewhere(chain, inv, txids, txidOffset, outIdx)) {
+            Payment p = outputs.find(inv, txids, txidOffset, outIdx);
+            if (p == null && rescan && outputs.trackedForAnother(inv, txids, txidOffset, outIdx)) {
                 // a key reused after a cancel: the output already belongs to the earlier invoice's record
                 continue;
             }
             if (p == null) {
                 p = inv.addPayment(pool.acquire());
                 p.init(txids, txidOffset, outIdx, matches.amountHi(i), matches.amountLo(i));
+                outputs.add(p);
                 if ((matches.flags(i) & MatchList.FLAG_TOKEN) != 0) {
                     p.token(matches.contracts(), i * MatchList.CONTRACT_LENGTH);
                 }
@@ -466,17 +491,6 @@ public final class InvoiceEngine {
         }
     }
 
-    /** True if a tracked payment of another invoice is this output. */
-    private boolean recordedElsewhere(
-        final ChainId chain, final Invoice inv, final DirectBuffer txids, final int txidOffset, final int outIdx) {
-        for (Payment q = indexByChain[chain.code()].withTxid(txids, txidOffset); q != null; q = q.nextSameTxid()) {
-            if (q.invoice() != inv && q.sameOutput(txids, txidOffset, outIdx)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private void applySpends(final ChainId chain, final boolean inBlock, final MatchList matches) {
         final PaymentIndex index = indexByChain[chain.code()];
         final DirectBuffer spenders = matches.spenderTxids();
@@ -484,17 +498,25 @@ public final class InvoiceEngine {
         for (int j = 0, n = matches.spendCount(); j < n; j++) {
             final int off = j * MatchList.TXID_LENGTH;
             final int prevIndex = matches.prevIndex(j);
-            for (Payment p = index.withTxid(spenders, off); p != null; p = p.nextSameTxid()) {
-                // a sighting reports every input again: known ones are found in the index, not in the payment's list
-                if (p.sameTxid(spenders, off) && !index.spends(p, prevs, off, prevIndex)) {
-                    index.addInput(p, p.appendInput(prevs, off, prevIndex));
+            // One walk over the outpoint's spenders: the spender's own payments that know this input already are
+            // stamped, other transactions' payments are conflicts. A sighting reports every input again, and the N
+            // payments of one transaction's N outputs each spend it: asking each of them would cost N^2 per input.
+            final long stamp = ++spendStamp;
+            int count = 0;
+            for (InputLink link = index.spending(prevs, off, prevIndex); link != null; link = link.next()) {
+                final Payment p = link.payment();
+                if (!p.inputIs(link.input(), prevs, off, prevIndex)) {
+                    continue;
+                }
+                if (p.sameTxid(spenders, off)) {
+                    p.spendStamp(stamp);
+                } else if (conflictApplies(p.state(), inBlock)) {
+                    count = candidate(count, p);
                 }
             }
-            int count = 0;
-            for (PaymentIndex.SpendNode s = index.spending(prevs, off, prevIndex); s != null; s = s.next) {
-                final Payment p = s.payment;
-                if (!p.sameTxid(spenders, off) && conflictApplies(p.state(), inBlock) && p.inputIs(s.input, prevs, off, prevIndex)) {
-                    count = candidate(count, p);
+            for (Payment p = index.withTxid(spenders, off); p != null; p = p.nextSameTxid()) {
+                if (p.spendStamp() != stamp && p.sameTxid(spenders, off)) {
+                    index.addInput(p, p.appendInput(prevs, off, prevIndex));
                 }
             }
             invalidateCandidates(count, REASON_CONFLICT);
@@ -503,7 +525,7 @@ public final class InvoiceEngine {
 
     /** Invalidate the first {@code count} candidates in tracking order, as a walk of the tracked list would. */
     private void invalidateCandidates(final int count, final String reason) {
-        sortBySerial(count);
+        SerialSort.sort(candidates, count);
         for (int i = 0; i < count; i++) {
             final Payment p = candidates[i];
             candidates[i] = null;
@@ -519,19 +541,6 @@ public final class InvoiceEngine {
         }
         candidates[count] = p;
         return count + 1;
-    }
-
-    /** Insertion sort: candidate lists are tiny (usually 0 or 1). */
-    private void sortBySerial(final int count) {
-        for (int i = 1; i < count; i++) {
-            final Payment p = candidates[i];
-            int k = i - 1;
-            while (k >= 0 && candidates[k].serial() > p.serial()) {
-                candidates[k + 1] = candidates[k];
-                k--;
-            }
-            candidates[k + 1] = p;
-        }
     }
 
     /** A mempool conflict only displaces a mempool payment; a mined conflict displaces anything not yet final. */
@@ -571,7 +580,7 @@ public final class InvoiceEngine {
         for (int i = 0, n = awaiting.size(); i < n; i++) {
             final Invoice inv = bySlot[awaiting.get(i)];
             final InvoiceStatus previous = inv.status();
-            final InvoiceStatus next = evaluate(inv);
+            final InvoiceStatus next = evaluator.evaluate(inv);
             inv.status(next);
             statusEvents(inv, previous, next);
             if (stillAwaiting(inv)) {
@@ -597,7 +606,7 @@ public final class InvoiceEngine {
         for (int i = 0; i < count; i++) {
             final Invoice inv = bySlot[scratchSlots[i]];
             final InvoiceStatus previous = inv.status();
-            final InvoiceStatus next = evaluate(inv);
+            final InvoiceStatus next = evaluator.evaluate(inv);
             inv.status(next);
             statusEvents(inv, previous, next);
             if (stillAwaiting(inv)) {
@@ -681,6 +690,11 @@ public final class InvoiceEngine {
             }
         }
         tracked.truncate(kept);
+        for (int i = 0; i < gapped; i++) {
+            gappedInvoices[i].closeGaps();
+            gappedInvoices[i] = null;
+        }
+        gapped = 0;
     }
 
     /**
@@ -704,8 +718,14 @@ public final class InvoiceEngine {
     private void settle(final Payment p) {
         final Invoice inv = p.invoice();
         settledSum.set(inv.settledHi(), inv.settledLo());
-        addSaturating(settledSum, p);
-        inv.settle(p, settledSum.hi(), settledSum.lo());
+        InvoiceEvaluator.addSaturating(settledSum, p);
+        if (inv.settle(p, settledSum.hi(), settledSum.lo())) {
+            if (gapped == gappedInvoices.length) {
+                gappedInvoices = Arrays.copyOf(gappedInvoices, gapped * 2);
+            }
+            gappedInvoices[gapped++] = inv;
+        }
+        outputsByChain[inv.chain().code()].remove(p);
         settledPayments++;
         pool.release(p);
     }
@@ -713,7 +733,7 @@ public final class InvoiceEngine {
     /** Record a payment change: re-evaluate the invoice, report the payment event, then any status event. */
     private void apply(final Invoice inv, final Payment p, final PaymentEventType type, final String reason) {
         final InvoiceStatus previous = inv.status();
-        final InvoiceStatus next = evaluate(inv);
+        final InvoiceStatus next = evaluator.afterChange(inv, p);
         inv.status(next);
         // Any change may leave the invoice waiting on the tip (e.g. a late payment invalidated out of
         // MANUAL_REVIEW back to CONFIRMING): make sure the next block re-evaluates it.
@@ -747,69 +767,4 @@ public final class InvoiceEngine {
         }
     }
 
-    /** The status rules of the class comment; also stores the invoice's totals. */
-    private InvoiceStatus evaluate(final Invoice inv) {
-        // Settled payments are on time, in a block and deep enough for good: they count in every total.
-        // The sums saturate and amounts are non-negative, so starting from their sum changes no result.
-        seen.set(inv.settledHi(), inv.settledLo());
-        onChain.set(inv.settledHi(), inv.settledLo());
-        confirmed.set(inv.settledHi(), inv.settledLo());
-        final ConfirmationPolicy policy = inv.policy();
-        final LatePaymentAction lateAction = policy.lateAction();
-        final int code = inv.chain().code();
-        final long tip = tipByChain[code];
-        final long finalized = finalizedByChain[code];
-        boolean lateStands = false;
-        for (int i = 0, n = inv.paymentCount(); i < n; i++) {
-            final Payment p = inv.payment(i);
-            if (!p.active()) {
-                continue;
-            }
-            if (p.late()) {
-                lateStands = true;
-                if (lateAction == LatePaymentAction.IGNORE || inv.cancelled()) {
-                    continue;
-                }
-            }
-            addSaturating(seen, p);
-            if (p.state() == PaymentState.IN_BLOCK) {
-                addSaturating(onChain, p);
-                final boolean deepEnough = policy.finalizedMode()
-                    ? finalized >= 0 && p.height() <= finalized
-                    : tip - p.height() + 1 >= inv.requiredConfirmations();
-                if (deepEnough) {
-                    addSaturating(confirmed, p);
-                }
-            }
-        }
-        inv.totals(seen.hi(), seen.lo(), confirmed.hi(), confirmed.lo());
-        if (inv.cancelled()) {
-            return InvoiceStatus.CANCELLED;
-        }
-        if (lateStands && lateAction == LatePaymentAction.MANUAL_REVIEW) {
-            return InvoiceStatus.MANUAL_REVIEW;
-        }
-        final long tHi = inv.thresholdHi();
-        final long tLo = inv.thresholdLo();
-        if (confirmed.compareTo(tHi, tLo) >= 0) {
-            return policy.needsReview(inv.dueHi(), inv.dueLo()) ? InvoiceStatus.MANUAL_REVIEW : InvoiceStatus.CONFIRMED;
-        }
-        if (onChain.compareTo(tHi, tLo) >= 0) {
-            return InvoiceStatus.CONFIRMING;
-        }
-        if (seen.compareTo(tHi, tLo) >= 0) {
-            return InvoiceStatus.DETECTED;
-        }
-        if (!seen.isZero()) {
-            return InvoiceStatus.UNDERPAID;
-        }
-        return inv.closed() ? InvoiceStatus.EXPIRED : InvoiceStatus.AWAITING_PAYMENT;
-    }
-
-    /** Token amounts are attacker-chosen: a sum that would overflow 128 bits saturates instead of wrapping. */
-    private static void addSaturating(final U128 sum, final Payment p) {
-        if (!sum.add(p.amountHi(), p.amountLo())) {
-            sum.set(-1L, -1L);
-        }
-    }
 }

@@ -142,7 +142,7 @@ class InvoiceEngineTest {
         }
         f.mempool(BTC, payment);
         f.mempool(BTC, payment);
-        final Payment tracked = f.engine.invoice(1).payment(new UnsafeBuffer(EngineFixture.id(10)), 0, 0);
+        final Payment tracked = f.engine.payment(1, new UnsafeBuffer(EngineFixture.id(10)), 0, 0);
         assertEquals(inputs, tracked.inputCount(), "each input once, however often the transaction is seen");
         f.newEvents();
         // a block spends the payment's last input elsewhere: one invalidation, not one per time the input was reported

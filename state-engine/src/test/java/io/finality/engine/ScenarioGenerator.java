@@ -15,7 +15,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * transactions, double-spending others), partial, exact, over- and late payments, ticks that
  * expire invoices; on a Bitcoin chain and an Ethereum chain (tokens, wrong tokens, failed
  * receipts, the finalized tag); rescans of blocks still on the chain (some deeper than a short reorg
- * retention), which also find payments those blocks held to invoices opened after them.
+ * retention), which also find payments those blocks held to invoices opened after them. One payment in
+ * {@value #LARGE_ONE_IN} is a large transaction: up to {@value #LARGE_OUTPUTS} outputs, half of them to one
+ * invoice, and up to {@value #LARGE_INPUTS} inputs; one token transfer in {@value #HUGE_ONE_IN} is near 2^127
+ * base units, so an invoice's totals saturate at 2^128-1 and must come back exactly when one is reverted.
  */
 public final class ScenarioGenerator {
     /** What a scenario drives: the engine and the reference model through the same calls. */
@@ -43,10 +46,15 @@ public final class ScenarioGenerator {
     static final byte[] TOKEN = filled(20, (byte)0x7a);
     static final byte[] OTHER_TOKEN = filled(20, (byte)0x3c);
     static final String[] POLICIES = {"", "tolerant-accept", "strict-ignore", "review-big", "ethereum-finalized"};
+    static final int LARGE_ONE_IN = 25;
+    static final int LARGE_OUTPUTS = 40;
+    static final int LARGE_INPUTS = 8;
+    static final int HUGE_ONE_IN = 20;
 
     private static final class Out {
         int slot;
         int vout;
+        long amountHi;
         long amount;
         int flags;
         byte[] contract;
@@ -143,10 +151,12 @@ public final class ScenarioGenerator {
         final Tx tx = new Tx();
         tx.chain = eth ? ETH : BTC;
         rnd.nextBytes(tx.txid);
-        final int outputs = 1 + rnd.nextInt(2);
+        final boolean large = rnd.nextInt(LARGE_ONE_IN) == 0;
+        final int outputs = large ? 3 + rnd.nextInt(LARGE_OUTPUTS - 2) : 1 + rnd.nextInt(2);
+        final int favourite = slots.isEmpty() ? -1 : slots.get(rnd.nextInt(slots.size()));
         for (int i = 0; i < outputs && !slots.isEmpty(); i++) {
             final Out o = new Out();
-            o.slot = slots.get(rnd.nextInt(slots.size()));
+            o.slot = large && rnd.nextBoolean() ? favourite : slots.get(rnd.nextInt(slots.size()));
             o.vout = i;
             final long base = switch (rnd.nextInt(3)) {
                 case 0 -> 50_000L;
@@ -164,6 +174,9 @@ public final class ScenarioGenerator {
                 if (kind < 4) {
                     o.flags = MatchList.FLAG_TOKEN;
                     o.contract = kind == 0 ? OTHER_TOKEN : TOKEN;
+                    if (rnd.nextInt(HUGE_ONE_IN) == 0) {
+                        o.amountHi = Long.MIN_VALUE | rnd.nextLong(1L << 40);
+                    }
                 }
                 if (rnd.nextInt(12) == 0) {
                     o.flags |= MatchList.FLAG_FAILED;
@@ -172,7 +185,7 @@ public final class ScenarioGenerator {
             tx.outs.add(o);
         }
         if (!eth) {
-            final int inputs = 1 + rnd.nextInt(2);
+            final int inputs = 1 + rnd.nextInt(large ? LARGE_INPUTS : 2);
             for (int i = 0; i < inputs; i++) {
                 final byte[] prev = new byte[32];
                 rnd.nextBytes(prev);
@@ -325,7 +338,7 @@ public final class ScenarioGenerator {
             final Tx tx = txs.get(t);
             final UnsafeBuffer txid = new UnsafeBuffer(tx.txid);
             for (Out o : tx.outs) {
-                final int i = m.addOutput(t, txid, 0, o.vout, 0, o.amount, o.slot, o.flags);
+                final int i = m.addOutput(t, txid, 0, o.vout, o.amountHi, o.amount, o.slot, o.flags);
                 if (o.contract != null) {
                     m.putTokenContract(i, new UnsafeBuffer(o.contract), 0);
                 }

@@ -1,5 +1,6 @@
 package io.finality.engine.model;
 
+import io.finality.core.amount.U128;
 import io.finality.core.chain.ChainId;
 import io.finality.core.event.InvoiceStatus;
 import io.finality.core.ring.MatchList;
@@ -15,6 +16,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Owned by the state-engine thread.
  */
 public final class Invoice {
+    /** {@link #evaluatedAt()} of an invoice whose totals must be recomputed from all its payments. */
+    public static final long NOT_EVALUATED = -1;
+
     private final int slot;
     private final String id;
     private final ChainId chain;
@@ -37,6 +41,7 @@ public final class Invoice {
     private boolean cancelled;
     private Payment[] payments = new Payment[2];
     private int paymentCount;
+    private int gaps;
     private long settledCount;
     private long settledHi;
     private long settledLo;
@@ -44,6 +49,11 @@ public final class Invoice {
     private long receivedLo;
     private long confirmedHi;
     private long confirmedLo;
+    private long onChainHi;
+    private long onChainLo;
+    private int standingLatePayments;
+    private int paymentsInBlock;
+    private long evaluatedAt = NOT_EVALUATED;
     private long mark = -1;
     private boolean awaitingConfirmations;
 
@@ -59,8 +69,8 @@ public final class Invoice {
         dueHi = spec.dueHi();
         dueLo = spec.dueLo();
         this.policy = policy;
-        final io.finality.core.amount.U128 threshold = new io.finality.core.amount.U128(dueHi, dueLo);
-        threshold.mulDivBasisPoints(io.finality.core.amount.U128.BASIS_POINTS - policy.toleranceBps());
+        final U128 threshold = new U128(dueHi, dueLo);
+        threshold.mulDivBasisPoints(U128.BASIS_POINTS - policy.toleranceBps());
         thresholdHi = threshold.hi();
         thresholdLo = threshold.lo();
         requiredConfirmations = policy.requiredConfirmations(dueHi, dueLo);
@@ -82,16 +92,6 @@ public final class Invoice {
         cancelled = wasCancelled;
     }
 
-    /** Find the payment for an output or log, or null. */
-    public Payment payment(final DirectBuffer txid, final int offset, final int outputIndex) {
-        for (int i = 0; i < paymentCount; i++) {
-            if (payments[i].sameOutput(txid, offset, outputIndex)) {
-                return payments[i];
-            }
-        }
-        return null;
-    }
-
     /** Add a reset payment record (from a {@link PaymentPool}) as the newest payment; returns it. */
     public Payment addPayment(final Payment p) {
         if (paymentCount == payments.length) {
@@ -104,22 +104,37 @@ public final class Invoice {
 
     /**
      * Fold an IN_BLOCK payment that can no longer change into {@link #settledCount()} and the settled
-     * amount, and drop it from the live payments (the later ones move down one place, keeping their
-     * order). The caller returns the record to its pool.
+     * amount, and drop it from the live payments. Its place stays empty until {@link #closeGaps()}: the engine
+     * settles all it can in one pass and then closes each invoice's gaps once, so settling N payments of one
+     * invoice costs N steps, not N^2/2, and the others keep their first-seen order. Nothing may walk the
+     * payments in between. The caller returns the record to its pool; the next evaluation walks all payments.
      *
      * @param sumHi the settled amount after adding this payment's (saturated by the caller), high 64 bits.
      * @param sumLo its low 64 bits.
+     * @return true if this is the first gap since the last {@link #closeGaps()}.
      */
-    public void settle(final Payment p, final long sumHi, final long sumLo) {
-        final int at = p.index();
-        System.arraycopy(payments, at + 1, payments, at, paymentCount - at - 1);
-        payments[--paymentCount] = null;
-        for (int i = at; i < paymentCount; i++) {
-            payments[i].attach(this, i);
-        }
+    public boolean settle(final Payment p, final long sumHi, final long sumLo) {
+        payments[p.index()] = null;
         settledHi = sumHi;
         settledLo = sumLo;
         settledCount++;
+        evaluatedAt = NOT_EVALUATED;
+        return ++gaps == 1;
+    }
+
+    /** Move the live payments down over the places settled ones left, in order. */
+    public void closeGaps() {
+        int kept = 0;
+        for (int i = 0; i < paymentCount; i++) {
+            final Payment p = payments[i];
+            if (p != null) {
+                payments[kept] = p;
+                p.attach(this, kept++);
+            }
+        }
+        Arrays.fill(payments, kept, paymentCount, null);
+        paymentCount = kept;
+        gaps = 0;
     }
 
     /** Snapshot restore: the settled payments' count and amount. */
@@ -259,11 +274,50 @@ public final class Invoice {
         return confirmedLo;
     }
 
-    public void totals(final long recHi, final long recLo, final long confHi, final long confLo) {
-        receivedHi = recHi;
-        receivedLo = recLo;
-        confirmedHi = confHi;
-        confirmedLo = confLo;
+    /** Sum of the counted payments that are in a block, as of the last evaluation. */
+    public long onChainHi() {
+        return onChainHi;
+    }
+
+    public long onChainLo() {
+        return onChainLo;
+    }
+
+    /** Late payments that stand (in the mempool or a block), as of the last evaluation. */
+    public int standingLatePayments() {
+        return standingLatePayments;
+    }
+
+    /** Payments in a block (settled ones aside), as of the last evaluation. */
+    public int paymentsInBlock() {
+        return paymentsInBlock;
+    }
+
+    /**
+     * Record an evaluation: the three totals (settled payments included), the counts, and the engine's
+     * evaluation epoch of the invoice's chain when it was made ({@link #NOT_EVALUATED} to ask for a full one).
+     */
+    public void evaluated(
+        final U128 received,
+        final U128 onChain,
+        final U128 confirmed,
+        final int standingLate,
+        final int inBlock,
+        final long epoch) {
+        receivedHi = received.hi();
+        receivedLo = received.lo();
+        onChainHi = onChain.hi();
+        onChainLo = onChain.lo();
+        confirmedHi = confirmed.hi();
+        confirmedLo = confirmed.lo();
+        standingLatePayments = standingLate;
+        paymentsInBlock = inBlock;
+        evaluatedAt = epoch;
+    }
+
+    /** The engine's evaluation epoch of the last evaluation, or {@link #NOT_EVALUATED}. */
+    public long evaluatedAt() {
+        return evaluatedAt;
     }
 
     /** True while the invoice is on its chain's list of invoices whose status may still rise with the tip. */
@@ -275,17 +329,9 @@ public final class Invoice {
         awaitingConfirmations = value;
     }
 
-    /** True if any payment is currently in a block (settled payments are). */
+    /** True if any payment is in a block (settled payments are), as of the last evaluation. */
     public boolean hasPaymentInBlock() {
-        if (settledCount > 0) {
-            return true;
-        }
-        for (int i = 0; i < paymentCount; i++) {
-            if (payments[i].state() == PaymentState.IN_BLOCK) {
-                return true;
-            }
-        }
-        return false;
+        return settledCount > 0 || paymentsInBlock > 0;
     }
 
     /** Scratch stamp for de-duplicating invoices within one step. */

@@ -29,16 +29,22 @@ public final class Payment {
     private boolean token;
     private byte[] inputTxids = new byte[0];
     private int[] inputIndexes = new int[0];
+    private InputLink[] inputLinks = new InputLink[0];
     private int inputCount;
     private boolean tracked;
     private boolean settling;
     private long serial;
     private Payment nextSameTxid;
+    private Payment previousSameTxid;
+    private Payment nextSameOutput;
+    private Payment previousSameOutput;
+    private int counted;
+    private long spendStamp;
 
     Payment() {
     }
 
-    /** Attach to an invoice at a position (first seen = 0); called by {@link Invoice#addPayment}. */
+    /** Attach to an invoice at a position; called by {@link Invoice#addPayment} and {@link Invoice#settle}. */
     void attach(final Invoice owner, final int position) {
         invoice = owner;
         index = position;
@@ -63,6 +69,11 @@ public final class Payment {
         settling = false;
         serial = 0;
         nextSameTxid = null;
+        previousSameTxid = null;
+        nextSameOutput = null;
+        previousSameOutput = null;
+        counted = 0;
+        spendStamp = 0;
     }
 
     /** Set identity and amount from a match entry. */
@@ -77,7 +88,7 @@ public final class Payment {
         return invoice;
     }
 
-    /** Position among the invoice's live (not yet settled) payments, in first-seen order; snapshots refer to it. */
+    /** Position among the invoice's live (not yet settled) payments; snapshots refer to it. */
     public int index() {
         return index;
     }
@@ -201,6 +212,53 @@ public final class Payment {
         nextSameTxid = value;
     }
 
+    /** The previous one on the same chain (null at its head): removing a payment from the middle costs nothing. */
+    public Payment previousSameTxid() {
+        return previousSameTxid;
+    }
+
+    public void previousSameTxid(final Payment value) {
+        previousSameTxid = value;
+    }
+
+    /** The next live payment whose output has the same key (the engine's output index). */
+    public Payment nextSameOutput() {
+        return nextSameOutput;
+    }
+
+    public void nextSameOutput(final Payment value) {
+        nextSameOutput = value;
+    }
+
+    public Payment previousSameOutput() {
+        return previousSameOutput;
+    }
+
+    public void previousSameOutput(final Payment value) {
+        previousSameOutput = value;
+    }
+
+    /**
+     * What this payment added to its invoice's totals and counts at the invoice's last evaluation (the engine's
+     * bits), so that a change to this payment alone is applied to the totals without walking the other payments.
+     */
+    public int counted() {
+        return counted;
+    }
+
+    public void counted(final int value) {
+        counted = value;
+    }
+
+    /** Scratch stamp of the engine's spend check: equal to the current stamp when it already spends the outpoint. */
+    public long spendStamp() {
+        return spendStamp;
+    }
+
+    public void spendStamp(final long value) {
+        spendStamp = value;
+    }
+
     /** First eight bytes of the txid, the key of the engine's txid index. */
     public long txidKey() {
         return txid.getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -228,6 +286,7 @@ public final class Payment {
             final int capacity = Math.max(2, inputCount * 2);
             inputIndexes = Arrays.copyOf(inputIndexes, capacity);
             inputTxids = Arrays.copyOf(inputTxids, capacity * MatchList.TXID_LENGTH);
+            inputLinks = Arrays.copyOf(inputLinks, capacity);
         }
         prevTxid.getBytes(offset, inputTxids, inputCount * MatchList.TXID_LENGTH, MatchList.TXID_LENGTH);
         inputIndexes[inputCount] = prevIndex;
@@ -250,6 +309,16 @@ public final class Payment {
 
     public int inputIndex(final int i) {
         return inputIndexes[i];
+    }
+
+    /** The link of input {@code i} in the engine's spend index (made once per record and input position, then reused). */
+    public InputLink inputLink(final int i) {
+        InputLink link = inputLinks[i];
+        if (link == null) {
+            link = new InputLink(this, i);
+            inputLinks[i] = link;
+        }
+        return link;
     }
 
     private static boolean equalAt(final byte[] a, final int aOffset, final DirectBuffer b, final int bOffset) {
