@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark of docs/BENCHMARKS.md. Usage: benchmarks/run.sh [quick|full] (default quick).
 #   quick: one short fork per JMH class, a 10 s pipeline replay and small sizes for the one-shot harnesses,
-#          about six minutes on the 2-core machine;
+#          about seven minutes on the 2-core machine;
 #   full:  the settings the recorded figures used (the 10 M-invoice store alone takes ~6 minutes to build).
 # Not run here: the A/B tools that compare two builds (JarAbHarness, ScanAbHarness, TxidAbHarness, ProbeAbHarness),
 # whose commands are in the sections of docs/BENCHMARKS.md that used them.

@@ -83,7 +83,6 @@ public final class InvoiceEngine {
     private final long[] epochByChain = new long[CHAIN_CODES];
     private long epochCounter;
     private final InvoiceEvaluator evaluator = new InvoiceEvaluator(tipByChain, finalizedByChain, epochByChain);
-    private long spendStamp;
     private final TrackedPayments[] settlingByChain = new TrackedPayments[CHAIN_CODES];
     private final PaymentPool pool = new PaymentPool();
     private final U128 settledSum = new U128();
@@ -495,32 +494,48 @@ public final class InvoiceEngine {
         final PaymentIndex index = indexByChain[chain.code()];
         final DirectBuffer spenders = matches.spenderTxids();
         final DirectBuffer prevs = matches.prevTxids();
+        Payment holder = null;
+        int holderFor = -1;
         for (int j = 0, n = matches.spendCount(); j < n; j++) {
             final int off = j * MatchList.TXID_LENGTH;
             final int prevIndex = matches.prevIndex(j);
-            // One walk over the outpoint's spenders: the spender's own payments that know this input already are
-            // stamped, other transactions' payments are conflicts. A sighting reports every input again, and the N
-            // payments of one transaction's N outputs each spend it: asking each of them would cost N^2 per input.
-            final long stamp = ++spendStamp;
+            // A transaction's spends come together: find the payment that holds its inputs once per transaction.
+            if (holderFor < 0 || !Bytes.equal(spenders, holderFor, spenders, off, MatchList.TXID_LENGTH)) {
+                holder = index.holder(spenders, off);
+                holderFor = off;
+            }
+            // One walk over the transactions spending the outpoint: the spender itself (known already: a sighting
+            // reports every input again), or others, all of whose payments it displaces.
+            boolean known = false;
             int count = 0;
             for (InputLink link = index.spending(prevs, off, prevIndex); link != null; link = link.next()) {
-                final Payment p = link.payment();
-                if (!p.inputIs(link.input(), prevs, off, prevIndex)) {
+                final Payment q = link.payment();
+                if (!q.inputIs(link.input(), prevs, off, prevIndex)) {
                     continue;
                 }
-                if (p.sameTxid(spenders, off)) {
-                    p.spendStamp(stamp);
-                } else if (conflictApplies(p.state(), inBlock)) {
-                    count = candidate(count, p);
+                if (q == holder) {
+                    known = true;
+                } else if (!q.sameTxid(spenders, off)) {
+                    count = conflictsOf(index, q, inBlock, count);
                 }
             }
-            for (Payment p = index.withTxid(spenders, off); p != null; p = p.nextSameTxid()) {
-                if (p.spendStamp() != stamp && p.sameTxid(spenders, off)) {
-                    index.addInput(p, p.appendInput(prevs, off, prevIndex));
-                }
+            if (holder != null && !known) {
+                index.addInput(holder, holder.appendInput(prevs, off, prevIndex));
             }
             invalidateCandidates(count, REASON_CONFLICT);
         }
+    }
+
+    /** Add to the candidates every tracked payment of {@code holder}'s transaction that a conflict displaces. */
+    private int conflictsOf(final PaymentIndex index, final Payment holder, final boolean inBlock, final int count) {
+        int next = count;
+        final DirectBuffer txid = holder.txid();
+        for (Payment r = index.withTxid(txid, 0); r != null; r = r.nextSameTxid()) {
+            if (r.sameTxid(txid, 0) && conflictApplies(r.state(), inBlock)) {
+                next = candidate(next, r);
+            }
+        }
+        return next;
     }
 
     /** Invalidate the first {@code count} candidates in tracking order, as a walk of the tracked list would. */
@@ -676,9 +691,9 @@ public final class InvoiceEngine {
         kept = 0;
         for (int i = 0, n = tracked.size(); i < n; i++) {
             final Payment p = tracked.get(i);
-            if (p.state() == PaymentState.IN_BLOCK && tip - p.height() + 1 > reorgRetentionBlocks) {
+            if (buriedBeyondRetention(p, tip)) {
                 p.tracked(false);
-                index.remove(p);
+                forget(index, p, tip);
                 if (settleable(p, tip)) {
                     settle(p);
                 } else if (!p.settling()) {
@@ -695,6 +710,31 @@ public final class InvoiceEngine {
             gappedInvoices[i] = null;
         }
         gapped = 0;
+    }
+
+    private boolean buriedBeyondRetention(final Payment p, final long tip) {
+        return p.state() == PaymentState.IN_BLOCK && tip - p.height() + 1 > reorgRetentionBlocks;
+    }
+
+    /**
+     * Take a payment that stops being tracked out of the index. If it holds its transaction's inputs, a payment of the
+     * transaction that stays tracked (one that is not buried as deep: a wrong asset, say) takes them over, so conflicts
+     * still find it. Payments of one block are pruned together, so this is rare and walks the transaction once.
+     */
+    private void forget(final PaymentIndex index, final Payment p, final long tip) {
+        Payment heir = null;
+        if (p.inputCount() > 0) {
+            for (Payment q = index.withTxid(p.txid(), 0); q != null && heir == null; q = q.nextSameTxid()) {
+                if (q != p && q.tracked() && q.sameTxid(p.txid(), 0) && !buriedBeyondRetention(q, tip)) {
+                    heir = q;
+                }
+            }
+        }
+        index.remove(p);
+        if (heir != null) {
+            heir.takeInputsFrom(p);
+            index.addInputs(heir);
+        }
     }
 
     /**

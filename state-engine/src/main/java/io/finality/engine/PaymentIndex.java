@@ -7,8 +7,10 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
- * Finds a chain's tracked payments by txid and by the outpoints they spend, so that a spend, a
- * mempool drop or a conflict costs a hash lookup instead of a walk over every tracked payment.
+ * Finds a chain's tracked payments by txid, and transactions by the outpoints they spend, so that a
+ * spend, a mempool drop or a conflict costs a hash lookup instead of a walk over every tracked payment.
+ * One tracked payment per transaction holds its inputs (the holder): a transaction with N payments
+ * and M inputs is indexed by M links, not N x M.
  * Keys are the first eight bytes of a txid (mixed with the output index for outpoints); callers
  * confirm every candidate with a full comparison, so colliding keys only cost a longer chain.
  *
@@ -29,7 +31,11 @@ final class PaymentIndex {
         return txidKey ^ (index * 0x9E37_79B9_7F4A_7C15L);
     }
 
-    /** Index a newly tracked payment, with every outpoint it is already known to spend. */
+    /**
+     * Index a newly tracked payment. If it holds inputs (a restored or re-tracked record) it stays their holder, unless
+     * another tracked payment of its transaction holds them already: then it forgets its own (every sighting reports
+     * all of a transaction's inputs, so the holder has learned them too).
+     */
     void add(final Payment p) {
         final long key = p.txidKey();
         final Payment head = byTxid.get(key);
@@ -39,9 +45,49 @@ final class PaymentIndex {
             head.previousSameTxid(p);
         }
         byTxid.put(key, p);
+        if (p.inputCount() > 0) {
+            if (otherHolder(p) != null) {
+                p.forgetInputs();
+            } else {
+                addInputs(p);
+            }
+        }
+    }
+
+    /** Index every input of a tracked payment that has just become its transaction's holder. */
+    void addInputs(final Payment p) {
         for (int i = 0; i < p.inputCount(); i++) {
             addInput(p, i);
         }
+    }
+
+    /**
+     * The tracked payment of the transaction with this txid that holds its inputs; else the first tracked payment of the
+     * transaction (it becomes the holder when it learns one); null if none is tracked. Walks the transaction's payments:
+     * the engine asks once per transaction per sighting.
+     */
+    Payment holder(final DirectBuffer txid, final int offset) {
+        Payment first = null;
+        for (Payment q = byTxid.get(txidKey(txid, offset)); q != null; q = q.nextSameTxid()) {
+            if (q.sameTxid(txid, offset)) {
+                if (q.inputCount() > 0) {
+                    return q;
+                }
+                if (first == null) {
+                    first = q;
+                }
+            }
+        }
+        return first;
+    }
+
+    private Payment otherHolder(final Payment p) {
+        for (Payment q = byTxid.get(p.txidKey()); q != null; q = q.nextSameTxid()) {
+            if (q != p && q.inputCount() > 0 && q.sameTxid(p.txid(), 0)) {
+                return q;
+            }
+        }
+        return null;
     }
 
     /** Index spent outpoint {@code i} of a tracked payment. */

@@ -69,7 +69,7 @@ class LargeTransactionsTest {
     }
 
     @Test
-    void shouldLearnABatchPayoutsInputsOncePerPaymentAndInvalidateEveryPaymentWhenOneIsSpentElsewhere() {
+    void shouldLearnABatchPayoutsInputsOnceAndInvalidateEveryPaymentWhenOneIsSpentElsewhere() {
         final int invoices = 1_000;
         final int inputs = 10;
         both.tick(0);
@@ -85,9 +85,16 @@ class LargeTransactionsTest {
         }
         both.mempoolTx(BTC, payout);
         both.mempoolTx(BTC, payout);
-        for (int s = 0; s < invoices; s += 97) {
-            assertEquals(inputs, both.engine.payment(s, new UnsafeBuffer(txid(20)), 0, s).inputCount(), "invoice " + s);
+        // the transaction's inputs are learned once, by one of its payments, not once per payment
+        int held = 0;
+        int holders = 0;
+        for (int s = 0; s < invoices; s++) {
+            final int count = both.engine.payment(s, new UnsafeBuffer(txid(20)), 0, s).inputCount();
+            held += count;
+            holders += count > 0 ? 1 : 0;
         }
+        assertEquals(inputs, held);
+        assertEquals(1, holders);
         final MatchList conflict = new MatchList(4);
         spend(conflict, 21, 91, inputs - 3);
         both.blockConnected(BTC, 1, hash(1), -1, conflict);
@@ -97,6 +104,31 @@ class LargeTransactionsTest {
         for (int s = 0; s < invoices; s++) {
             assertEquals(InvoiceStatus.AWAITING_PAYMENT, both.engine.invoice(s).status());
         }
+    }
+
+    @Test
+    void shouldHandATransactionsInputsOnWhenThePaymentHoldingThemIsPrunedAndStillCatchAConflict() {
+        both.tick(0);
+        both.open(spec(1, BTC, null, 500_000, 100 * HOUR));
+        final MatchList mined = new MatchList(4);
+        mined.addOutput(0, txid(50), 0, 0, 0, 500_000, 1, 0);
+        spend(mined, 50, 93, 0);
+        both.blockConnected(BTC, 1, hash(1), -1, mined);
+        // a node announces the mined transaction again, now with an output to an invoice opened since: a second
+        // payment of the transaction, in the mempool, that outlives the first's pruning
+        both.open(spec(2, BTC, null, 500_000, 100 * HOUR));
+        final MatchList again = new MatchList(4);
+        again.addOutput(0, txid(50), 0, 0, 0, 500_000, 1, 0);
+        again.addOutput(0, txid(50), 0, 1, 0, 500_000, 2, 0);
+        spend(again, 50, 93, 0);
+        both.mempoolTx(BTC, again);
+        connectEmpty(2, 2 + RETENTION + 8);
+        assertEquals(1, both.engine.settledPayments(), "the mined payment is settled, the mempool one still tracked");
+        final MatchList conflict = new MatchList(4);
+        spend(conflict, 51, 93, 0);
+        both.mempoolTx(BTC, conflict);
+        both.assertSameEvents("inputs handed on at pruning");
+        assertEquals("PAYMENT_INVALIDATED", both.recorder.events.get(both.recorder.events.size() - 1).split(" ")[0]);
     }
 
     @Test

@@ -1,15 +1,15 @@
 package io.finality.engine.model;
 
 /**
- * Input {@link #input()} of a tracked payment, as a link in the engine's chain of payments that spend the same
- * outpoint. Doubly linked, so a payment leaves every chain it is in in constant time per input, whatever the order
- * in which payments leave (the N payments of one transaction's N outputs all spend its inputs). Each payment record
- * owns the links of its inputs and keeps them when it is reused, so steady state allocates none.
+ * Input {@link #input()} of a tracked payment that holds its transaction's inputs, as a link in the engine's chain of
+ * transactions that spend the same outpoint. Doubly linked, so a payment leaves every chain it is in in constant time
+ * per input, whatever the order in which payments leave. Each payment record owns the links of its input positions and
+ * keeps them when it is reused or hands its inputs on, so steady state allocates none.
  *
  * <p>Owned by the state-engine thread.
  */
 public final class InputLink {
-    private final Payment payment;
+    private Payment payment;
     private final int input;
     private InputLink previous;
     private InputLink next;
@@ -19,8 +19,13 @@ public final class InputLink {
         this.input = input;
     }
 
+    /** The payment that holds its transaction's inputs (see {@link Payment#takeInputsFrom}). */
     public Payment payment() {
         return payment;
+    }
+
+    void payment(final Payment value) {
+        payment = value;
     }
 
     /** Which of its payment's inputs this is (for {@link Payment#inputIs}). */

@@ -8,7 +8,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One payment to an invoice: identified by (txid, output or log index), with its amount, its
- * state, the block it is in and the outpoints its transaction spends (for conflict detection).
+ * state, the block it is in and, if it is the payment that holds them for its transaction, the
+ * outpoints the transaction spends (for conflict detection).
  *
  * <p>Owned by the state-engine thread. Instances come from a {@link PaymentPool} when a payment is
  * first seen and go back to it once the engine has settled them into their invoice's totals (buried
@@ -39,7 +40,6 @@ public final class Payment {
     private Payment nextSameOutput;
     private Payment previousSameOutput;
     private int counted;
-    private long spendStamp;
 
     Payment() {
     }
@@ -73,7 +73,6 @@ public final class Payment {
         nextSameOutput = null;
         previousSameOutput = null;
         counted = 0;
-        spendStamp = 0;
     }
 
     /** Set identity and amount from a match entry. */
@@ -250,15 +249,6 @@ public final class Payment {
         counted = value;
     }
 
-    /** Scratch stamp of the engine's spend check: equal to the current stamp when it already spends the outpoint. */
-    public long spendStamp() {
-        return spendStamp;
-    }
-
-    public void spendStamp(final long value) {
-        spendStamp = value;
-    }
-
     /** First eight bytes of the txid, the key of the engine's txid index. */
     public long txidKey() {
         return txid.getLong(0, java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -272,6 +262,40 @@ public final class Payment {
             v = (v << 8) | (inputTxids[base + b] & 0xFF);
         }
         return v;
+    }
+
+    /**
+     * Take over the inputs {@code other} holds (both of the same transaction; neither indexed at the time), leaving it
+     * none: its arrays and links come here, this record's empty ones go there. Nothing is copied or allocated; the
+     * links are re-pointed.
+     */
+    public void takeInputsFrom(final Payment other) {
+        final byte[] txids = inputTxids;
+        final int[] indexes = inputIndexes;
+        final InputLink[] links = inputLinks;
+        inputTxids = other.inputTxids;
+        inputIndexes = other.inputIndexes;
+        inputLinks = other.inputLinks;
+        inputCount = other.inputCount;
+        other.inputTxids = txids;
+        other.inputIndexes = indexes;
+        other.inputLinks = links;
+        other.inputCount = 0;
+        repoint(inputLinks, this);
+        repoint(other.inputLinks, other);
+    }
+
+    private static void repoint(final InputLink[] links, final Payment owner) {
+        for (InputLink link : links) {
+            if (link != null) {
+                link.payment(owner);
+            }
+        }
+    }
+
+    /** Forget the inputs (not indexed at the time): another payment of the transaction holds them. */
+    public void forgetInputs() {
+        inputCount = 0;
     }
 
     /**
@@ -311,7 +335,7 @@ public final class Payment {
         return inputIndexes[i];
     }
 
-    /** The link of input {@code i} in the engine's spend index (made once per record and input position, then reused). */
+    /** The link of input {@code i} in the engine's spend index (made once per record and input position, then kept). */
     public InputLink inputLink(final int i) {
         InputLink link = inputLinks[i];
         if (link == null) {
