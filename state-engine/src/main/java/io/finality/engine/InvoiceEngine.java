@@ -80,8 +80,8 @@ public final class InvoiceEngine {
     private final PaymentIndex[] indexByChain = new PaymentIndex[CHAIN_CODES];
     private final OutputIndex[] outputsByChain = new OutputIndex[CHAIN_CODES];
     /** Bumped whenever a chain's tip or finalized height moves: an invoice evaluated in an older epoch is re-walked. */
-    private final long[] epochByChain = new long[CHAIN_CODES];
-    private long epochCounter;
+    private final int[] epochByChain = new int[CHAIN_CODES];
+    private int epochCounter;
     private final InvoiceEvaluator evaluator = new InvoiceEvaluator(tipByChain, finalizedByChain, epochByChain);
     private final TrackedPayments[] settlingByChain = new TrackedPayments[CHAIN_CODES];
     private final PaymentPool pool = new PaymentPool();
@@ -96,8 +96,13 @@ public final class InvoiceEngine {
     /** Invoices a prune settled payments of: their gaps are closed once at its end. */
     private Invoice[] gappedInvoices = new Invoice[64];
     private int gapped;
+    private int pruneMark;
     private long nowMs = Long.MIN_VALUE;
-    private long markCounter;
+    /**
+     * Scratch stamps for de-duplicating invoices within one pass. An int: a stale stamp could only matter if equal to a
+     * new one, 2^32 passes later.
+     */
+    private int markCounter;
 
     public InvoiceEngine(final PolicyBook policies, final EngineEventSink sink) {
         this(policies, sink, DEFAULT_REORG_RETENTION_BLOCKS);
@@ -171,7 +176,7 @@ public final class InvoiceEngine {
     void restoreChain(final int chainCode, final long tip, final long finalized) {
         tipByChain[chainCode] = tip;
         finalizedByChain[chainCode] = finalized;
-        epochByChain[chainCode] = ++epochCounter;
+        epochByChain[chainCode] = nextEpoch();
     }
 
     void restoreClock(final long timeMs) {
@@ -310,7 +315,7 @@ public final class InvoiceEngine {
         if (finalizedHeight > finalizedByChain[code]) {
             finalizedByChain[code] = finalizedHeight;
         }
-        epochByChain[code] = ++epochCounter;
+        epochByChain[code] = nextEpoch();
         applyOutputs(chain, true, false, height, hash, hashOffset, matches);
         applySpends(chain, true, matches);
         reevaluateAwaiting(chain);
@@ -356,7 +361,7 @@ public final class InvoiceEngine {
     public void blockDisconnected(final ChainId chain, final long height, final DirectBuffer hash, final int hashOffset) {
         final int code = chain.code();
         tipByChain[code] = height - 1;
-        epochByChain[code] = ++epochCounter;
+        epochByChain[code] = nextEpoch();
         final TrackedPayments tracked = trackedByChain[code];
         for (int i = 0, n = tracked.size(); i < n; i++) {
             final Payment p = tracked.get(i);
@@ -614,7 +619,7 @@ public final class InvoiceEngine {
      * can still lose them. Settled payments cannot.
      */
     private void reevaluateOnChain(final ChainId chain) {
-        final long mark = ++markCounter;
+        final int mark = ++markCounter;
         int count = collectInBlock(trackedByChain[chain.code()], mark, 0);
         count = collectInBlock(settlingByChain[chain.code()], mark, count);
         IntSort.sort(scratchSlots, 0, count);
@@ -631,7 +636,7 @@ public final class InvoiceEngine {
     }
 
     /** Append to the scratch slots each not yet marked invoice with an IN_BLOCK payment on the list; returns the count. */
-    private int collectInBlock(final TrackedPayments list, final long mark, final int start) {
+    private int collectInBlock(final TrackedPayments list, final int mark, final int start) {
         int count = start;
         for (int i = 0, n = list.size(); i < n; i++) {
             final Payment p = list.get(i);
@@ -672,6 +677,7 @@ public final class InvoiceEngine {
             return;
         }
         final TrackedPayments settling = settlingByChain[code];
+        pruneMark = ++markCounter;
         int kept = 0;
         for (int i = 0, n = settling.size(); i < n; i++) {
             final Payment p = settling.get(i);
@@ -710,6 +716,14 @@ public final class InvoiceEngine {
             gappedInvoices[i] = null;
         }
         gapped = 0;
+    }
+
+    /** The next evaluation epoch: never {@link Invoice#NOT_EVALUATED}, whatever the wrap. */
+    private int nextEpoch() {
+        if (++epochCounter == Invoice.NOT_EVALUATED) {
+            ++epochCounter;
+        }
+        return epochCounter;
     }
 
     private boolean buriedBeyondRetention(final Payment p, final long tip) {
@@ -759,7 +773,9 @@ public final class InvoiceEngine {
         final Invoice inv = p.invoice();
         settledSum.set(inv.settledHi(), inv.settledLo());
         InvoiceEvaluator.addSaturating(settledSum, p);
-        if (inv.settle(p, settledSum.hi(), settledSum.lo())) {
+        inv.settle(p, settledSum.hi(), settledSum.lo());
+        if (inv.mark() != pruneMark) {
+            inv.mark(pruneMark);
             if (gapped == gappedInvoices.length) {
                 gappedInvoices = Arrays.copyOf(gappedInvoices, gapped * 2);
             }

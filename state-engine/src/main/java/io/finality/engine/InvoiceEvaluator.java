@@ -26,12 +26,12 @@ final class InvoiceEvaluator {
 
     private final long[] tipByChain;
     private final long[] finalizedByChain;
-    private final long[] epochByChain;
+    private final int[] epochByChain;
     private final U128 seen = new U128();
     private final U128 onChain = new U128();
     private final U128 confirmed = new U128();
 
-    InvoiceEvaluator(final long[] tipByChain, final long[] finalizedByChain, final long[] epochByChain) {
+    InvoiceEvaluator(final long[] tipByChain, final long[] finalizedByChain, final int[] epochByChain) {
         this.tipByChain = tipByChain;
         this.finalizedByChain = finalizedByChain;
         this.epochByChain = epochByChain;

@@ -17,7 +17,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class Invoice {
     /** {@link #evaluatedAt()} of an invoice whose totals must be recomputed from all its payments. */
-    public static final long NOT_EVALUATED = -1;
+    public static final int NOT_EVALUATED = -1;
 
     private final int slot;
     private final String id;
@@ -41,7 +41,6 @@ public final class Invoice {
     private boolean cancelled;
     private Payment[] payments = new Payment[2];
     private int paymentCount;
-    private int gaps;
     private long settledCount;
     private long settledHi;
     private long settledLo;
@@ -53,8 +52,8 @@ public final class Invoice {
     private long onChainLo;
     private int standingLatePayments;
     private int paymentsInBlock;
-    private long evaluatedAt = NOT_EVALUATED;
-    private long mark = -1;
+    private int evaluatedAt = NOT_EVALUATED;
+    private int mark = -1;
     private boolean awaitingConfirmations;
 
     public Invoice(final InvoiceSpec spec, final ConfirmationPolicy policy) {
@@ -111,15 +110,13 @@ public final class Invoice {
      *
      * @param sumHi the settled amount after adding this payment's (saturated by the caller), high 64 bits.
      * @param sumLo its low 64 bits.
-     * @return true if this is the first gap since the last {@link #closeGaps()}.
      */
-    public boolean settle(final Payment p, final long sumHi, final long sumLo) {
+    public void settle(final Payment p, final long sumHi, final long sumLo) {
         payments[p.index()] = null;
         settledHi = sumHi;
         settledLo = sumLo;
         settledCount++;
         evaluatedAt = NOT_EVALUATED;
-        return ++gaps == 1;
     }
 
     /** Move the live payments down over the places settled ones left, in order. */
@@ -134,7 +131,6 @@ public final class Invoice {
         }
         Arrays.fill(payments, kept, paymentCount, null);
         paymentCount = kept;
-        gaps = 0;
     }
 
     /** Snapshot restore: the settled payments' count and amount. */
@@ -303,7 +299,7 @@ public final class Invoice {
         final U128 confirmed,
         final int standingLate,
         final int inBlock,
-        final long epoch) {
+        final int epoch) {
         receivedHi = received.hi();
         receivedLo = received.lo();
         onChainHi = onChain.hi();
@@ -316,7 +312,7 @@ public final class Invoice {
     }
 
     /** The engine's evaluation epoch of the last evaluation, or {@link #NOT_EVALUATED}. */
-    public long evaluatedAt() {
+    public int evaluatedAt() {
         return evaluatedAt;
     }
 
@@ -335,11 +331,11 @@ public final class Invoice {
     }
 
     /** Scratch stamp for de-duplicating invoices within one step. */
-    public long mark() {
+    public int mark() {
         return mark;
     }
 
-    public void mark(final long value) {
+    public void mark(final int value) {
         mark = value;
     }
 }
