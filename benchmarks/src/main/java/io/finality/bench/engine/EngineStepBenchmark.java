@@ -52,8 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   its record is reused. Live payment records stay at about 4 x 1,065. Must be 0 B/op.</li>
  *   <li>{@code tick}: a one-second clock step over 1 M pending expiries.</li>
  *   <li>{@code mempoolThenBlockManyInputs}, {@code mempoolThenBlockManyOutputsOneInvoice},
- *   {@code mempoolThenBlockBatchPayout}: one large transaction, seen in the mempool and then mined: costs that must
- *   grow linearly with its inputs and outputs.</li>
+ *   {@code mempoolThenBlockBatchPayout}, {@code mempoolThenGoneManyOutputsOneInvoice}: one large transaction, seen in
+ *   the mempool and then mined (or dropped): costs that must grow linearly with its inputs and outputs.</li>
  * </ul>
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar EngineStepBenchmark -prof gc}
@@ -232,6 +232,25 @@ public class EngineStepBenchmark {
     @Benchmark
     public void mempoolThenBlockManyOutputsOneInvoice(final Events events) {
         mempoolThenBlockOf(events, this::addManyOutputs);
+    }
+
+    /**
+     * The same {@value #MANY_OUTPUTS}-output transaction seen in the mempool, then dropped by the node: as many
+     * invalidations, which the engine reports in tracking order while the txid index hands the payments over newest
+     * first (insertion sort's worst case; docs/BENCHMARKS.md, "A transaction with thousands of outputs").
+     */
+    @Benchmark
+    public void mempoolThenGoneManyOutputsOneInvoice(final Events events) {
+        final long before = engine.nextEventSequence();
+        nextTxid();
+        slot.reset(EventKind.MEMPOOL_TX, CHAIN);
+        addManyOutputs(slot.matches(), rnd.nextInt(invoices));
+        engine.onStep(slot, height, true);
+        slot.reset(EventKind.MEMPOOL_TX_GONE, CHAIN);
+        slot.payloadBuffer().putBytes(0, txid, 0, 32);
+        slot.reservePayload(32);
+        engine.onStep(slot, height, true);
+        events.events += engine.nextEventSequence() - before;
     }
 
     /**

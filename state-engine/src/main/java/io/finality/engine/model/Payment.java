@@ -44,7 +44,7 @@ public final class Payment {
     Payment() {
     }
 
-    /** Attach to an invoice at a position; called by {@link Invoice#addPayment} and {@link Invoice#settle}. */
+    /** Attach to an invoice at a position; called by {@link Invoice#addPayment} and {@link Invoice#closeGaps}. */
     void attach(final Invoice owner, final int position) {
         invoice = owner;
         index = position;
