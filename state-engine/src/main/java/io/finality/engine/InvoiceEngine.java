@@ -739,7 +739,7 @@ public final class InvoiceEngine {
         Payment heir = null;
         if (p.inputCount() > 0) {
             for (Payment q = index.withTxid(p.txid(), 0); q != null && heir == null; q = q.nextSameTxid()) {
-                if (q != p && q.tracked() && q.sameTxid(p.txid(), 0) && !buriedBeyondRetention(q, tip)) {
+                if (q != p && q.sameTxid(p.txid(), 0) && !buriedBeyondRetention(q, tip)) {
                     heir = q;
                 }
             }

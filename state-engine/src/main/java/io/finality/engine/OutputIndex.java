@@ -16,9 +16,6 @@ import org.agrona.collections.Long2ObjectHashMap;
  * settled payment leaves in constant time and nothing is allocated but the map's own growth.
  */
 final class OutputIndex {
-    /** Invoices with at most this many live payments are searched directly. */
-    private static final int SCAN_UP_TO = 4;
-
     private final Long2ObjectHashMap<Payment> byOutput = new Long2ObjectHashMap<>();
 
     private static long key(final Payment p) {
@@ -57,16 +54,6 @@ final class OutputIndex {
 
     /** The live payment of {@code inv} for this output, or null. */
     Payment find(final Invoice inv, final DirectBuffer txid, final int offset, final int outputIndex) {
-        final int count = inv.paymentCount();
-        if (count <= SCAN_UP_TO) {
-            // Most invoices have no payment yet, or one or two: looking at them costs less than a miss in the map.
-            for (int i = 0; i < count; i++) {
-                if (inv.payment(i).sameOutput(txid, offset, outputIndex)) {
-                    return inv.payment(i);
-                }
-            }
-            return null;
-        }
         for (Payment q = first(txid, offset, outputIndex); q != null; q = q.nextSameOutput()) {
             if (q.invoice() == inv && q.sameOutput(txid, offset, outputIndex)) {
                 return q;
