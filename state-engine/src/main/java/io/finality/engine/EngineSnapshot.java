@@ -24,19 +24,23 @@ import org.agrona.concurrent.UnsafeBuffer;
  *  per chain code (64): tip i64 | finalized i64
  *  invoiceCount u32 | per invoice: spec | status u8 | closed u8 | cancelled u8
  *      | settledCount i64 | settledHi i64 | settledLo i64 | paymentCount u32 | payments (live ones, first seen first)
+ *  per payment: txid | output i32 | amountHi i64 | amountLo i64 | state u8 | height i64 | block hash | late u8
+ *      | token u8 | contract | changedAt i64 | inputCount u32 | (txid, index i32)*
  *  per chain code (64): trackedCount u32 | (slot i32, paymentIndex i32)*
  * </pre>
  *
- * Version 1 (before payments were settled and recycled) has no settled fields; it is still read, as
- * nothing settled.
+ * Older versions are still read. Version 1 (before payments were settled and recycled) has no settled fields:
+ * nothing settled. Version 2 (before payments that count nowhere were retired) has no {@code changedAt}: each
+ * payment takes its chain's restored tip, so it retires at most one retention later than it would have.
  *
  * <p>Written and read on the state-engine thread (or before it starts). Allocates: snapshots are
  * periodic, not per step.
  */
 public final class EngineSnapshot {
     public static final int MAGIC = 0x314E5346;
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     private static final int VERSION_WITHOUT_SETTLED = 1;
+    private static final int VERSION_WITHOUT_CHANGED_AT = 2;
 
     private EngineSnapshot() {
     }
@@ -50,7 +54,7 @@ public final class EngineSnapshot {
         return write(engine, position, out, VERSION);
     }
 
-    /** Write in {@code version}'s layout: version 1 only for tests of reading old snapshots (it drops settled totals). */
+    /** Write in {@code version}'s layout: older ones only for tests of reading old snapshots (they drop fields). */
     static int write(final InvoiceEngine engine, final Position position, final ExpandableArrayBuffer out, final int version) {
         final Writer w = new Writer(out);
         w.i32(MAGIC).i32(version).i64(position.stepSequence()).i64(position.nextEventSequence())
@@ -62,7 +66,7 @@ public final class EngineSnapshot {
         for (int slot = 0; slot < engine.slotCapacity(); slot++) {
             final Invoice inv = engine.invoice(slot);
             if (inv != null) {
-                writeInvoice(w, inv, version != VERSION_WITHOUT_SETTLED);
+                writeInvoice(w, inv, version);
             }
         }
         for (int c = 0; c < InvoiceEngine.chainCodes(); c++) {
@@ -84,8 +88,8 @@ public final class EngineSnapshot {
         final Reader r = new Reader(in, length);
         final int magic = r.i32();
         final int version = r.i32();
-        if (magic != MAGIC || (version != VERSION && version != VERSION_WITHOUT_SETTLED)) {
-            throw new IllegalStateException("not a version " + VERSION_WITHOUT_SETTLED + " or " + VERSION + " engine snapshot");
+        if (magic != MAGIC || version < VERSION_WITHOUT_SETTLED || version > VERSION) {
+            throw new IllegalStateException("not a version " + VERSION_WITHOUT_SETTLED + " to " + VERSION + " engine snapshot");
         }
         final Position position = new Position(r.i64(), r.i64(), r.i64());
         engine.restoreClock(r.i64());
@@ -94,7 +98,7 @@ public final class EngineSnapshot {
         }
         final int invoices = r.i32();
         for (int i = 0; i < invoices; i++) {
-            readInvoice(r, engine, version != VERSION_WITHOUT_SETTLED);
+            readInvoice(r, engine, version);
         }
         for (int c = 0; c < InvoiceEngine.chainCodes(); c++) {
             final int n = r.i32();
@@ -119,7 +123,7 @@ public final class EngineSnapshot {
         return Hex.toHex(digest, 0, Sha256.DIGEST_LENGTH);
     }
 
-    private static void writeInvoice(final Writer w, final Invoice inv, final boolean withSettled) {
+    private static void writeInvoice(final Writer w, final Invoice inv, final int version) {
         final InvoiceSpec s = inv.spec();
         w.i32(s.slot()).str(s.invoiceId()).i32(s.chain().code());
         w.u8(s.contract() == null ? 0 : 1);
@@ -128,7 +132,7 @@ public final class EngineSnapshot {
         }
         w.i64(s.dueHi()).i64(s.dueLo()).i64(s.expiresAtMs()).str(s.policyName()).str(s.orderId()).str(s.correlationId());
         w.u8(inv.status().code()).u8(inv.closed() ? 1 : 0).u8(inv.cancelled() ? 1 : 0);
-        if (withSettled) {
+        if (version != VERSION_WITHOUT_SETTLED) {
             w.i64(inv.settledCount()).i64(inv.settledHi()).i64(inv.settledLo());
         }
         w.i32(inv.paymentCount());
@@ -137,6 +141,9 @@ public final class EngineSnapshot {
             w.copy(p.txid(), MatchList.TXID_LENGTH).i32(p.outputIndex()).i64(p.amountHi()).i64(p.amountLo());
             w.u8(p.state().ordinal()).i64(p.height()).copy(p.blockHash(), MatchList.TXID_LENGTH);
             w.u8(p.late() ? 1 : 0).u8(p.token() ? 1 : 0).copy(p.contract(), MatchList.CONTRACT_LENGTH);
+            if (version > VERSION_WITHOUT_CHANGED_AT) {
+                w.i64(p.changedAt());
+            }
             w.i32(p.inputCount());
             for (int k = 0; k < p.inputCount(); k++) {
                 w.ensure(MatchList.TXID_LENGTH);
@@ -147,7 +154,7 @@ public final class EngineSnapshot {
         }
     }
 
-    private static void readInvoice(final Reader r, final InvoiceEngine engine, final boolean hasSettled) {
+    private static void readInvoice(final Reader r, final InvoiceEngine engine, final int version) {
         final int slot = r.i32();
         final String id = r.str();
         final ChainId chain = ChainId.fromCode(r.i32());
@@ -155,7 +162,7 @@ public final class EngineSnapshot {
         final InvoiceSpec spec = new InvoiceSpec(slot, id, chain, contract, r.i64(), r.i64(), r.i64(), r.str(), r.str(), r.str());
         final Invoice inv = engine.restoreInvoice(spec);
         inv.restore(InvoiceStatus.fromCode(r.u8()), r.u8() == 1, r.u8() == 1);
-        if (hasSettled) {
+        if (version != VERSION_WITHOUT_SETTLED) {
             inv.restoreSettled(r.i64(), r.i64(), r.i64());
         }
         final int payments = r.i32();
@@ -176,6 +183,8 @@ public final class EngineSnapshot {
             if (token) {
                 p.token(r.in, contractAt);
             }
+            // the chains are restored before the invoices
+            p.changedAt(version > VERSION_WITHOUT_CHANGED_AT ? r.i64() : engine.tip(chain.code()));
             final int inputs = r.i32();
             for (int k = 0; k < inputs; k++) {
                 final int at = r.skip(MatchList.TXID_LENGTH);

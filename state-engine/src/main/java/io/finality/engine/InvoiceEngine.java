@@ -48,9 +48,15 @@ import org.agrona.DirectBuffer;
  * payment buried deeper than the retention, and deep enough for its policy even if the deepest reorg
  * the engine handles (the retention) took the tip back, can never change nor stop counting. Its
  * amount joins its invoice's settled total (which every evaluation starts from) and its record goes
- * back to the pool. Live records are then bounded by the payments of the last retention + 64 blocks
- * plus the few that never settle (late, reverted, invalidated, failed, wrong asset), and a step that
- * sees new payments allocates nothing once the pool is warm.
+ * back to the pool. A payment that counts nowhere (reverted, invalidated, failed, wrong asset) is retired at
+ * the same prunes once it has neither changed state nor been seen for more than the retention: its record
+ * goes back to the pool without an event, as it changes no total. If its output is seen again later, that
+ * is a new payment, judged as one (late if its invoice has closed since), as a transaction that vanished for
+ * longer than the deepest reorg the engine handles is not the same sighting any more. Without this, a
+ * mempool that keeps replacing or dropping payments (RBF fee bumps, an attacker's churn) would grow the
+ * records and every walk of the tracked payments without bound. Live records are then bounded by the
+ * payments of the last retention + 64 blocks plus late payments (which never settle: they stand for
+ * review), and a step that sees new payments allocates nothing once the pool is warm.
  *
  * <p>Single-threaded: called only on the state-engine thread. Never reads a clock: time comes
  * from {@link #tick(long)}.
@@ -87,6 +93,7 @@ public final class InvoiceEngine {
     private final PaymentPool pool = new PaymentPool();
     private final U128 settledSum = new U128();
     private long settledPayments;
+    private long retiredPayments;
     private Payment[] candidates = new Payment[16];
     private long trackSerial;
     private final ExpiryQueue expiries = new ExpiryQueue();
@@ -161,6 +168,11 @@ public final class InvoiceEngine {
     /** Payments settled so far (folded into their invoice's totals and recycled). */
     public long settledPayments() {
         return settledPayments;
+    }
+
+    /** Payments retired so far: counting nowhere and unchanged for longer than the retention (see the class comment). */
+    public long retiredPayments() {
+        return retiredPayments;
     }
 
     /** Payment records ever created: stays flat in steady state. */
@@ -436,6 +448,10 @@ public final class InvoiceEngine {
             final boolean overflow = (matches.flags(i) & MatchList.FLAG_AMOUNT_OVERFLOW) != 0;
             final boolean wrongAsset = overflow || wrongAsset(inv, matches, i);
             Payment p = outputs.find(inv, txids, txidOffset, outIdx);
+            if (p != null) {
+                // seen again: not to be retired while it keeps being seen (a wrong asset mined after its mempool sighting)
+                p.changedAt(tipByChain[chain.code()]);
+            }
             if (p == null && rescan && outputs.trackedForAnother(inv, txids, txidOffset, outIdx)) {
                 // a key reused after a cancel: the output already belongs to the earlier invoice's record
                 continue;
@@ -667,8 +683,9 @@ public final class InvoiceEngine {
     /**
      * Stop tracking payments buried deeper than the reorg retention (no reorg we handle can reach them)
      * and settle those that can no longer change (see the class comment); the others wait on the
-     * chain's settling list (late ones for good). Runs every quarter of the retention, at most every
-     * {@value #PRUNE_EVERY_BLOCKS} blocks, so its walks are amortised.
+     * chain's settling list (late ones for good); retire those that count nowhere and have not changed for longer than
+     * the retention. Runs every quarter of the retention, at most every {@value #PRUNE_EVERY_BLOCKS} blocks, so its walks
+     * are amortised; when a payment retires is part of the rules (the reference model retires at the same blocks).
      */
     private void pruneDeep(final ChainId chain) {
         final int code = chain.code();
@@ -706,6 +723,10 @@ public final class InvoiceEngine {
                     p.settling(true);
                     settling.add(p);
                 }
+            } else if (retirable(p, tip)) {
+                p.tracked(false);
+                forget(index, p, tip);
+                retire(p);
             } else {
                 tracked.set(kept++, p);
             }
@@ -730,16 +751,27 @@ public final class InvoiceEngine {
         return p.state() == PaymentState.IN_BLOCK && tip - p.height() + 1 > reorgRetentionBlocks;
     }
 
+    /** Counts nowhere and has neither changed nor been seen for longer than the retention: see the class comment. */
+    private boolean retirable(final Payment p, final long tip) {
+        return !p.active() && tip - p.changedAt() > reorgRetentionBlocks;
+    }
+
+    /** Whether a payment stays tracked through this prune: neither buried beyond the retention nor retired. */
+    private boolean staysTracked(final Payment p, final long tip) {
+        return !buriedBeyondRetention(p, tip) && !retirable(p, tip);
+    }
+
     /**
      * Take a payment that stops being tracked out of the index. If it holds its transaction's inputs, a payment of the
-     * transaction that stays tracked (one that is not buried as deep: a wrong asset, say) takes them over, so conflicts
-     * still find it. Payments of one block are pruned together, so this is rare and walks the transaction once.
+     * transaction that stays tracked (one that is not buried as deep, or a mempool payment beside a retired wrong
+     * asset) takes them over, so conflicts still find it. Payments of one block are pruned together, so this is rare
+     * and walks the transaction once.
      */
     private void forget(final PaymentIndex index, final Payment p, final long tip) {
         Payment heir = null;
         if (p.inputCount() > 0) {
             for (Payment q = index.withTxid(p.txid(), 0); q != null && heir == null; q = q.nextSameTxid()) {
-                if (q != p && q.sameTxid(p.txid(), 0) && !buriedBeyondRetention(q, tip)) {
+                if (q != p && q.sameTxid(p.txid(), 0) && staysTracked(q, tip)) {
                     heir = q;
                 }
             }
@@ -774,6 +806,24 @@ public final class InvoiceEngine {
         settledSum.set(inv.settledHi(), inv.settledLo());
         InvoiceEvaluator.addSaturating(settledSum, p);
         inv.settle(p, settledSum.hi(), settledSum.lo());
+        noteGap(inv);
+        outputsByChain[inv.chain().code()].remove(p);
+        settledPayments++;
+        pool.release(p);
+    }
+
+    /** Drop a retirable payment from its invoice and the output index, and recycle its record (no event: see the class comment). */
+    private void retire(final Payment p) {
+        final Invoice inv = p.invoice();
+        inv.retire(p);
+        noteGap(inv);
+        outputsByChain[inv.chain().code()].remove(p);
+        retiredPayments++;
+        pool.release(p);
+    }
+
+    /** Remember that this prune left a gap in {@code inv}'s payments, to close once at its end. */
+    private void noteGap(final Invoice inv) {
         if (inv.mark() != pruneMark) {
             inv.mark(pruneMark);
             if (gapped == gappedInvoices.length) {
@@ -781,13 +831,11 @@ public final class InvoiceEngine {
             }
             gappedInvoices[gapped++] = inv;
         }
-        outputsByChain[inv.chain().code()].remove(p);
-        settledPayments++;
-        pool.release(p);
     }
 
     /** Record a payment change: re-evaluate the invoice, report the payment event, then any status event. */
     private void apply(final Invoice inv, final Payment p, final PaymentEventType type, final String reason) {
+        p.changedAt(tipByChain[inv.chain().code()]);
         final InvoiceStatus previous = inv.status();
         final InvoiceStatus next = evaluator.afterChange(inv, p);
         inv.status(next);

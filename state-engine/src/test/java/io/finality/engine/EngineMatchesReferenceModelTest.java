@@ -18,6 +18,8 @@ class EngineMatchesReferenceModelTest {
     static final int SHORT_RETENTION = 21;
     private static long settled;
     private static long rescansWithEvents;
+    private static long retired;
+    private static long seenAfterRetiring;
 
     static PolicyBook policies() {
         return PolicyBook.withDefaults()
@@ -38,17 +40,23 @@ class EngineMatchesReferenceModelTest {
         final long base = TestScale.seed(0x5EED_F1A1L);
         settled = 0;
         rescansWithEvents = 0;
+        retired = 0;
+        seenAfterRetiring = 0;
         long events = 0;
         final java.util.Map<String, Integer> byType = new java.util.TreeMap<>();
         for (int s = 0; s < scenarios; s++) {
             final long seed = fixed != null ? base : base + s;
             events += runScenario(seed, 150, byType);
         }
-        System.out.printf("%d scenarios, %d events compared, %d payments settled, %d rescans found payments: %s%n", scenarios, events,
-            settled, rescansWithEvents, byType);
+        System.out.printf("%d scenarios, %d events compared, %d payments settled, %d retired (%d seen again after), "
+            + "%d rescans found payments: %s%n", scenarios, events, settled, retired, seenAfterRetiring, rescansWithEvents, byType);
         if (fixed == null) {
             org.junit.jupiter.api.Assertions.assertTrue(settled > scenarios / 10,
                 "only " + settled + " payments settled: the scenarios no longer exercise settling");
+            org.junit.jupiter.api.Assertions.assertTrue(retired > scenarios / 10,
+                "only " + retired + " payments retired: the scenarios no longer exercise retiring");
+            org.junit.jupiter.api.Assertions.assertTrue(seenAfterRetiring > scenarios / 100,
+                "only " + seenAfterRetiring + " outputs seen again after retiring: the scenarios no longer exercise it");
             org.junit.jupiter.api.Assertions.assertTrue(rescansWithEvents > scenarios / 10,
                 "only " + rescansWithEvents + " rescans found a payment: the scenarios no longer exercise rescans");
             for (io.finality.core.event.PaymentEventType type : io.finality.core.event.PaymentEventType.values()) {
@@ -66,6 +74,8 @@ class EngineMatchesReferenceModelTest {
             (seed & 1) == 0 ? InvoiceEngine.DEFAULT_REORG_RETENTION_BLOCKS : SHORT_RETENTION);
         new ScenarioGenerator(seed, both).run(steps);
         settled += both.engine.settledPayments();
+        retired += both.engine.retiredPayments();
+        seenAfterRetiring += both.reference.seenAfterRetiring;
         rescansWithEvents += both.rescansWithEvents;
         final int n = both.assertSameEvents("seed " + seed + " (rerun with -Dfinality.seed=" + seed + ")");
         for (String e : both.recorder.events) {

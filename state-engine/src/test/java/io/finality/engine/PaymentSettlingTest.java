@@ -210,15 +210,25 @@ class PaymentSettlingTest {
 
     @Test
     void shouldReadAVersion1SnapshotAsNothingSettled() {
+        assertReadsOldVersion(1);
+    }
+
+    @Test
+    void shouldReadAVersion2SnapshotWithEveryPaymentChangedAtTheTip() {
+        assertReadsOldVersion(2);
+    }
+
+    /** Every payment here last changed at the tip, which is what an old snapshot's payments are restored with. */
+    private void assertReadsOldVersion(final int version) {
         f.open(1, BTC, HALF_BTC, PolicyBook.BITCOIN_DEFAULT, HOUR).open(2, BTC, 500_000, PolicyBook.BITCOIN_DEFAULT, HOUR);
-        f.mempool(BTC, tx(9).pays(2, 0, 100).spends(3, 1));
         f.block(BTC, 1, 1, tx(10).pays(1, 0, HALF_BTC));
-        final ExpandableArrayBuffer v1 = new ExpandableArrayBuffer(4096);
-        final int n = EngineSnapshot.write(f.engine, new EngineSnapshot.Position(1, 2, 3), v1, 1);
-        assertEquals(1, v1.getInt(4));
+        f.mempool(BTC, tx(9).pays(2, 0, 100).spends(3, 1));
+        final ExpandableArrayBuffer old = new ExpandableArrayBuffer(4096);
+        final int n = EngineSnapshot.write(f.engine, new EngineSnapshot.Position(1, 2, 3), old, version);
+        assertEquals(version, old.getInt(4));
         final InvoiceEngine restored = new InvoiceEngine(EngineMatchesReferenceModelTest.policies(), new EventText.Recorder(),
             RETENTION);
-        EngineSnapshot.read(v1, n, restored);
+        EngineSnapshot.read(old, n, restored);
         assertEquals(EngineSnapshot.stateHash(f.engine), EngineSnapshot.stateHash(restored));
     }
 }

@@ -32,11 +32,22 @@ final class ReferenceModel {
     private final Map<ChainId, Long> tips = new HashMap<>();
     private final Map<ChainId, Long> finalized = new HashMap<>();
     private final int retention;
+    /** Payments that count nowhere retire at the blocks whose height is a multiple of this (the engine's prunes). */
+    private final int retireEvery;
     private long now = Long.MIN_VALUE;
+    /** Outputs seen again after their payment retired: a new payment each (a test of the generator's coverage). */
+    long seenAfterRetiring;
+    private final Set<String> retiredOutputs = new HashSet<>();
 
     ReferenceModel(final PolicyBook policies, final int retention) {
         this.policies = policies;
         this.retention = retention;
+        // every quarter of the retention, rounded down to a power of two, at most every 64 blocks
+        int every = 1;
+        while (every * 2 <= Math.min(64, retention / 4)) {
+            every *= 2;
+        }
+        this.retireEvery = every;
     }
 
     private static final class Inv {
@@ -69,6 +80,8 @@ final class ReferenceModel {
         long height = -1;
         String block = "";
         boolean late;
+        /** The chain's tip when its state last changed or it was last seen. */
+        long changedAt;
         final Set<String> inputs = new HashSet<>();
     }
 
@@ -120,6 +133,23 @@ final class ReferenceModel {
         outputs(chain, true, false, height, hash, m);
         spends(chain, true, m);
         reevaluateAll(chain);
+        if (height % retireEvery == 0) {
+            retire(chain, height);
+        }
+    }
+
+    /**
+     * Forget the payments that count nowhere and have neither changed nor been seen for longer than the retention:
+     * no event; their outputs, if seen again, are new payments.
+     */
+    private void retire(final ChainId chain, final long tip) {
+        for (Pay p : new ArrayList<>(payments)) {
+            if (p.chain == chain && !active(p) && tip - p.changedAt > retention) {
+                payments.remove(p);
+                p.inv.pays.remove(p);
+                retiredOutputs.add(p.inv.slot + ":" + p.txid + ":" + p.vout);
+            }
+        }
     }
 
     /** A rescan: within the retention below the tip, a new payment counts unless another invoice holds that output. */
@@ -200,10 +230,16 @@ final class ReferenceModel {
                     p = q;
                 }
             }
+            if (p != null) {
+                p.changedAt = tips.getOrDefault(chain, -1L);
+            }
             if (p == null && rescan && heldElsewhere(chain, inv, txid, vout)) {
                 continue;
             }
             if (p == null) {
+                if (retiredOutputs.remove(inv.slot + ":" + txid + ":" + vout)) {
+                    seenAfterRetiring++;
+                }
                 p = new Pay();
                 p.inv = inv;
                 p.chain = chain;
@@ -293,6 +329,7 @@ final class ReferenceModel {
     }
 
     private void change(final Pay p, final String type, final String reason) {
+        p.changedAt = tips.getOrDefault(p.chain, -1L);
         final String prev = p.inv.status;
         p.inv.status = evaluate(p.inv);
         emit(type, p.inv, p, prev, reason);

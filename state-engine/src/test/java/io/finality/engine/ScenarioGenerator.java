@@ -10,7 +10,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Plays a seeded random scenario into a {@link Target}: invoices opened and cancelled, payment
- * transactions announced to the mempool, replaced, dropped and mined, blocks connected, reorgs of
+ * transactions announced to the mempool, replaced, dropped and mined, and some of those that left the mempool or
+ * an orphaned block announced again (sooner or later than a short retention), blocks connected, reorgs of
  * depth 1–20 that disconnect tip first and then mine a new branch (re-including some
  * transactions, double-spending others), partial, exact, over- and late payments, ticks that
  * expire invoices; on a Bitcoin chain and an Ethereum chain (tokens, wrong tokens, failed
@@ -83,6 +84,9 @@ public final class ScenarioGenerator {
     private final List<Tx> ethMempool = new ArrayList<>();
     private final List<Block> btcChain = new ArrayList<>();
     private final List<Block> ethChain = new ArrayList<>();
+    /** Transactions that left: dropped, or orphaned and neither mined again nor back in the mempool. */
+    private final List<Tx> btcGone = new ArrayList<>();
+    private final List<Tx> ethGone = new ArrayList<>();
     private long now = 1_000_000;
     private int nextSlot;
 
@@ -111,6 +115,8 @@ public final class ScenarioGenerator {
                 mine(eth, true);
             } else if (r < 68) {
                 reorg(eth);
+            } else if (r < 71) {
+                rebroadcast(eth);
             } else if (r < 90) {
                 now += 1 + rnd.nextInt(10 * 60_000);
                 target.tick(now);
@@ -209,6 +215,8 @@ public final class ScenarioGenerator {
             announce(eth);
             return;
         }
+        // not one that may come back: its replacement may be mined, and a transaction double-spending a payment buried
+        // deeper than the retention is beyond what the engine handles
         final Tx old = pool.remove(rnd.nextInt(pool.size()));
         final Tx tx = rnd.nextBoolean() ? payment(false) : new Tx();
         tx.chain = BTC;
@@ -227,7 +235,19 @@ public final class ScenarioGenerator {
             return;
         }
         final Tx tx = pool.remove(rnd.nextInt(pool.size()));
+        (eth ? ethGone : btcGone).add(tx);
         target.mempoolTxGone(tx.chain, tx.txid);
+    }
+
+    /** A transaction that left comes back to the mempool: its payments revive, or, past the retention, are new. */
+    private void rebroadcast(final boolean eth) {
+        final List<Tx> gone = eth ? ethGone : btcGone;
+        if (gone.isEmpty()) {
+            return;
+        }
+        final Tx tx = gone.remove(rnd.nextInt(gone.size()));
+        (eth ? ethMempool : btcMempool).add(tx);
+        target.mempoolTx(tx.chain, matches(List.of(tx)));
     }
 
     private void mine(final boolean eth, final boolean fromMempool) {
@@ -298,6 +318,11 @@ public final class ScenarioGenerator {
                 }
             }
             connect(eth, txs);
+        }
+        for (Tx tx : orphaned) {
+            if (!pool.contains(tx)) {
+                (eth ? ethGone : btcGone).add(tx);
+            }
         }
     }
 

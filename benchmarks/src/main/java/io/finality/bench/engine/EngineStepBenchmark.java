@@ -50,6 +50,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   payments, each paying the next invoice (round robin over the 1 M) its amount due, so it confirms
  *   in that block; its payment settles 1,000 blocks (the reorg retention) + 1 confirmation later and
  *   its record is reused. Live payment records stay at about 4 x 1,065. Must be 0 B/op.</li>
+ *   <li>{@code steadyStateReplacedPayments}: the same with fee bumps: every block, 4 payments seen in the mempool are
+ *   replaced (RBF) by transactions paying the same invoices, which the block mines. Each op invalidates 4 payments,
+ *   whose records retire once unchanged for the retention and are reused. Must be 0 B/op (it was not: invalidated
+ *   records were kept for good, docs/BENCHMARKS.md "Retiring payments that count nowhere").</li>
  *   <li>{@code tick}: a one-second clock step over 1 M pending expiries.</li>
  *   <li>{@code mempoolThenBlockManyInputs}, {@code mempoolThenBlockManyOutputsOneInvoice},
  *   {@code mempoolThenBlockBatchPayout}, {@code mempoolThenGoneManyOutputsOneInvoice}: one large transaction, seen in
@@ -213,6 +217,38 @@ public class EngineStepBenchmark {
         events.events += engine.nextEventSequence() - before;
     }
 
+    @Benchmark
+    public void steadyStateReplacedPayments(final Events events) {
+        final long before = engine.nextEventSequence();
+        for (int i = 0; i < PAYMENTS_PER_BLOCK; i++) {
+            mempoolSlots[i] = nextPaidSlot;
+            nextPaidSlot = nextPaidSlot + 1 == invoices ? 0 : nextPaidSlot + 1;
+        }
+        // the outpoints this block's payments spend
+        prevTxid.putLong(0, (height + 1) * 0x9E37_79B9_7F4A_7C15L);
+        prevTxid.putLong(8, 0xFEE);
+        slot.reset(EventKind.MEMPOOL_TX, CHAIN);
+        addPayingSpending(slot.matches());
+        engine.onStep(slot, height, true);
+        slot.reset(EventKind.MEMPOOL_TX, CHAIN);
+        addPayingSpending(slot.matches());
+        engine.onStep(slot, height, true);
+        final ChainEvent b = block();
+        txCounter -= PAYMENTS_PER_BLOCK;
+        addPayingSpending(b.matches());
+        engine.onStep(b, height, true);
+        events.events += engine.nextEventSequence() - before;
+    }
+
+    /** A new transaction per invoice of {@link #mempoolSlots}, paying it its amount due and spending outpoint i. */
+    private void addPayingSpending(final MatchList matches) {
+        for (int i = 0; i < PAYMENTS_PER_BLOCK; i++) {
+            nextTxid();
+            matches.addOutput(i, txid, 0, 0, 0, 500_000, mempoolSlots[i], 0);
+            matches.addSpend(txid, 0, prevTxid, 0, i);
+        }
+    }
+
     /**
      * One payment whose transaction spends {@value #MANY_INPUTS} outpoints (a consolidation, or an attacker's payment to a
      * public address): its mempool sighting, then the block that mines it. Every op spends new outpoints. Each sighting
@@ -308,7 +344,7 @@ public class EngineStepBenchmark {
     @TearDown(Level.Iteration)
     public void reportRecords() {
         System.out.println("payment records created: " + engine.engine().paymentRecordsCreated()
-            + ", settled: " + engine.engine().settledPayments());
+            + ", settled: " + engine.engine().settledPayments() + ", retired: " + engine.engine().retiredPayments());
     }
 
     @Benchmark

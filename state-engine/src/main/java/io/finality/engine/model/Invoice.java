@@ -119,7 +119,16 @@ public final class Invoice {
         evaluatedAt = NOT_EVALUATED;
     }
 
-    /** Move the live payments down over the places settled ones left, in order. */
+    /**
+     * Drop a payment that counts nowhere (its evaluation bits are 0, so no total or count changes) and that the engine
+     * retires. Its place stays empty until {@link #closeGaps()}, as for {@link #settle}.
+     */
+    public void retire(final Payment p) {
+        assert p.counted() == 0 && !p.active() : p.state();
+        payments[p.index()] = null;
+    }
+
+    /** Move the live payments down over the places settled or retired ones left, in order. */
     public void closeGaps() {
         int kept = 0;
         for (int i = 0; i < paymentCount; i++) {

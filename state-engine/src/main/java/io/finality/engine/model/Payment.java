@@ -13,7 +13,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  *
  * <p>Owned by the state-engine thread. Instances come from a {@link PaymentPool} when a payment is
  * first seen and go back to it once the engine has settled them into their invoice's totals (buried
- * beyond every reorg the engine handles, and confirmed for good): steady state allocates none.
+ * beyond every reorg the engine handles, and confirmed for good) or retired them (counting nowhere and
+ * unchanged for as long): steady state allocates none.
  */
 public final class Payment {
     private Invoice invoice;
@@ -40,6 +41,7 @@ public final class Payment {
     private Payment nextSameOutput;
     private Payment previousSameOutput;
     private int counted;
+    private long changedAt = -1;
 
     Payment() {
     }
@@ -73,6 +75,7 @@ public final class Payment {
         nextSameOutput = null;
         previousSameOutput = null;
         counted = 0;
+        changedAt = -1;
     }
 
     /** Set identity and amount from a match entry. */
@@ -247,6 +250,18 @@ public final class Payment {
 
     public void counted(final int value) {
         counted = value;
+    }
+
+    /**
+     * Its chain's tip when the payment last changed state or was last seen: a record that does not count and has not
+     * changed for longer than the engine's reorg retention is retired (see {@code InvoiceEngine}).
+     */
+    public long changedAt() {
+        return changedAt;
+    }
+
+    public void changedAt(final long tip) {
+        changedAt = tip;
     }
 
     /** First eight bytes of the txid, the key of the engine's txid index. */

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Recycles {@link Payment} records: the engine takes one for each payment it sees for the first
- * time and returns it once the payment is settled, so a run whose live payments stay bounded
+ * time and returns it once the payment is settled or retired, so a run whose live payments stay bounded
  * allocates no records after warm-up. A stack of reset records; grows by doubling, never shrinks.
  *
  * <p>Owned by the state-engine thread.
