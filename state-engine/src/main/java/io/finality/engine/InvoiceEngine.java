@@ -2,6 +2,7 @@ package io.finality.engine;
 
 import io.finality.core.amount.U128;
 import io.finality.core.buffer.Bytes;
+import io.finality.core.chain.ChainFamily;
 import io.finality.core.chain.ChainId;
 import io.finality.core.event.InvoiceStatus;
 import io.finality.core.event.PaymentEventType;
@@ -58,6 +59,13 @@ import org.agrona.DirectBuffer;
  * payments of the last retention + 64 blocks plus late payments (which never settle: they stand for
  * review), and a step that sees new payments allocates nothing once the pool is warm.
  *
+ * <h2>Bitcoin mempool expiry</h2>
+ * A Bitcoin node tells no one when it evicts a transaction (Ethereum's pending tracker reports drops and replacements).
+ * So at the same prunes, a Bitcoin payment still in the mempool that has been neither mined nor seen again for longer
+ * than {@value #DEFAULT_MEMPOOL_EXPIRY_BLOCKS} blocks (Bitcoin Core's 14-day {@code -mempoolexpiry} at 10 minutes a block)
+ * is invalidated, as a drop would be; mined later, it comes back as any invalidated payment does. Without it an
+ * invoice paid by a transaction that never confirms would stay DETECTED for good. Each sighting restarts the count.
+ *
  * <p>Single-threaded: called only on the state-engine thread. Never reads a clock: time comes
  * from {@link #tick(long)}.
  */
@@ -71,6 +79,9 @@ public final class InvoiceEngine {
     static final String REASON_WRONG_ASSET = "asset differs from the invoice's";
     static final String REASON_AMOUNT_OVERFLOW = "amount exceeds 2^128-1 base units: recorded, never credited";
     static final String REASON_FAILED = "transaction receipt reports failure";
+    static final String REASON_MEMPOOL_EXPIRED = "neither mined nor seen again for the mempool expiry (Bitcoin Core: 14 days)";
+    /** Blocks after which a Bitcoin mempool payment not seen again counts as evicted: 14 days of 10-minute blocks. */
+    public static final int DEFAULT_MEMPOOL_EXPIRY_BLOCKS = 2_016;
 
     private static final int CHAIN_CODES = 64;
     private static final int PRUNE_EVERY_BLOCKS = 64;
@@ -78,6 +89,7 @@ public final class InvoiceEngine {
     private final PolicyBook policies;
     private final EngineEventSink sink;
     private final int reorgRetentionBlocks;
+    private final int mempoolExpiryBlocks;
     private final long pruneMask;
     private final long[] tipByChain = new long[CHAIN_CODES];
     private final long[] finalizedByChain = new long[CHAIN_CODES];
@@ -116,9 +128,16 @@ public final class InvoiceEngine {
     }
 
     public InvoiceEngine(final PolicyBook policies, final EngineEventSink sink, final int reorgRetentionBlocks) {
+        this(policies, sink, reorgRetentionBlocks, DEFAULT_MEMPOOL_EXPIRY_BLOCKS);
+    }
+
+    /** With a Bitcoin mempool expiry of {@code mempoolExpiryBlocks} (see the class comment): tests use a short one. */
+    InvoiceEngine(final PolicyBook policies, final EngineEventSink sink, final int reorgRetentionBlocks,
+        final int mempoolExpiryBlocks) {
         this.policies = policies;
         this.sink = sink;
         this.reorgRetentionBlocks = reorgRetentionBlocks;
+        this.mempoolExpiryBlocks = mempoolExpiryBlocks;
         // Prune every quarter of the retention (a power of two, at most 64 blocks): amortised, never late.
         this.pruneMask = Integer.highestOneBit(Math.max(1, Math.min(PRUNE_EVERY_BLOCKS, reorgRetentionBlocks / 4))) - 1;
         Arrays.fill(tipByChain, -1);
@@ -684,7 +703,8 @@ public final class InvoiceEngine {
      * Stop tracking payments buried deeper than the reorg retention (no reorg we handle can reach them)
      * and settle those that can no longer change (see the class comment); the others wait on the
      * chain's settling list (late ones for good); retire those that count nowhere and have not changed for longer than
-     * the retention. Runs every quarter of the retention, at most every {@value #PRUNE_EVERY_BLOCKS} blocks, so its walks
+     * the retention; on Bitcoin, invalidate mempool payments past the mempool expiry (see the class comment), last, in
+     * tracking order. Runs every quarter of the retention, at most every {@value #PRUNE_EVERY_BLOCKS} blocks, so its walks
      * are amortised; when a payment retires is part of the rules (the reference model retires at the same blocks).
      */
     private void pruneDeep(final ChainId chain) {
@@ -711,9 +731,14 @@ public final class InvoiceEngine {
         settling.truncate(kept);
         final TrackedPayments tracked = trackedByChain[code];
         final PaymentIndex index = indexByChain[code];
+        final boolean expiresMempool = chain.family() == ChainFamily.BITCOIN;
+        int expired = 0;
         kept = 0;
         for (int i = 0, n = tracked.size(); i < n; i++) {
             final Payment p = tracked.get(i);
+            if (expiresMempool && p.state() == PaymentState.MEMPOOL && tip - p.changedAt() > mempoolExpiryBlocks) {
+                expired = candidate(expired, p);
+            }
             if (buriedBeyondRetention(p, tip)) {
                 p.tracked(false);
                 forget(index, p, tip);
@@ -737,6 +762,8 @@ public final class InvoiceEngine {
             gappedInvoices[i] = null;
         }
         gapped = 0;
+        // after the gaps are closed: an invalidation re-evaluates its invoice, which may walk its payments
+        invalidateCandidates(expired, REASON_MEMPOOL_EXPIRED);
     }
 
     /** The next evaluation epoch: never {@link Invoice#NOT_EVALUATED}, whatever the wrap. */

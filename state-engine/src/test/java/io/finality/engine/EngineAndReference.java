@@ -20,8 +20,12 @@ final class EngineAndReference implements ScenarioGenerator.Target {
     long rescansWithEvents;
 
     EngineAndReference(final PolicyBook policies, final int retention) {
-        engine = new InvoiceEngine(policies, recorder, retention);
-        reference = new ReferenceModel(policies, retention);
+        this(policies, retention, InvoiceEngine.DEFAULT_MEMPOOL_EXPIRY_BLOCKS);
+    }
+
+    EngineAndReference(final PolicyBook policies, final int retention, final int mempoolExpiry) {
+        engine = new InvoiceEngine(policies, recorder, retention, mempoolExpiry);
+        reference = new ReferenceModel(policies, retention, mempoolExpiry);
     }
 
     @Override

@@ -23,7 +23,11 @@ final class EngineFixture {
     }
 
     EngineFixture(final PolicyBook policies, final int reorgRetentionBlocks) {
-        engine = new InvoiceEngine(policies, recorder, reorgRetentionBlocks);
+        this(policies, reorgRetentionBlocks, InvoiceEngine.DEFAULT_MEMPOOL_EXPIRY_BLOCKS);
+    }
+
+    EngineFixture(final PolicyBook policies, final int reorgRetentionBlocks, final int mempoolExpiryBlocks) {
+        engine = new InvoiceEngine(policies, recorder, reorgRetentionBlocks, mempoolExpiryBlocks);
         engine.tick(0);
     }
 

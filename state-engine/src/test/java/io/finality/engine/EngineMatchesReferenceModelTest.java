@@ -16,10 +16,13 @@ class EngineMatchesReferenceModelTest {
     static final int CI_SCENARIOS = 10_000;
     static final int FULL_SCENARIOS = 100_000;
     static final int SHORT_RETENTION = 21;
+    /** With the short retention: stuck Bitcoin mempool payments expire within a scenario. */
+    static final int SHORT_MEMPOOL_EXPIRY = 12;
     private static long settled;
     private static long rescansWithEvents;
     private static long retired;
     private static long seenAfterRetiring;
+    private static long mempoolExpired;
 
     static PolicyBook policies() {
         return PolicyBook.withDefaults()
@@ -42,6 +45,7 @@ class EngineMatchesReferenceModelTest {
         rescansWithEvents = 0;
         retired = 0;
         seenAfterRetiring = 0;
+        mempoolExpired = 0;
         long events = 0;
         final java.util.Map<String, Integer> byType = new java.util.TreeMap<>();
         for (int s = 0; s < scenarios; s++) {
@@ -49,7 +53,8 @@ class EngineMatchesReferenceModelTest {
             events += runScenario(seed, 150, byType);
         }
         System.out.printf("%d scenarios, %d events compared, %d payments settled, %d retired (%d seen again after), "
-            + "%d rescans found payments: %s%n", scenarios, events, settled, retired, seenAfterRetiring, rescansWithEvents, byType);
+            + "%d expired from the mempool, %d rescans found payments: %s%n", scenarios, events, settled, retired, seenAfterRetiring,
+            mempoolExpired, rescansWithEvents, byType);
         if (fixed == null) {
             org.junit.jupiter.api.Assertions.assertTrue(settled > scenarios / 10,
                 "only " + settled + " payments settled: the scenarios no longer exercise settling");
@@ -57,6 +62,8 @@ class EngineMatchesReferenceModelTest {
                 "only " + retired + " payments retired: the scenarios no longer exercise retiring");
             org.junit.jupiter.api.Assertions.assertTrue(seenAfterRetiring > scenarios / 100,
                 "only " + seenAfterRetiring + " outputs seen again after retiring: the scenarios no longer exercise it");
+            org.junit.jupiter.api.Assertions.assertTrue(mempoolExpired > scenarios / 100,
+                "only " + mempoolExpired + " mempool payments expired: the scenarios no longer exercise the mempool expiry");
             org.junit.jupiter.api.Assertions.assertTrue(rescansWithEvents > scenarios / 10,
                 "only " + rescansWithEvents + " rescans found a payment: the scenarios no longer exercise rescans");
             for (io.finality.core.event.PaymentEventType type : io.finality.core.event.PaymentEventType.values()) {
@@ -70,8 +77,10 @@ class EngineMatchesReferenceModelTest {
         // Odd seeds prune tracked payments 21 blocks deep: deeper than any reorg the generator makes (20),
         // so the result must not change, and pruning, index removal and settling (folding deep payments
         // into their invoice's totals and recycling their records) get exercised.
+        final boolean odd = (seed & 1) != 0;
         final EngineAndReference both = new EngineAndReference(policies(),
-            (seed & 1) == 0 ? InvoiceEngine.DEFAULT_REORG_RETENTION_BLOCKS : SHORT_RETENTION);
+            odd ? SHORT_RETENTION : InvoiceEngine.DEFAULT_REORG_RETENTION_BLOCKS,
+            odd ? SHORT_MEMPOOL_EXPIRY : InvoiceEngine.DEFAULT_MEMPOOL_EXPIRY_BLOCKS);
         new ScenarioGenerator(seed, both).run(steps);
         settled += both.engine.settledPayments();
         retired += both.engine.retiredPayments();
@@ -80,6 +89,9 @@ class EngineMatchesReferenceModelTest {
         final int n = both.assertSameEvents("seed " + seed + " (rerun with -Dfinality.seed=" + seed + ")");
         for (String e : both.recorder.events) {
             byType.merge(e.substring(0, e.indexOf(' ')), 1, Integer::sum);
+            if (e.contains(InvoiceEngine.REASON_MEMPOOL_EXPIRED)) {
+                mempoolExpired++;
+            }
         }
         return n;
     }

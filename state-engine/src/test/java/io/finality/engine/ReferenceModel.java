@@ -1,6 +1,7 @@
 package io.finality.engine;
 
 import io.finality.core.buffer.Hex;
+import io.finality.core.chain.ChainFamily;
 import io.finality.core.chain.ChainId;
 import io.finality.core.ring.MatchList;
 import io.finality.engine.model.InvoiceSpec;
@@ -39,9 +40,13 @@ final class ReferenceModel {
     long seenAfterRetiring;
     private final Set<String> retiredOutputs = new HashSet<>();
 
-    ReferenceModel(final PolicyBook policies, final int retention) {
+    /** Bitcoin mempool payments neither mined nor seen again for longer than this are invalidated (at the same blocks). */
+    private final int mempoolExpiry;
+
+    ReferenceModel(final PolicyBook policies, final int retention, final int mempoolExpiry) {
         this.policies = policies;
         this.retention = retention;
+        this.mempoolExpiry = mempoolExpiry;
         // every quarter of the retention, rounded down to a power of two, at most every 64 blocks
         int every = 1;
         while (every * 2 <= Math.min(64, retention / 4)) {
@@ -135,6 +140,19 @@ final class ReferenceModel {
         reevaluateAll(chain);
         if (height % retireEvery == 0) {
             retire(chain, height);
+            if (chain.family() == ChainFamily.BITCOIN) {
+                expireMempool(chain, height);
+            }
+        }
+    }
+
+    /** A Bitcoin node does not say when it evicts a transaction: one not mined nor seen again for long counts as evicted. */
+    private void expireMempool(final ChainId chain, final long tip) {
+        for (Pay p : new ArrayList<>(payments)) {
+            if (p.chain == chain && "MEMPOOL".equals(p.state) && tip - p.changedAt > mempoolExpiry) {
+                p.state = "INVALIDATED";
+                change(p, "PAYMENT_INVALIDATED", InvoiceEngine.REASON_MEMPOOL_EXPIRED);
+            }
         }
     }
 

@@ -11,7 +11,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Plays a seeded random scenario into a {@link Target}: invoices opened and cancelled, payment
  * transactions announced to the mempool, replaced, dropped and mined, and some of those that left the mempool or
- * an orphaned block announced again (sooner or later than a short retention), blocks connected, reorgs of
+ * an orphaned block announced again (sooner or later than a short retention), Bitcoin transactions stuck in the
+ * mempool (rarely mined, so a short mempool expiry invalidates them), blocks connected, reorgs of
  * depth 1–20 that disconnect tip first and then mine a new branch (re-including some
  * transactions, double-spending others), partial, exact, over- and late payments, ticks that
  * expire invoices; on a Bitcoin chain and an Ethereum chain (tokens, wrong tokens, failed
@@ -67,6 +68,8 @@ public final class ScenarioGenerator {
         final List<byte[]> inputs = new ArrayList<>();
         final List<Integer> inputIndexes = new ArrayList<>();
         ChainId chain;
+        /** Pays too low a fee: one block in 40 mines it. */
+        boolean stuck;
     }
 
     private static final class Block {
@@ -204,6 +207,7 @@ public final class ScenarioGenerator {
 
     private void announce(final boolean eth) {
         final Tx tx = payment(eth);
+        tx.stuck = !eth && rnd.nextInt(8) == 0;
         (eth ? ethMempool : btcMempool).add(tx);
         target.mempoolTx(tx.chain, matches(List.of(tx)));
     }
@@ -255,7 +259,7 @@ public final class ScenarioGenerator {
         final List<Tx> txs = new ArrayList<>();
         if (fromMempool) {
             for (int i = pool.size() - 1; i >= 0; i--) {
-                if (rnd.nextInt(3) != 0) {
+                if (rnd.nextInt(3) != 0 && (!pool.get(i).stuck || rnd.nextInt(40) == 0)) {
                     txs.add(0, pool.remove(i));
                 }
             }
