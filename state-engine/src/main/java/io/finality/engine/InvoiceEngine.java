@@ -40,7 +40,8 @@ import org.agrona.DirectBuffer;
  * Output matches in match-list order, then spends in match-list order (each conflict in payment
  * creation order), then — for blocks — a re-evaluation of every invoice with an on-chain payment
  * on that chain in ascending slot order, and last, on a Bitcoin block that prunes, mempool expiries in creation
- * order. Disconnects and mempool drops walk payments in creation order; ticks close invoices by (close time, slot). Each payment event is followed by the status
+ * order. Disconnects and mempool drops walk payments in creation order; ticks close invoices by
+ * (close time, slot). Each payment event is followed by the status
  * event(s) it causes.
  *
  * <h2>Memory</h2>
