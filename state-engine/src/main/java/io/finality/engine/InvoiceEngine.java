@@ -2,7 +2,6 @@ package io.finality.engine;
 
 import io.finality.core.amount.U128;
 import io.finality.core.buffer.Bytes;
-import io.finality.core.chain.ChainFamily;
 import io.finality.core.chain.ChainId;
 import io.finality.core.event.InvoiceStatus;
 import io.finality.core.event.PaymentEventType;
@@ -41,12 +40,12 @@ import org.agrona.DirectBuffer;
  * creation order), then — for blocks — a re-evaluation of every invoice with an on-chain payment
  * on that chain in ascending slot order, and last, on a Bitcoin block that prunes, mempool expiries in creation
  * order. Disconnects and mempool drops walk payments in creation order; ticks close invoices by
- * (close time, slot). Each payment event is followed by the status
- * event(s) it causes.
+ * (close time, slot). Each payment event is followed by the status event(s) it causes.
  *
  * <h2>Memory</h2>
  * Payment records come from a {@link PaymentPool}. Every quarter of the reorg retention (at most
- * every {@value #PRUNE_EVERY_BLOCKS} blocks) a chain's deep payments are settled: an on-time IN_BLOCK
+ * every {@value PaymentPruner#PRUNE_EVERY_BLOCKS} blocks) the {@link PaymentPruner} walks a chain's payments. Deep ones
+ * are settled: an on-time IN_BLOCK
  * payment buried deeper than the retention, and deep enough for its policy even if the deepest reorg
  * the engine handles (the retention) took the tip back, can never change nor stop counting. Its
  * amount joins its invoice's settled total (which every evaluation starts from) and its record goes
@@ -85,13 +84,10 @@ public final class InvoiceEngine {
     public static final int DEFAULT_MEMPOOL_EXPIRY_BLOCKS = 2_016;
 
     private static final int CHAIN_CODES = 64;
-    private static final int PRUNE_EVERY_BLOCKS = 64;
 
     private final PolicyBook policies;
     private final EngineEventSink sink;
     private final int reorgRetentionBlocks;
-    private final int mempoolExpiryBlocks;
-    private final long pruneMask;
     private final long[] tipByChain = new long[CHAIN_CODES];
     private final long[] finalizedByChain = new long[CHAIN_CODES];
     private final TrackedPayments[] trackedByChain = new TrackedPayments[CHAIN_CODES];
@@ -104,25 +100,15 @@ public final class InvoiceEngine {
     private final InvoiceEvaluator evaluator = new InvoiceEvaluator(tipByChain, finalizedByChain, epochByChain);
     private final TrackedPayments[] settlingByChain = new TrackedPayments[CHAIN_CODES];
     private final PaymentPool pool = new PaymentPool();
-    private final U128 settledSum = new U128();
-    private long settledPayments;
-    private long retiredPayments;
+    private final MarkStamps marks = new MarkStamps();
+    private final PaymentPruner pruner;
     private Payment[] candidates = new Payment[16];
     private long trackSerial;
     private final ExpiryQueue expiries = new ExpiryQueue();
     private Invoice[] bySlot = new Invoice[1024];
     private int invoiceCount;
     private int[] scratchSlots = new int[256];
-    /** Invoices a prune settled payments of: their gaps are closed once at its end. */
-    private Invoice[] gappedInvoices = new Invoice[64];
-    private int gapped;
-    private int pruneMark;
     private long nowMs = Long.MIN_VALUE;
-    /**
-     * Scratch stamps for de-duplicating invoices within one pass. An int: a stale stamp could only matter if equal to a
-     * new one, 2^32 passes later.
-     */
-    private int markCounter;
 
     public InvoiceEngine(final PolicyBook policies, final EngineEventSink sink) {
         this(policies, sink, DEFAULT_REORG_RETENTION_BLOCKS);
@@ -138,9 +124,6 @@ public final class InvoiceEngine {
         this.policies = policies;
         this.sink = sink;
         this.reorgRetentionBlocks = reorgRetentionBlocks;
-        this.mempoolExpiryBlocks = mempoolExpiryBlocks;
-        // Prune every quarter of the retention (a power of two, at most 64 blocks): amortised, never late.
-        this.pruneMask = Integer.highestOneBit(Math.max(1, Math.min(PRUNE_EVERY_BLOCKS, reorgRetentionBlocks / 4))) - 1;
         Arrays.fill(tipByChain, -1);
         Arrays.fill(finalizedByChain, -1);
         for (int i = 0; i < CHAIN_CODES; i++) {
@@ -150,6 +133,8 @@ public final class InvoiceEngine {
             outputsByChain[i] = new OutputIndex();
             settlingByChain[i] = new TrackedPayments();
         }
+        this.pruner = new PaymentPruner(reorgRetentionBlocks, mempoolExpiryBlocks, finalizedByChain, trackedByChain,
+            settlingByChain, indexByChain, outputsByChain, pool, marks);
     }
 
     public Invoice invoice(final int slot) {
@@ -187,12 +172,12 @@ public final class InvoiceEngine {
 
     /** Payments settled so far (folded into their invoice's totals and recycled). */
     public long settledPayments() {
-        return settledPayments;
+        return pruner.settledPayments();
     }
 
     /** Payments retired so far: counting nowhere and unchanged for longer than the retention (see the class comment). */
     public long retiredPayments() {
-        return retiredPayments;
+        return pruner.retiredPayments();
     }
 
     /** Payment records ever created: stays flat in steady state. */
@@ -351,7 +336,9 @@ public final class InvoiceEngine {
         applyOutputs(chain, true, false, height, hash, hashOffset, matches);
         applySpends(chain, true, matches);
         reevaluateAwaiting(chain);
-        pruneDeep(chain);
+        final int expired = pruner.prune(chain, height);
+        // after the prune closed the gaps it left: an invalidation re-evaluates its invoice, which may walk its payments
+        invalidateAll(pruner.expired(), expired, REASON_MEMPOOL_EXPIRED);
     }
 
     /**
@@ -420,7 +407,7 @@ public final class InvoiceEngine {
                 count = candidate(count, p);
             }
         }
-        invalidateCandidates(count, REASON_DROPPED);
+        invalidateAll(candidates, count, REASON_DROPPED);
     }
 
     /** Wall-clock time advanced: close every invoice whose expiry plus grace has passed. */
@@ -563,7 +550,7 @@ public final class InvoiceEngine {
             if (holder != null && !known) {
                 index.addInput(holder, holder.appendInput(prevs, off, prevIndex));
             }
-            invalidateCandidates(count, REASON_CONFLICT);
+            invalidateAll(candidates, count, REASON_CONFLICT);
         }
     }
 
@@ -579,12 +566,12 @@ public final class InvoiceEngine {
         return next;
     }
 
-    /** Invalidate the first {@code count} candidates in tracking order, as a walk of the tracked list would. */
-    private void invalidateCandidates(final int count, final String reason) {
-        SerialSort.sort(candidates, count);
+    /** Invalidate the first {@code count} payments of {@code list} in tracking order, as a walk of the tracked list would. */
+    private void invalidateAll(final Payment[] list, final int count, final String reason) {
+        SerialSort.sort(list, count);
         for (int i = 0; i < count; i++) {
-            final Payment p = candidates[i];
-            candidates[i] = null;
+            final Payment p = list[i];
+            list[i] = null;
             p.state(PaymentState.INVALIDATED);
             p.leaveBlock();
             apply(p.invoice(), p, PaymentEventType.PAYMENT_INVALIDATED, reason);
@@ -655,7 +642,7 @@ public final class InvoiceEngine {
      * can still lose them. Settled payments cannot.
      */
     private void reevaluateOnChain(final ChainId chain) {
-        final int mark = ++markCounter;
+        final int mark = marks.next();
         int count = collectInBlock(trackedByChain[chain.code()], mark, 0);
         count = collectInBlock(settlingByChain[chain.code()], mark, count);
         IntSort.sort(scratchSlots, 0, count);
@@ -700,165 +687,12 @@ public final class InvoiceEngine {
         }
     }
 
-    /**
-     * Stop tracking payments buried deeper than the reorg retention (no reorg we handle can reach them)
-     * and settle those that can no longer change (see the class comment); the others wait on the
-     * chain's settling list (late ones for good); retire those that count nowhere and have not changed for longer than
-     * the retention; on Bitcoin, invalidate mempool payments past the mempool expiry (see the class comment), last, in
-     * tracking order. Runs every quarter of the retention, at most every {@value #PRUNE_EVERY_BLOCKS} blocks, so its walks
-     * are amortised; when a payment retires is part of the rules (the reference model retires at the same blocks).
-     */
-    private void pruneDeep(final ChainId chain) {
-        final int code = chain.code();
-        final long tip = tipByChain[code];
-        if ((tip & pruneMask) != 0) {
-            return;
-        }
-        final TrackedPayments settling = settlingByChain[code];
-        pruneMark = ++markCounter;
-        int kept = 0;
-        for (int i = 0, n = settling.size(); i < n; i++) {
-            final Payment p = settling.get(i);
-            if (p.tracked() || p.state() != PaymentState.IN_BLOCK) {
-                // Seen again in another block (a re-sighting tracks it again): the tracked walk owns it now.
-                p.settling(false);
-            } else if (settleable(p, tip)) {
-                p.settling(false);
-                settle(p);
-            } else {
-                settling.set(kept++, p);
-            }
-        }
-        settling.truncate(kept);
-        final TrackedPayments tracked = trackedByChain[code];
-        final PaymentIndex index = indexByChain[code];
-        final boolean expiresMempool = chain.family() == ChainFamily.BITCOIN;
-        int expired = 0;
-        kept = 0;
-        for (int i = 0, n = tracked.size(); i < n; i++) {
-            final Payment p = tracked.get(i);
-            if (expiresMempool && p.state() == PaymentState.MEMPOOL && tip - p.changedAt() > mempoolExpiryBlocks) {
-                expired = candidate(expired, p);
-            }
-            if (buriedBeyondRetention(p, tip)) {
-                p.tracked(false);
-                forget(index, p, tip);
-                if (settleable(p, tip)) {
-                    settle(p);
-                } else if (!p.settling()) {
-                    p.settling(true);
-                    settling.add(p);
-                }
-            } else if (retirable(p, tip)) {
-                p.tracked(false);
-                forget(index, p, tip);
-                retire(p);
-            } else {
-                tracked.set(kept++, p);
-            }
-        }
-        tracked.truncate(kept);
-        for (int i = 0; i < gapped; i++) {
-            gappedInvoices[i].closeGaps();
-            gappedInvoices[i] = null;
-        }
-        gapped = 0;
-        // after the gaps are closed: an invalidation re-evaluates its invoice, which may walk its payments
-        invalidateCandidates(expired, REASON_MEMPOOL_EXPIRED);
-    }
-
     /** The next evaluation epoch: never {@link Invoice#NOT_EVALUATED}, whatever the wrap. */
     private int nextEpoch() {
         if (++epochCounter == Invoice.NOT_EVALUATED) {
             ++epochCounter;
         }
         return epochCounter;
-    }
-
-    private boolean buriedBeyondRetention(final Payment p, final long tip) {
-        return p.state() == PaymentState.IN_BLOCK && tip - p.height() + 1 > reorgRetentionBlocks;
-    }
-
-    /** Counts nowhere and has neither changed nor been seen for longer than the retention: see the class comment. */
-    private boolean retirable(final Payment p, final long tip) {
-        return !p.active() && tip - p.changedAt() > reorgRetentionBlocks;
-    }
-
-    /** Whether a payment stays tracked through this prune: neither buried beyond the retention nor retired. */
-    private boolean staysTracked(final Payment p, final long tip) {
-        return !buriedBeyondRetention(p, tip) && !retirable(p, tip);
-    }
-
-    /**
-     * Take a payment that stops being tracked out of the index. If it holds its transaction's inputs, a payment of the
-     * transaction that stays tracked (one that is not buried as deep, or a mempool payment beside a retired wrong
-     * asset) takes them over, so conflicts still find it. Payments of one block are pruned together, so this is rare
-     * and walks the transaction once.
-     */
-    private void forget(final PaymentIndex index, final Payment p, final long tip) {
-        Payment heir = null;
-        if (p.inputCount() > 0) {
-            for (Payment q = index.withTxid(p.txid(), 0); q != null && heir == null; q = q.nextSameTxid()) {
-                if (q != p && q.sameTxid(p.txid(), 0) && staysTracked(q, tip)) {
-                    heir = q;
-                }
-            }
-        }
-        index.remove(p);
-        if (heir != null) {
-            heir.takeInputsFrom(p);
-            index.addInputs(heir);
-        }
-    }
-
-    /**
-     * An untracked IN_BLOCK payment counts for good once it is on time (late payments keep their own
-     * rules) and deep enough for its policy even after the deepest reorg the engine handles: the tip
-     * never goes back more than the retention, and the finalized height never goes back at all.
-     */
-    private boolean settleable(final Payment p, final long tip) {
-        if (p.late()) {
-            return false;
-        }
-        final Invoice inv = p.invoice();
-        if (inv.policy().finalizedMode()) {
-            final long finalized = finalizedByChain[inv.chain().code()];
-            return finalized >= 0 && p.height() <= finalized;
-        }
-        return tip - reorgRetentionBlocks - p.height() + 1 >= inv.requiredConfirmations();
-    }
-
-    /** Fold a settleable payment into its invoice's settled total and recycle its record. */
-    private void settle(final Payment p) {
-        final Invoice inv = p.invoice();
-        settledSum.set(inv.settledHi(), inv.settledLo());
-        InvoiceEvaluator.addSaturating(settledSum, p);
-        inv.settle(p, settledSum.hi(), settledSum.lo());
-        noteGap(inv);
-        outputsByChain[inv.chain().code()].remove(p);
-        settledPayments++;
-        pool.release(p);
-    }
-
-    /** Drop a retirable payment from its invoice and the output index, and recycle its record (no event: see the class comment). */
-    private void retire(final Payment p) {
-        final Invoice inv = p.invoice();
-        inv.retire(p);
-        noteGap(inv);
-        outputsByChain[inv.chain().code()].remove(p);
-        retiredPayments++;
-        pool.release(p);
-    }
-
-    /** Remember that this prune left a gap in {@code inv}'s payments, to close once at its end. */
-    private void noteGap(final Invoice inv) {
-        if (inv.mark() != pruneMark) {
-            inv.mark(pruneMark);
-            if (gapped == gappedInvoices.length) {
-                gappedInvoices = Arrays.copyOf(gappedInvoices, gapped * 2);
-            }
-            gappedInvoices[gapped++] = inv;
-        }
     }
 
     /** Record a payment change: re-evaluate the invoice, report the payment event, then any status event. */
