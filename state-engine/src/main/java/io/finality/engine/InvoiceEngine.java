@@ -45,9 +45,8 @@ import org.agrona.DirectBuffer;
  * <h2>Memory</h2>
  * Payment records come from a {@link PaymentPool}. Every quarter of the reorg retention (at most
  * every {@value PaymentPruner#PRUNE_EVERY_BLOCKS} blocks) the {@link PaymentPruner} walks a chain's payments. Deep ones
- * are settled: an on-time IN_BLOCK
- * payment buried deeper than the retention, and deep enough for its policy even if the deepest reorg
- * the engine handles (the retention) took the tip back, can never change nor stop counting. Its
+ * are settled: an on-time IN_BLOCK payment buried deeper than the retention, and deep enough for its policy even if
+ * the deepest reorg the engine handles (the retention) took the tip back, can never change nor stop counting. Its
  * amount joins its invoice's settled total (which every evaluation starts from) and its record goes
  * back to the pool. A payment that counts nowhere (reverted, invalidated, failed, wrong asset) is retired at
  * the same prunes once it has neither changed state nor been seen for more than the retention: its record
