@@ -6,14 +6,14 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
- * Finds a chain's live payments (every one not yet settled, tracked or not) by their output: txid and
+ * Finds a chain's live payments (every one not yet settled or retired, tracked or not) by their output: txid and
  * output index. A sighting asks it whether each output it reports is a payment already, so a transaction
  * with thousands of outputs paying one invoice costs a lookup per output rather than a walk over the
  * invoice's payments per output. Keys are those of {@link PaymentIndex#outpointKey}; callers' walks confirm
  * every candidate fully.
  *
  * <p>Owned by the state-engine thread. Chains are doubly linked through the payments themselves, so a
- * settled payment leaves in constant time and nothing is allocated but the map's own growth.
+ * settled or retired payment leaves in constant time and nothing is allocated but the map's own growth.
  */
 final class OutputIndex {
     private final Long2ObjectHashMap<Payment> byOutput = new Long2ObjectHashMap<>();
@@ -22,7 +22,7 @@ final class OutputIndex {
         return PaymentIndex.outpointKey(p.txidKey(), p.outputIndex());
     }
 
-    /** Index a payment once its output is set (it stays until it settles). */
+    /** Index a payment once its output is set (it stays until it settles or retires). */
     void add(final Payment p) {
         final long key = key(p);
         final Payment head = byOutput.get(key);
@@ -34,7 +34,7 @@ final class OutputIndex {
         byOutput.put(key, p);
     }
 
-    /** Forget a payment that settles. */
+    /** Forget a payment that settles or retires. */
     void remove(final Payment p) {
         final Payment previous = p.previousSameOutput();
         final Payment next = p.nextSameOutput();

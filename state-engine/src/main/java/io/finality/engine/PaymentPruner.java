@@ -201,19 +201,22 @@ final class PaymentPruner {
         settledSum.set(inv.settledHi(), inv.settledLo());
         InvoiceEvaluator.addSaturating(settledSum, p);
         inv.settle(p, settledSum.hi(), settledSum.lo());
-        noteGap(inv);
-        outputsByChain[inv.chain().code()].remove(p);
         settledPayments++;
-        pool.release(p);
+        recycle(inv, p);
     }
 
     /** Drop a retirable payment from its invoice and the output index, and recycle its record (no event: it counts nowhere). */
     private void retire(final Payment p) {
         final Invoice inv = p.invoice();
         inv.retire(p);
+        retiredPayments++;
+        recycle(inv, p);
+    }
+
+    /** After a payment left {@code inv}'s payments: out of the output index, back to the pool, the gap noted. */
+    private void recycle(final Invoice inv, final Payment p) {
         noteGap(inv);
         outputsByChain[inv.chain().code()].remove(p);
-        retiredPayments++;
         pool.release(p);
     }
 
