@@ -15,7 +15,7 @@ FLAGS=(--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED --add-exports=java.
        --add-exports=java.base/jdk.internal.util=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
        --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
        --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
-       --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.provider=ALL-UNNAMED
+       --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/sun.security.provider=ALL-UNNAMED --add-modules=jdk.incubator.vector
        --enable-native-access=ALL-UNNAMED
        --sun-misc-unsafe-memory-access=allow -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true)
 if [ "$MODE" = quick ]; then

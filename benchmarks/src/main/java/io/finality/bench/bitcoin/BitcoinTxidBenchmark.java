@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -42,6 +43,7 @@ import org.openjdk.jmh.infra.Blackhole;
     "--add-opens=java.base/java.io=ALL-UNNAMED",
     "--add-opens=java.base/java.util=ALL-UNNAMED",
     "--add-opens=java.base/sun.security.provider=ALL-UNNAMED",
+    "--add-modules=jdk.incubator.vector",
     "--enable-native-access=ALL-UNNAMED",
     "--sun-misc-unsafe-memory-access=allow",
     "-Dchronicle.analytics.disable=true",
@@ -59,8 +61,29 @@ public class BitcoinTxidBenchmark {
         }
     }
 
+    /**
+     * Which engine hashes our txids (system property {@code finality.bitcoin.txidPath}): {@code auto} lets the scanner
+     * time vector lanes against the SHA-NI intrinsic and take the faster; {@code pairs} and {@code vector} force one, so
+     * {@code -p txidPath=pairs,vector} compares them (JMH forks a JVM per value, and the choice is made once per JVM).
+     */
+    @State(Scope.Benchmark)
+    public static class TxidPathChoice {
+        @Param({"auto"})
+        public String txidPath;
+
+        @Setup
+        public void setUp() {
+            System.setProperty("finality.bitcoin.txidPath", txidPath);
+        }
+    }
+
     @Benchmark
-    public int finalityAllTxids(final BitcoinBenchState s) {
+    public int finalityAllTxids(final BitcoinBenchState s, final TxidPathChoice path) {
+        return allTxids(s);
+    }
+
+    /** {@link #finalityAllTxids}'s work, for the harnesses that run it outside JMH. */
+    public int allTxids(final BitcoinBenchState s) {
         int txs = 0;
         final int n = s.buffers.length;
         for (int i = 0; i < n; i++) {

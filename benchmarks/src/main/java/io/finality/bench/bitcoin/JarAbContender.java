@@ -44,7 +44,7 @@ public final class JarAbContender implements LongSupplier {
             case "seq":
                 return watch.sequentialRead(state);
             case "txid":
-                return txids.finalityAllTxids(state);
+                return txids.allTxids(state);
             case "floor":
                 try {
                     return txids.hashingFloor(state, floor);

@@ -4,6 +4,7 @@ import static io.finality.bench.CpuRounds.median;
 import static io.finality.bench.CpuRounds.medianRatio;
 
 import io.finality.bench.CpuRounds;
+import io.finality.bitcoin.scan.BitcoinBlockScanner;
 import io.finality.bitcoin.scan.BlockFlyweight;
 import io.finality.bitcoin.scan.DoubleSha256;
 import io.finality.bitcoin.scan.ScanError;
@@ -17,7 +18,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Question: where does the time of "every txid of every block" go, against the double SHA-256 floor of
  * {@link BitcoinTxidBenchmark}? Interleaves round by round (CPU-time clock, so a loaded machine does not skew one
- * contender) the floor, our {@code allTxids} (on heap: transactions hashed side by side in lanes), the same walk with
+ * contender) the floor, our {@code allTxids} on heap (the engine the scanner chose: vector lanes where they are faster,
+ * else two transactions side by side on the intrinsic), the same with the vector lanes refused, the same walk with
  * each transaction hashed in turn on the SHA-256 fast path and on the plain MessageDigest path (the path before the
  * fast one: the old-vs-new A/B), and pieces of it: the walk alone (no hashing), the txid hashing alone over ranges
  * found beforehand (the same calls as {@code TransactionFlyweight.txid}, fast path), the MessageDigest hashing over
@@ -27,11 +29,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the SHA-256 compressions each needs, from which the best ratio to the floor of one-by-one hashing follows (lanes
  * can pass it: the floor is one chain of dependent compressions, lanes overlap several). Single-threaded.
  *
- * <p>Run: {@code java -Xms2g -Xmx2g --add-opens=java.base/sun.security.provider=ALL-UNNAMED -cp benchmarks.jar
- * io.finality.bench.bitcoin.TxidAbHarness [rounds]} (without the add-opens every contender runs on MessageDigest).
+ * <p>Run: {@code java -Xms2g -Xmx2g --add-opens=java.base/sun.security.provider=ALL-UNNAMED
+ * --add-modules=jdk.incubator.vector -cp benchmarks.jar io.finality.bench.bitcoin.TxidAbHarness [rounds]} (without the
+ * add-opens every contender runs on MessageDigest; without the add-modules there are no vector lanes).
  */
 public final class TxidAbHarness {
-    private static final String[] NAMES = {"floor (whole block)", "allTxids (lanes)", "1 by 1, fast hasher",
+    private static final String[] NAMES = {"floor (whole block)", "allTxids (its choice)", "allTxids (pairs)", "1 by 1, fast hasher",
         "1 by 1, MessageDigest", "walk only", "hash only (txid calls)", "hash only (1 update/tx)", "first hash only",
         "stripped bytes, 1 hash"};
     private static final int OPS_PER_ROUND = 5;
@@ -40,6 +43,7 @@ public final class TxidAbHarness {
     private final BlockFlyweight block = new BlockFlyweight();
     private final TransactionFlyweight tx = new TransactionFlyweight();
     private final DoubleSha256 hasher = new DoubleSha256();
+    private final BitcoinBlockScanner pairs = BitcoinBlockScanner.withoutVectorTxids();
     /** The txid path before the SHA-256 fast path: MessageDigest update, digest, update, digest per transaction. */
     private final DoubleSha256 messageDigestHasher = DoubleSha256.messageDigestOnly();
     private final MessageDigest digest;
@@ -88,18 +92,20 @@ public final class TxidAbHarness {
             case 0:
                 return b.hashingFloor(s, floor);
             case 1:
-                return b.finalityAllTxids(s);
+                return b.allTxids(s);
             case 2:
-                return oneByOne(hasher);
+                return allTxidsInPairs();
             case 3:
-                return oneByOne(messageDigestHasher);
+                return oneByOne(hasher);
             case 4:
-                return walkOnly();
+                return oneByOne(messageDigestHasher);
             case 5:
-                return hashRanges();
+                return walkOnly();
             case 6:
-                return hashStripped(true);
+                return hashRanges();
             case 7:
+                return hashStripped(true);
+            case 8:
                 return hashStripped(false);
             default:
                 return hashStrippedWhole();
@@ -152,6 +158,18 @@ public final class TxidAbHarness {
             strippedStarts[i][k] = at;
             stripped[i] = Arrays.copyOf(out, at);
         }
+    }
+
+    /** {@code allTxids} on a scanner that never takes the vector lanes: two transactions side by side on the intrinsic. */
+    private long allTxidsInPairs() {
+        long acc = 0;
+        for (UnsafeBuffer buffer : s.buffers) {
+            if (pairs.allTxids(buffer, 0, buffer.capacity(), s.txids, 0) != ScanError.OK) {
+                throw new IllegalStateException();
+            }
+            acc += s.txids.getByte(0);
+        }
+        return acc;
     }
 
     /** Walk and hash each transaction in turn, as allTxids did before the lanes (and still does off-heap). */

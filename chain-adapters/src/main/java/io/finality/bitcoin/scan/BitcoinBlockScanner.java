@@ -57,8 +57,12 @@ public final class BitcoinBlockScanner implements BlockScanner {
     /** Views a pending transaction again at the flush: whole if it has a hit, its inputs only otherwise. */
     private final TransactionFlyweight recorded = new TransactionFlyweight();
     private final DoubleSha256 hasher = new DoubleSha256();
-    /** All-txids on heap buffers, several transactions hashed side by side; null without the SHA-256 fast path. */
+    /** All-txids on heap buffers, two transactions hashed side by side; null without the SHA-256 fast path. */
     private final TxidLanes lanes = Sha256Compression.fastPathAvailable() ? new TxidLanes() : null;
+    /** All-txids on heap buffers in vector lanes when {@link TxidPath} chose them: made on the first such call. */
+    private TxidVectorLanes vectorLanes;
+    /** False: all-txids never in vector lanes, whatever {@link TxidPath} chose (A/B benchmarks in one JVM). */
+    private boolean vectorLanesAllowed = true;
     private final UnsafeBuffer txid = new UnsafeBuffer(new byte[DoubleSha256.LENGTH]);
     private final OutputBatch batch;
     /**
@@ -152,6 +156,23 @@ public final class BitcoinBlockScanner implements BlockScanner {
         }
         event.scanResult(status, status == ScanError.OK ? 0 : errorOffset);
         return status;
+    }
+
+    /**
+     * A scanner like {@link #BitcoinBlockScanner()} whose {@link #allTxids} never uses vector lanes: for benchmarks that
+     * compare the two engines in one JVM (the choice of {@link TxidPath} is made once per JVM).
+     */
+    public static BitcoinBlockScanner withoutVectorTxids() {
+        final BitcoinBlockScanner scanner = new BitcoinBlockScanner();
+        scanner.vectorLanesAllowed = false;
+        return scanner;
+    }
+
+    /** Tests: a scanner whose {@link #allTxids} on heap always runs in vector lanes on {@code compression}. */
+    static BitcoinBlockScanner withVectorTxids(final LaneCompression compression) {
+        final BitcoinBlockScanner scanner = new BitcoinBlockScanner();
+        scanner.vectorLanes = new TxidVectorLanes(compression);
+        return scanner;
     }
 
     /**
@@ -303,7 +324,11 @@ public final class BitcoinBlockScanner implements BlockScanner {
         final byte[] array = buffer.byteArray();
         final byte[] out = dst.byteArray();
         if (lanes != null && array != null && out != null) {
-            return allTxidsInLanes(array, buffer.wrapAdjustment(), out, dst.wrapAdjustment() + dstOffset);
+            if (vectorLanes == null && vectorLanesAllowed && TxidPath.vector()) {
+                vectorLanes = new TxidVectorLanes(TxidPath.loadVectorCompression());
+            }
+            final TxidBatch batch = vectorLanes != null ? vectorLanes : lanes;
+            return allTxidsInLanes(batch, array, buffer.wrapAdjustment(), out, dst.wrapAdjustment() + dstOffset);
         }
         int at = dstOffset;
         while (block.hasNextTransaction()) {
@@ -319,11 +344,13 @@ public final class BitcoinBlockScanner implements BlockScanner {
         return ScanError.OK;
     }
 
-    /** {@link #allTxids} on heap arrays, the block already wrapped and the destination checked: see {@link TxidLanes}. */
-    private int allTxidsInLanes(final byte[] array, final int adjustment, final byte[] out, final int outOffset) {
+    /**
+     * {@link #allTxids} on heap arrays, the block already wrapped and the destination checked: see {@link TxidLanes} and
+     * {@link TxidVectorLanes}.
+     */
+    private int allTxidsInLanes(final TxidBatch lanes, final byte[] array, final int adjustment, final byte[] out, final int outOffset) {
         final BlockFlyweight block = this.block;
         final TransactionFlyweight tx = this.tx;
-        final TxidLanes lanes = this.lanes;
         lanes.reset();
         int at = outOffset;
         while (block.hasNextTransaction()) {

@@ -66,6 +66,32 @@ class ScannerAllocationTest {
     }
 
     @Test
+    void shouldNotAllocateWhileHashingAllTxidsInVectorLanes() {
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final UnsafeBuffer[] buffers = buffers(BLOCKS);
+        final BitcoinBlockScanner scanner = BitcoinBlockScanner.withVectorTxids(TxidPath.loadVectorCompression());
+        final UnsafeBuffer txids = new UnsafeBuffer(new byte[32 * 8192]);
+        // the vector kernel allocates until C2 has compiled it: warm up longer than the scan
+        for (int round = 0; round < 100; round++) {
+            allTxids(scanner, buffers, txids);
+        }
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        for (int round = 0; round < 10; round++) {
+            allTxids(scanner, buffers, txids);
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, allocated, "bytes allocated while hashing the txids of " + buffers.length + " blocks x 10");
+    }
+
+    private static void allTxids(final BitcoinBlockScanner scanner, final UnsafeBuffer[] buffers, final UnsafeBuffer txids) {
+        for (UnsafeBuffer buffer : buffers) {
+            if (scanner.allTxids(buffer, 0, buffer.capacity(), txids, 0) != ScanError.OK) {
+                throw new AssertionError("allTxids failed");
+            }
+        }
+    }
+
+    @Test
     void shouldNotAllocateWhileScanningRealBlocksWithTheProbeHelper() {
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final ChainEvent[] events = events(BLOCKS);

@@ -13,26 +13,41 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link BitcoinBlockScanner#allTxids} on heap buffers, which hashes transactions side by side in {@link TxidLanes},
- * against the one-by-one txid on the MessageDigest fallback ({@link TransactionFlyweight#txid} with a forced
- * {@link Sha256Compression}): every real block, viewed at an offset inside a larger array and written at an unaligned
- * destination; synthetic legacy and segwit transactions of every stripped length modulo 64 (incl. segwit ones whose
- * middle is shorter than the staged first block) in a seeded random order, so lanes of every length meet; and mutants
- * of real blocks, where the heap (lanes) and off-heap (one by one) paths must agree on status, error offset and every
- * txid written before the error. bitcoinj checks the real txids in {@link BlockScannerDifferentialTest}.
+ * {@link BitcoinBlockScanner#allTxids} on heap buffers, which hashes transactions side by side in {@link TxidLanes}
+ * (two on the intrinsic) or {@link TxidVectorLanes} (the vector lanes of this CPU, and 1 or 3 lanes on the intrinsic,
+ * which check the vector driver apart from the vector kernel), each against the one-by-one txid on the MessageDigest
+ * fallback ({@link TransactionFlyweight#txid} with a forced {@link Sha256Compression}): every real block, viewed at an
+ * offset inside a larger array and written at an unaligned destination; synthetic legacy and segwit transactions of
+ * every stripped length modulo 64 (incl. segwit ones whose middle is shorter than the staged first block) in a seeded
+ * random order, so lanes of every length meet; and mutants of real blocks, where the heap (lanes) and off-heap (one by
+ * one) paths must agree on status, error offset and every txid written before the error. bitcoinj checks the real
+ * txids in {@link BlockScannerDifferentialTest}.
  */
 class TxidLanesTest {
-    private final BitcoinBlockScanner scanner = new BitcoinBlockScanner();
     private final DoubleSha256 reference = new DoubleSha256(new Sha256Compression(false));
     private final BlockFlyweight block = new BlockFlyweight();
     private final TransactionFlyweight tx = new TransactionFlyweight();
 
-    @Test
-    void shouldWriteEveryRealBlocksTxidsAsTheOneByOnePath() {
+    /** The all-txids engines under test, each on a scanner of its own. */
+    static Stream<Arguments> engines() {
+        return Stream.of(
+            Arguments.of("pairs on the intrinsic", BitcoinBlockScanner.withoutVectorTxids()),
+            Arguments.of("vector lanes", BitcoinBlockScanner.withVectorTxids(TxidPath.loadVectorCompression())),
+            Arguments.of("3 lanes on the intrinsic", BitcoinBlockScanner.withVectorTxids(new ScalarLaneCompression(3))),
+            Arguments.of("1 lane on the intrinsic", BitcoinBlockScanner.withVectorTxids(new ScalarLaneCompression(1))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldWriteEveryRealBlocksTxidsAsTheOneByOnePath(final String engine, final BitcoinBlockScanner scanner) {
         assertTrue(Sha256Compression.fastPathAvailable(), "the lanes run only on the fast path: " + Sha256Compression.unavailableReason());
         int blocks = 0;
         for (RealBlocks.Block b : RealBlocks.all()) {
@@ -41,14 +56,15 @@ class TxidLanesTest {
             System.arraycopy(bytes, 0, backing, 21, bytes.length);
             // the view starts 16 bytes into the array and the block 5 bytes into the view
             final UnsafeBuffer buffer = new UnsafeBuffer(backing, 16, bytes.length + 30);
-            compare(buffer, 5, bytes.length, b.source());
+            compare(scanner, buffer, 5, bytes.length, engine + ", " + b.source());
             blocks++;
         }
         assertTrue(blocks > 10, blocks + " blocks");
     }
 
-    @Test
-    void shouldHashSyntheticTransactionsOfEveryLengthModuloTheBlock() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldHashSyntheticTransactionsOfEveryLengthModuloTheBlock(final String engine, final BitcoinBlockScanner scanner) {
         final long seed = TestScale.seed(0x1A9E_5EEDL);
         final Random random = new Random(seed);
         final List<byte[]> txs = new ArrayList<>();
@@ -62,11 +78,12 @@ class TxidLanesTest {
         }
         Collections.shuffle(txs, random);
         final byte[] bytes = block(random, txs);
-        compare(new UnsafeBuffer(bytes), 0, bytes.length, "seed " + seed);
+        compare(scanner, new UnsafeBuffer(bytes), 0, bytes.length, engine + ", seed " + seed);
     }
 
-    @Test
-    void shouldAgreeWithTheOneByOnePathOnMutatedBlocks() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("engines")
+    void shouldAgreeWithTheOneByOnePathOnMutatedBlocks(final String engine, final BitcoinBlockScanner scanner) {
         final long seed = TestScale.seed(0x3D0_7A9EL);
         final int mutations = TestScale.pick(300, 5_000);
         final Random random = new Random(seed);
@@ -91,14 +108,51 @@ class TxidLanesTest {
                 assertEquals(0, heapTxids.compareTo(offHeapTxids), how.toString());
                 statuses[heap]++;
             } catch (final Throwable ex) {
-                fail("seed " + seed + " (-Dfinality.seed=" + seed + "), mutation " + i + ": " + how, ex);
+                fail(engine + ", seed " + seed + " (-Dfinality.seed=" + seed + "), mutation " + i + ": " + how, ex);
             }
         }
         assertTrue(statuses[ScanError.OK] > 0 && statuses[ScanError.OK] < mutations, "seed " + seed + ": some mutants must fail");
     }
 
+    @Test
+    void shouldRefuseVectorLanesThatHashOneLaneWrong() {
+        assertEquals(null, TxidPath.selfTest(new ScalarLaneCompression(3)));
+        final ScalarLaneCompression good = new ScalarLaneCompression(3);
+        final LaneCompression broken = new LaneCompression() {
+            @Override
+            public int lanes() {
+                return good.lanes();
+            }
+
+            @Override
+            public int[] state() {
+                return good.state();
+            }
+
+            @Override
+            public void stage(final int lane, final byte[] bytes, final int offset) {
+                good.stage(lane, bytes, offset);
+            }
+
+            @Override
+            public void stageDigest(final int lane) {
+                good.stageDigest(lane);
+            }
+
+            @Override
+            public void compress() {
+                good.compress();
+                good.state()[5 * 3 + 2] ^= 1;
+            }
+        };
+        // the self-test compresses two blocks, so the flipped bit has reached every word of lane 2 by its end
+        final String failed = TxidPath.selfTest(broken);
+        assertTrue(failed != null && failed.startsWith("vector lanes failed their self-test (lane 2, "), failed);
+    }
+
     /** Heap allTxids (the lanes) at an unaligned destination against the one-by-one MessageDigest txid of each transaction. */
-    private void compare(final UnsafeBuffer buffer, final int offset, final int length, final String what) {
+    private void compare(
+        final BitcoinBlockScanner scanner, final UnsafeBuffer buffer, final int offset, final int length, final String what) {
         assertEquals(ScanError.OK, block.wrap(buffer, offset, length), what);
         final int count = block.txCount();
         final UnsafeBuffer expected = new UnsafeBuffer(new byte[32 * count]);
