@@ -67,7 +67,8 @@ final class TxidPath {
             final String mode = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
             boolean vector = false;
             String reason;
-            if (!mode.equals("auto") && !mode.equals("vector") && !mode.equals("pairs")) {
+            final boolean known = mode.equals("auto") || mode.equals("vector") || mode.equals("pairs");
+            if (!known) {
                 reason = "unknown " + PROPERTY + "=" + mode + " (auto, vector or pairs): using pairs";
             } else if (mode.equals("pairs")) {
                 reason = PROPERTY + "=pairs";
@@ -85,10 +86,15 @@ final class TxidPath {
                     }
                 } catch (final IllegalStateException ex) {
                     reason = ex.getMessage();
+                } catch (final RuntimeException | LinkageError ex) {
+                    // a failure here must not fail every later allTxids call with NoClassDefFoundError: keep the pairs
+                    vector = false;
+                    reason = "vector lanes failed: " + ex;
                 }
             }
             VECTOR = vector;
-            LOG.log(System.Logger.Level.INFO, "all-txids hashing: {0} ({1})", vector ? "vector lanes" : "pairs on the intrinsic", reason);
+            LOG.log(known ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "all-txids hashing: {0} ({1})",
+                vector ? "vector lanes" : "pairs on the intrinsic", reason);
         }
     }
 
