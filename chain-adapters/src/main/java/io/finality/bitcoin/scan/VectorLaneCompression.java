@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link LaneCompression} on the JDK's vector API: one int lane per message, the widest species this CPU has (16 lanes
  * with AVX-512), every SHA-256 round done for all lanes by a few vector instructions.
  *
- * <p>Why by hand: a CPU whose SHA-NI unit is slow next to its vector units (the Intel Xeon of session 14: ~74 ns per
- * 64-byte block on the intrinsic, ~35 ns per lane-block here) hashes many short independent messages, such as a
+ * <p>Why by hand: a CPU whose SHA-NI unit is slow next to its vector units (the Intel Xeon of session 14: 55–87 ns per
+ * 64-byte block on the intrinsic, 25–40 ns per lane-block here) hashes many short independent messages, such as a
  * block's transactions, faster this way. Whether it does on the machine at hand is measured, not assumed: see
  * {@link TxidPath}.
  *
@@ -19,18 +19,14 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorLaneCompression implements LaneCompression {
     private static final VectorSpecies<Integer> SPECIES = IntVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_PREFERRED;
+    /** Loads of a block's bytes: the preferred width, at most a whole block. */
+    private static final VectorSpecies<Byte> BYTES =
+        ByteVector.SPECIES_PREFERRED.length() <= 64 ? ByteVector.SPECIES_PREFERRED : ByteVector.SPECIES_512;
     private static final int N = SPECIES.length();
     private static final int[] IV = new int[8];
     /** Word {@code j} of every lane's staged block: rows[j + GATHER[l]] for lane {@code l}. */
     private static final int[] GATHER = new int[N];
 
-    static {
-        for (int l = 0; l < N; l++) {
-            GATHER[l] = 16 * l;
-        }
-        Sha256Compression.iv(IV);
-    }
     private static final int[] K = {
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -40,6 +36,13 @@ final class VectorLaneCompression implements LaneCompression {
         0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
         0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+    static {
+        for (int l = 0; l < N; l++) {
+            GATHER[l] = 16 * l;
+        }
+        Sha256Compression.iv(IV);
+    }
 
     private final int[] state = new int[8 * N];
     /** Each lane's next block as 16 big-endian words, lane after lane (gathered by word in {@link #compress}). */
