@@ -11,10 +11,10 @@ import java.util.Locale;
  * <p>Why measured: which is faster depends on the CPU. On the AMD EPYC of sessions 1–12 the intrinsic took ~36 ns per
  * 64-byte block; on the Intel Xeon of sessions 13–14 it takes 55–87 ns, and 16 vector lanes 25–40 ns per lane-block.
  * So under {@code auto} (the default) the vector lanes are used when this JVM has the vector API
- * ({@code --add-modules=jdk.incubator.vector}), they pass a self-test against the intrinsic, and a timing of both (once,
- * on the first all-txids call: ~0.6 s on that Xeon, at most 2 s) finds them taking at most 80 % of the intrinsic's time
- * per block. System property {@value #PROPERTY}: {@code auto}, {@code vector} (whenever they work), {@code pairs}
- * (never).
+ * ({@code --add-modules=jdk.incubator.vector}), they pass a self-test against the intrinsic, and a timing of both (once, on the
+ * first all-txids call: ~0.6 s on that Xeon, at most 2 s) finds them taking at most 80 % of the intrinsic's time per
+ * block in {@value #WINS_TO_DECIDE} rounds in a row. System property {@value #PROPERTY}: {@code auto}, {@code vector}
+ * (whenever they work), {@code pairs} (never).
  */
 final class TxidPath {
     /** The system property that overrides the choice. */
@@ -79,10 +79,10 @@ final class TxidPath {
                         vector = true;
                         reason = PROPERTY + "=vector, " + probe.lanes() + " lanes";
                     } else {
-                        final double[] nanosPerBlock = calibrate(probe);
-                        vector = nanosPerBlock[1] * REQUIRED_SPEED_UP <= nanosPerBlock[0];
+                        final Timing timing = calibrate(probe);
+                        vector = timing.lanesWon();
                         reason = String.format(Locale.ROOT, "%d lanes %.1f ns per block, the intrinsic %.1f", probe.lanes(),
-                            nanosPerBlock[1], nanosPerBlock[0]);
+                            timing.vectorNanos(), timing.intrinsicNanos());
                     }
                 } catch (final IllegalStateException ex) {
                     reason = ex.getMessage();
@@ -98,7 +98,10 @@ final class TxidPath {
         }
     }
 
-    /** Null when every lane, each on blocks of its own, compresses to what the intrinsic gives; else what differs. */
+    /**
+     * Null when every lane, each on blocks of its own, compresses to what the intrinsic gives, through two blocks and a
+     * second hash staged from the state as {@link TxidVectorLanes} does; else what differs.
+     */
     static String selfTest(final LaneCompression lanes) {
         final int n = lanes.lanes();
         final int[] state = lanes.state();
@@ -119,11 +122,20 @@ final class TxidPath {
             lanes.compress();
         }
         for (int l = 0; l < n; l++) {
+            lanes.stageDigest(l);
+        }
+        lanes.compress();
+        final byte[] digestBlock = new byte[64];
+        Sha256Compression.padDigestBlock(digestBlock, 0);
+        for (int l = 0; l < n; l++) {
             Sha256Compression.iv(expected);
             for (int round = 0; round < 2; round++) {
                 fill(message, l, round);
                 Sha256Compression.compress(engine, message, 0);
             }
+            Sha256Compression.writeState(expected, digestBlock, 0);
+            Sha256Compression.iv(expected);
+            Sha256Compression.compress(engine, digestBlock, 0);
             for (int i = 0; i < 8; i++) {
                 if (state[i * n + l] != expected[i]) {
                     return "vector lanes failed their self-test (lane " + l + ", word " + i + ")";
@@ -140,12 +152,19 @@ final class TxidPath {
     }
 
     /**
-     * Nanoseconds per 64-byte block: {intrinsic, one lane of the vector lanes}, each the best of alternated rounds. The
-     * rounds go on until the vector lanes have beaten the intrinsic by the required margin in
-     * {@value #WINS_TO_DECIDE} rounds in a row, or the time is up: the vector kernel runs interpreted until C2 compiles
-     * it (~0.55 s on the Intel Xeon of session 14), so a deadline that comes first keeps the pairs.
+     * Nanoseconds per 64-byte block on the intrinsic and per lane-block in the vector lanes, each the best of its
+     * rounds, and whether the lanes won.
      */
-    private static double[] calibrate(final LaneCompression lanes) {
+    private record Timing(double intrinsicNanos, double vectorNanos, boolean lanesWon) {
+    }
+
+    /**
+     * Alternated rounds of both kernels until the vector lanes have beaten the intrinsic by the required margin in
+     * {@value #WINS_TO_DECIDE} rounds in a row (they won), or the time is up (they did not): the vector kernel runs
+     * interpreted until C2 compiles it (~0.55 s on the Intel Xeon of session 14), so a deadline that comes first keeps
+     * the pairs.
+     */
+    private static Timing calibrate(final LaneCompression lanes) {
         final Object engine = Sha256Compression.newEngine();
         final byte[] bytes = new byte[64 * 64];
         Arrays.fill(bytes, (byte)0x5A);
@@ -172,6 +191,6 @@ final class TxidPath {
             intrinsic = Math.min(intrinsic, intrinsicRound);
             vector = Math.min(vector, vectorRound);
         }
-        return new double[] {intrinsic, vector};
+        return new Timing(intrinsic, vector, wins >= WINS_TO_DECIDE);
     }
 }

@@ -117,8 +117,17 @@ class TxidLanesTest {
     @Test
     void shouldRefuseVectorLanesThatHashOneLaneWrong() {
         assertEquals(null, TxidPath.selfTest(new ScalarLaneCompression(3)));
-        final ScalarLaneCompression good = new ScalarLaneCompression(3);
-        final LaneCompression broken = new LaneCompression() {
+        // a bit flipped in lane 2 after a compression, or in its fresh state when its second hash is staged: either has
+        // reached every word of lane 2 by the end of the self-test
+        for (boolean inDigest : new boolean[] {false, true}) {
+            final String failed = TxidPath.selfTest(breakingLane2(new ScalarLaneCompression(3), inDigest));
+            assertTrue(failed != null && failed.startsWith("vector lanes failed their self-test (lane 2, "), inDigest + ": " + failed);
+        }
+    }
+
+    /** {@code good}, but lane 2's state word 5 is flipped after each compression, or when its second hash is staged. */
+    private static LaneCompression breakingLane2(final ScalarLaneCompression good, final boolean inDigest) {
+        return new LaneCompression() {
             @Override
             public int lanes() {
                 return good.lanes();
@@ -137,17 +146,19 @@ class TxidLanesTest {
             @Override
             public void stageDigest(final int lane) {
                 good.stageDigest(lane);
+                if (inDigest && lane == 2) {
+                    good.state()[5 * 3 + 2] ^= 1;
+                }
             }
 
             @Override
             public void compress() {
                 good.compress();
-                good.state()[5 * 3 + 2] ^= 1;
+                if (!inDigest) {
+                    good.state()[5 * 3 + 2] ^= 1;
+                }
             }
         };
-        // the self-test compresses two blocks, so the flipped bit has reached every word of lane 2 by its end
-        final String failed = TxidPath.selfTest(broken);
-        assertTrue(failed != null && failed.startsWith("vector lanes failed their self-test (lane 2, "), failed);
     }
 
     /** Heap allTxids (the lanes) at an unaligned destination against the one-by-one MessageDigest txid of each transaction. */
