@@ -220,7 +220,9 @@ public final class PipelineReplayHarness {
         }
         final long eventsBefore = engine.nextEventSequence();
         System.gc();
+        final ThreadStats machineBefore = ThreadStats.snapshot();
         final ReplayResult r = replay(pipeline, blocks, seconds, 100_000);
+        final double stealPercent = ThreadStats.snapshot().stealPercentSince(machineBefore);
         if (engineStacks != null) {
             engineStacks.window(replayFrom, java.time.Instant.now());
             scanStacks.window(replayFrom, java.time.Instant.now());
@@ -234,6 +236,8 @@ public final class PipelineReplayHarness {
             mbs, r.blocks / r.seconds, r.blocks, r.seconds);
         System.out.printf("        bitcoinj alone, finding the payments in the same blocks: %.0f MB/s -> ratio %.2fx%n",
             bitcoinjMbs, mbs / bitcoinjMbs);
+        // a shared VM's wall-clock rate moves with what the hypervisor takes: the figure travels with it
+        System.out.printf("        the hypervisor stole %.1f %% of the machine's CPU time during the replay%n", stealPercent);
         System.out.printf("        allocated by the two stage threads: %.1f bytes/block (scan %.1f, engine %.1f);"
             + " GC: %d collections, %d ms%n",
             r.allocatedPerBlock, r.scanPerBlock, r.allocatedPerBlock - r.scanPerBlock, r.gcCount, r.gcMillis);
@@ -597,6 +601,7 @@ public final class PipelineReplayHarness {
         while (System.nanoTime() < warm) {
             found += bitcoinjPass(blocks, watched);
         }
+        final ThreadStats machineBefore = ThreadStats.snapshot();
         final long start = System.nanoTime();
         final long end = start + seconds * 1_000_000_000L;
         while (System.nanoTime() < end) {
@@ -606,7 +611,8 @@ public final class PipelineReplayHarness {
             }
         }
         final double mbs = bytes / 1e6 / ((System.nanoTime() - start) / 1e9);
-        System.out.printf("bitcoinj baseline: %.0f MB/s (%d payments found)%n", mbs, found);
+        System.out.printf("bitcoinj baseline: %.0f MB/s (%d payments found); the hypervisor stole %.1f %% of the machine's CPU time%n",
+            mbs, found, ThreadStats.snapshot().stealPercentSince(machineBefore));
         return mbs;
     }
 

@@ -85,6 +85,19 @@ final class ThreadStats {
         return trimmed.startsWith("C1 CompilerThre") || trimmed.startsWith("C2 CompilerThre") ? "JIT compiler" : trimmed;
     }
 
+    /**
+     * The share of the machine's CPU time the hypervisor took since {@code before} ({@code /proc/stat} steal over every
+     * kind), in percent; 0 where there is no such file. On a shared VM a wall-clock rate moves with it.
+     */
+    double stealPercentSince(final ThreadStats before) {
+        long total = 0;
+        for (int i = 0; i < CPU_FIELDS.length; i++) {
+            total += machine[i] - before.machine[i];
+        }
+        final int steal = CPU_FIELDS.length - 1;
+        return total == 0 ? 0 : 100.0 * (machine[steal] - before.machine[steal]) / total;
+    }
+
     /** Print the change since {@code before}, one line per thread group that did anything. */
     void printSince(final ThreadStats before, final String title) {
         final StringBuilder m = new StringBuilder();
