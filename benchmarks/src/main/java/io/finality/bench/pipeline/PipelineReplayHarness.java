@@ -222,7 +222,8 @@ public final class PipelineReplayHarness {
         System.gc();
         final ThreadStats machineBefore = ThreadStats.snapshot();
         final ReplayResult r = replay(pipeline, blocks, seconds, 100_000);
-        final double stealPercent = ThreadStats.snapshot().stealPercentSince(machineBefore);
+        final ThreadStats machineAfter = ThreadStats.snapshot();
+        final double stealPercent = machineAfter.stealPercentSince(machineBefore);
         if (engineStacks != null) {
             engineStacks.window(replayFrom, java.time.Instant.now());
             scanStacks.window(replayFrom, java.time.Instant.now());
@@ -244,6 +245,17 @@ public final class PipelineReplayHarness {
         System.out.printf("        events journaled: %d (%.1f per block); last document %d bytes%n",
             engine.nextEventSequence() - eventsBefore, (engine.nextEventSequence() - eventsBefore) / (double)Math.max(1, r.blocks),
             lastDocumentBytes(engine));
+        // CPU time per MB, which steal does not inflate: which thread bounds the replay, and how much work each does
+        // (Linux names threads by their first 15 characters; the producer is the launcher's main thread, "java")
+        final double mb = r.bytes / 1e6;
+        final String scanThread = FUSED ? "finality-stages" : "finality-scan";
+        System.out.printf("        CPU per MB: %s thread %.0f us (busy %.0f %% of the replay), probe helper %.0f us, engine thread"
+                + " %.0f us, producer %.0f us%n", FUSED ? "stage" : "scan", machineAfter.cpuMsSince(machineBefore, scanThread) * 1e3 / mb,
+            machineAfter.cpuMsSince(machineBefore, scanThread) / 10.0 / r.seconds,
+            machineAfter.cpuMsSince(machineBefore, "finality-scan-p") * 1e3 / mb,
+            machineAfter.cpuMsSince(machineBefore, "finality-engine") * 1e3 / mb,
+            machineAfter.cpuMsSince(machineBefore, "java") * 1e3 / mb);
+        machineAfter.printSince(machineBefore, "replay phase");
     }
 
     private static int[] pins(final String spec) {

@@ -98,6 +98,13 @@ final class ThreadStats {
         return total == 0 ? 0 : 100.0 * (machine[steal] - before.machine[steal]) / total;
     }
 
+    /** CPU milliseconds the threads named {@code name} (grouped as {@link #group} does) used since {@code before}. */
+    long cpuMsSince(final ThreadStats before, final String name) {
+        final long[] now = byName.get(name);
+        final long[] was = before.byName.get(name);
+        return (now == null ? 0 : now[0]) - (was == null ? 0 : was[0]);
+    }
+
     /** Print the change since {@code before}, one line per thread group that did anything. */
     void printSince(final ThreadStats before, final String title) {
         final StringBuilder m = new StringBuilder();
